@@ -214,7 +214,8 @@ def _merged(prev: _Unit, unit: _Unit) -> _Unit:
 
 
 def _extend(block: Block, unit: _Unit) -> None:
-    head = block.text.rstrip() + " "
+    head = block.text.rstrip()
+    head += "" if re.search(r"\w[-/]$", head) else " "  # "1661/QĐ-" + "TTg" wrapped
     if unit.page != block.page_end:
         block.page_breaks.append(len(head))
     block.text = head + unit.text.lstrip()

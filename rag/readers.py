@@ -28,7 +28,8 @@ def read_document_text(path: Path) -> str:
     if size == 0:
         raise InputError(f"{path.name}: the file is empty")
     if size > MAX_BYTES:
-        raise InputError(f"{path.name}: {size / 2**20:.1f} MB is over the {MAX_BYTES // 2**20} MB limit")
+        raise InputError(
+            f"{path.name}: {size / 2**20:.1f} MB is over the {MAX_BYTES // 2**20} MB limit")
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return decode_text(path.read_bytes(), path.name)
@@ -40,7 +41,8 @@ def read_document_text(path: Path) -> str:
         from rag.readers_office import read_docx
 
         return read_docx(path)
-    raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUFFIXES)}")
+    raise InputError(
+        f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUFFIXES)}")
 
 
 def decode_text(data: bytes, name: str) -> str:

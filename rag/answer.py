@@ -1,0 +1,223 @@
+"""Answer stage: ranked hits -> a short cited Vietnamese answer, or an abstention.
+
+Extractive on purpose: every sentence of an answer is a sentence of a report
+(or of one of its footnotes), quoted verbatim, so every figure can be checked
+against its source; ``figure_check`` enforces that before an answer leaves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.analyze import Analyzer, AnalyzerConfig, fold_accents
+from rag.figures import FIGURE_RE
+from rag.places import foreign_place
+from rag.records import Chunk, Period
+from rag.retrieve import Hit, SearchResult
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_])")
+_BREAKDOWN = ("gom nhung", "bao gom", "co cau", "trong do", "chia theo", "cu the", "gom nhung gi",
+              "thanh phan", "chi tiet", "nhung nguon", "nhung khoan", "gom")
+_CUMULATIVE = ("luy ke", "tu dau nam", "thang dau nam", "tinh tu dau")
+_STOP = {
+    "bao", "nhieu", "la", "gi", "nhu", "the", "nao", "cua", "trong", "thang", "nam", "quy",
+    "tinh", "lang", "son", "co", "duoc", "ket", "qua", "hinh", "so", "lieu", "va", "cac", "nhung",
+    "o", "tai", "ve", "dat", "bang", "dau", "t", "i", "ii", "iii", "iv", "hien", "nay", "may",
+    "ra", "sao", "khong", "nho", "cho", "biet", "xin", "toi", "muon", "hoi",
+}
+MIN_COVERAGE = 0.34
+MAX_SENTENCES = 2
+_TOKENS = Analyzer(AnalyzerConfig(fold="only", bigrams=False, segment="none"))
+
+
+@dataclass
+class Citation:
+    n: int
+    chunk_id: str
+    doc: str
+    title: str
+    period: str
+    section: str
+    page: int | None
+    quote: str
+    figures: list[str]
+    footnotes: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    reason: str | None
+    citations: list[Citation]
+    result: SearchResult
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question, "answer": self.text, "abstained": self.abstained,
+            "reason": self.reason, "citations": [c.to_dict() for c in self.citations],
+            "hits": self.result.to_dict()["hits"],
+            "period": self.result.to_dict()["period"],
+            "period_covered": self.result.period_covered,
+        }
+
+
+@dataclass
+class Candidate:
+    """A sentence (or footnote text) of a hit, scored against the question."""
+
+    hit: Hit
+    text: str
+    start: int  # offset in the chunk text; -1 for a footnote
+    footnote: int | None
+    score: float
+    coverage: float
+
+
+def content_terms(question: str) -> set[str]:
+    """Folded syllables (and expanded abbreviations) that carry the question's topic."""
+    return {t for t in _TOKENS.tokens(question)
+            if t not in _STOP and not t.replace(",", "").replace("/", "").isdigit()}
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for part in _SENT_SPLIT.split(text):
+        start = text.find(part, pos)
+        out.append((start, part))
+        pos = start + len(part)
+    return out
+
+
+def asks_breakdown(question: str) -> bool:
+    folded = fold_accents(question.lower())
+    return any(re.search(rf"\b{w}\b", folded) for w in _BREAKDOWN)
+
+
+def _score(terms: set[str], text: str, context: str, rank: int) -> tuple[float, float]:
+    """Coverage of the question's terms (own text counts fully, section path half)."""
+    if not terms:
+        return 0.0, 0.0
+    own = set(_TOKENS.tokens(text))
+    ctx = set(_TOKENS.tokens(context))
+    hits = sum(1.0 if t in own else 0.5 if t in ctx else 0.0 for t in terms)
+    coverage = hits / len(terms)
+    has_figure = 0.15 if FIGURE_RE.search(text) else 0.0
+    return coverage + has_figure + 0.3 / rank, coverage
+
+
+def candidates(question: str, hits: list[Hit], top: int = 5) -> list[Candidate]:
+    terms = content_terms(question)
+    out = []
+    for hit in hits[:top]:
+        ctx = " ".join(hit.chunk.section_path)
+        for start, sent in split_sentences(hit.chunk.text):
+            score, cov = _score(terms, sent, ctx, hit.rank)
+            out.append(Candidate(hit, sent, start, None, score, cov))
+        for note in hit.chunk.footnotes:
+            score, cov = _score(terms, note.text, ctx, hit.rank)
+            out.append(Candidate(hit, note.text, -1, note.n, score - 0.05, cov))
+    return sorted(out, key=lambda c: (-c.score, c.hit.rank, c.start))
+
+
+def cited_footnotes(chunk: Chunk, start: int, end: int) -> list[dict]:
+    """Footnotes whose markers stand inside [start, end] of the chunk text."""
+    numbers = [n for n, off in chunk.markers if start <= off <= end]
+    return [{"n": f.n, "text": f.text} for f in chunk.footnotes if f.n in numbers]
+
+
+def period_label(chunk: Chunk, sentence: str) -> str:
+    """Say whether a figure is the month's or the cumulative one when a report has both."""
+    periods = list(chunk.periods)
+    if len(periods) > 1:
+        folded = fold_accents(sentence.lower())
+        cumulative = any(w in folded for w in _CUMULATIVE)
+        wanted = "cumulative" if cumulative else "month"
+        periods = [p for p in periods if p.kind == wanted] or periods
+    return periods[0].label if periods else ""
+
+
+def figure_check(text: str, sources: list[str]) -> list[str]:
+    """Figures in ``text`` that appear verbatim in none of ``sources`` (must be empty)."""
+    return [m.group(0) for m in FIGURE_RE.finditer(text)
+            if not any(m.group(0) in s for s in sources)]
+
+
+def _pick(cands: list[Candidate]) -> list[Candidate]:
+    best = cands[0]
+    chosen = [best]
+    for c in cands[1:]:
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        same_chunk = c.hit.chunk.chunk_id == best.hit.chunk.chunk_id
+        close = c.score >= 0.8 * best.score and c.text != best.text
+        if same_chunk and c.footnote is None and close:
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: (c.hit.rank, c.start))
+
+
+def compose(question: str, result: SearchResult, place_names: set[str] | None = None) -> Answer:
+    """The answer paragraph with [n] markers, or an abstention that says why."""
+    place = foreign_place(question, place_names or set())
+    if place:
+        return _abstain(question, result, "place_not_covered",
+                        f"Không tìm thấy thông tin về {place} trong các báo cáo hiện có")
+    if result.periods and not result.period_covered:
+        label = result.periods[0].label
+        return _abstain(question, result, "period_not_covered",
+                        f"Không tìm thấy số liệu {label} trong các báo cáo hiện có")
+    cands = candidates(question, result.hits)
+    if not cands or cands[0].coverage < MIN_COVERAGE:
+        return _abstain(question, result, "no_answer",
+                        "Không tìm thấy đoạn nào trả lời câu hỏi trong các báo cáo hiện có")
+    return _answer(question, result, _pick(cands))
+
+
+def _answer(question: str, result: SearchResult, chosen: list[Candidate]) -> Answer:
+    breakdown = asks_breakdown(question)
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for cand in chosen:
+        chunk = cand.hit.chunk
+        notes = ([] if cand.footnote is not None else
+                 cited_footnotes(chunk, cand.start, cand.start + len(cand.text)))
+        n = len(citations) + 1
+        label = period_label(chunk, cand.text)
+        prefix = f"Chú thích {cand.footnote} ({label})" if cand.footnote else label
+        parts.append(f"{prefix}: {cand.text} [{n}]" if prefix else f"{cand.text} [{n}]")
+        if breakdown and notes:
+            parts.extend(f"Chú thích {f['n']}: {f['text']} [{n}]" for f in notes)
+        citations.append(_citation(n, cand, notes))
+    text = " ".join(parts)
+    sources = [c.quote for c in citations] + [f["text"] for c in citations for f in c.footnotes]
+    bad = figure_check(text, sources + [c.hit.chunk.text for c in chosen])
+    if bad:
+        raise AssertionError(f"figure check failed for {bad}")
+    return Answer(question, text, False, None, citations, result)
+
+
+def _citation(n: int, cand: Candidate, notes: list[dict]) -> Citation:
+    chunk, hit = cand.hit.chunk, cand.hit
+    quote = cand.text
+    if cand.footnote is not None:
+        notes = [{"n": cand.footnote, "text": cand.text}]
+    return Citation(
+        n=n, chunk_id=chunk.chunk_id, doc=chunk.doc_id, title=hit.doc.title,
+        period=", ".join(p.label for p in chunk.periods), section=" > ".join(chunk.section_path),
+        page=chunk.page_start, quote=quote,
+        figures=[m.group(0) for m in FIGURE_RE.finditer(quote)], footnotes=notes,
+    )
+
+
+def _abstain(question: str, result: SearchResult, reason: str, message: str) -> Answer:
+    related = [h.chunk.chunk_id for h in result.hits[:3]]
+    text = message + "." + (" Có thể liên quan: " + ", ".join(related) if related else "")
+    return Answer(question, text, True, reason, [], result)
+
+
+__all__ = ["Answer", "Citation", "compose", "figure_check", "Period"]

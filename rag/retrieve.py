@@ -1,0 +1,165 @@
+"""Retrieve stage: a question -> ranked ``Hit`` records, hybrid and period-aware.
+
+The same topics recur in every report (thu ngân sách, giải ngân, XNK…), so
+the period in the question decides which report is right: chunks of reports
+whose period matches exactly are kept and the rest filtered out; with only
+partial matches they are boosted instead. Next-period task lists are kept
+apart from results unless the question asks about tasks.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rag import fusion
+from rag.analyze import fold_accents
+from rag.bm25 import top_k
+from rag.embed import Embedder
+from rag.index import Index
+from rag.periods import best_period_match, parse_periods
+from rag.records import Chunk, Period
+from rag.store import DocInfo
+
+_TASK_WORDS = ("nhiem vu", "giai phap", "trong tam", "phuong huong", "dinh huong",
+               "du kien", "se trien khai", "thang toi", "quy toi", "tiep theo")
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Fusion weights and boosts; values chosen on the gold dev split (eval/RESULTS.md)."""
+
+    mode: str = "hybrid"  # "hybrid" | "bm25" | "dense"
+    dense_weight: float = 0.5
+    rrf_k: int = 60
+    candidates: int = 100
+    partial_period_boost: float = 1.5
+    plan_penalty: float = 0.5
+
+
+@dataclass
+class Hit:
+    rank: int
+    chunk: Chunk
+    doc: DocInfo
+    score: float
+
+    def to_dict(self) -> dict:
+        c = self.chunk
+        return {
+            "rank": self.rank, "chunk_id": c.chunk_id, "doc": c.doc_id, "title": self.doc.title,
+            "period": ", ".join(p.label for p in c.periods),
+            "section": " > ".join(c.section_path), "page": c.page_start,
+            "score": round(self.score, 6), "text": c.text,
+            "footnotes": [{"n": f.n, "text": f.text} for f in c.footnotes],
+        }
+
+
+@dataclass
+class SearchResult:
+    query: str
+    periods: list[Period]
+    period_covered: bool
+    asks_tasks: bool
+    hits: list[Hit]
+    latency_ms: float = 0.0
+    filters: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "period": self.periods[0].to_dict() if self.periods else None,
+            "periods": [p.to_dict() for p in self.periods],
+            "period_covered": self.period_covered,
+            "hits": [h.to_dict() for h in self.hits],
+            "latency_ms": round(self.latency_ms, 2),
+        }
+
+
+def asks_about_tasks(query: str) -> bool:
+    folded = fold_accents(query.lower())
+    return any(w in folded for w in _TASK_WORDS)
+
+
+def period_scores(query_periods: list[Period], chunks: list[Chunk]) -> np.ndarray:
+    """How well each chunk's report period matches the asked period (1.0 exact)."""
+    cache: dict[tuple, float] = {}
+    out = np.zeros(len(chunks), dtype=np.float32)
+    for i, c in enumerate(chunks):
+        key = c.periods
+        if key not in cache:
+            cache[key] = best_period_match(query_periods, list(c.periods))
+        out[i] = cache[key]
+    return out
+
+
+class Retriever:
+    def __init__(self, index: Index, embedder: Embedder,
+                 config: RetrievalConfig = RetrievalConfig()) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.config = config
+        self._plan = np.array([c.is_plan for c in index.chunks], dtype=bool)
+
+    def search(self, query: str, k: int = 10, doc_ids: list[str] | None = None,
+               period: str | None = None, mode: str | None = None) -> SearchResult:
+        """``doc_ids`` restricts to reports; ``period`` (e.g. "tháng 5/2024") overrides the
+        period read from the question."""
+        t0 = time.perf_counter()
+        periods = parse_periods(period or query)
+        tasks = asks_about_tasks(query)
+        allowed, boosts, covered = self._restrict(periods, doc_ids, tasks)
+        scores = self._fused(query, allowed, mode or self.config.mode)
+        scores = fusion.apply_boosts(scores, boosts)
+        hits = [Hit(r + 1, self.index.chunks[i], self.index.docs[self.index.chunks[i].doc_id], s)
+                for r, (i, s) in enumerate(fusion.ranked(scores, k))]
+        return SearchResult(query, periods, covered, tasks, hits,
+                            (time.perf_counter() - t0) * 1000,
+                            {"doc_ids": doc_ids, "period": period})
+
+    def _restrict(self, periods: list[Period], doc_ids: list[str] | None,
+                  tasks: bool) -> tuple[np.ndarray | None, dict[int, float], bool]:
+        n = len(self.index.chunks)
+        mask = np.ones(n, dtype=bool)
+        if doc_ids:
+            mask[:] = False
+            for d in doc_ids:
+                mask[self.index.doc_rows.get(d, [])] = True
+        boosts: dict[int, float] = {}
+        covered = True
+        if periods:
+            match = period_scores(periods, self.index.chunks)
+            best = float(match[mask].max()) if mask.any() else 0.0
+            covered = best > 0
+            if best >= 1.0:
+                mask &= match >= 1.0
+            elif best > 0:
+                boosts = {int(i): 1 + self.config.partial_period_boost * float(match[i])
+                          for i in np.flatnonzero(mask & (match > 0))}
+        if not tasks and (mask & ~self._plan).any():
+            for i in np.flatnonzero(mask & self._plan):
+                boosts[int(i)] = boosts.get(int(i), 1.0) * self.config.plan_penalty
+        allowed = None if mask.all() else np.flatnonzero(mask)
+        return allowed, boosts, covered
+
+    def _fused(self, query: str, allowed: np.ndarray | None, mode: str) -> dict[int, float]:
+        c = self.config.candidates
+        dense, sparse = [], []
+        if mode in ("hybrid", "dense"):
+            qv = self.embedder.embed_query(query)
+            dense = [i for i, _ in self.index.dense.search(qv, c, allowed)]
+        if mode in ("hybrid", "bm25"):
+            scores = self.index.bm25.scores(self.index.analyzer.tokens(query))
+            if allowed is not None:
+                masked = np.full_like(scores, -np.inf)
+                masked[allowed] = scores[allowed]
+                scores = masked
+            sparse = [i for i in top_k(scores, c) if np.isfinite(scores[i]) and scores[i] > 0]
+        w = self.config.dense_weight
+        if mode == "dense":
+            return fusion.rrf([dense], [1.0], self.config.rrf_k)
+        if mode == "bm25":
+            return fusion.rrf([sparse], [1.0], self.config.rrf_k)
+        return fusion.rrf([dense, sparse], [w, 1 - w], self.config.rrf_k)

@@ -1,0 +1,114 @@
+"""The library's front door: what the CLI and the app call.
+
+Holds the defaults (bundled sample corpus, default embedder, analyzer
+settings) in one place so the CLI, the app and the evaluation agree.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.analyze import AnalyzerConfig
+from rag.answer import Answer, compose
+from rag.embed import DEFAULT_EMBEDDER, Embedder, get_embedder
+from rag.index import (
+    SAMPLE_CORPUS,
+    BuildReport,
+    Index,
+    Progress,
+    default_index_dir,
+    list_report_files,
+    load_index,
+    update_index,
+)
+from rag.retrieve import RetrievalConfig, Retriever, SearchResult
+from rag.store import IndexStore, IndexStoreError
+
+DEFAULT_ANALYZER = AnalyzerConfig()
+_EMBEDDERS: dict[str, Embedder] = {}
+_LOCK = threading.Lock()
+
+
+def embedder(name: str | None = None) -> Embedder:
+    """One shared instance per embedder name (the model is large)."""
+    name = name or DEFAULT_EMBEDDER
+    with _LOCK:
+        if name not in _EMBEDDERS:
+            _EMBEDDERS[name] = get_embedder(name)
+        return _EMBEDDERS[name]
+
+
+def _root(index_dir) -> Path:
+    return Path(index_dir) if index_dir else default_index_dir()
+
+
+def _embedder_for(root: Path, name: str | None) -> Embedder:
+    """The index's own embedder unless one is named (a different one rebuilds)."""
+    if name is None:
+        try:
+            name = IndexStore(root).manifest()["embedder"]["name"]
+        except IndexStoreError:
+            name = DEFAULT_EMBEDDER
+    return embedder(name)
+
+
+def build(folder: Path | None = None, index_dir=None, embedder_name: str | None = None,
+          progress: Progress | None = None) -> BuildReport:
+    """Index every report of ``folder`` (default: the bundled sample corpus), dropping others."""
+    root = _root(index_dir)
+    files = list_report_files(folder or SAMPLE_CORPUS)
+    emb = embedder(embedder_name) if embedder_name else _embedder_for(root, None)
+    return update_index(files, emb, DEFAULT_ANALYZER, root, replace_all=True, progress=progress)
+
+
+def add(files: list[Path], index_dir=None, embedder_name: str | None = None,
+        progress: Progress | None = None) -> BuildReport:
+    root = _root(index_dir)
+    return update_index(files, _embedder_for(root, embedder_name), DEFAULT_ANALYZER, root,
+                        progress=progress)
+
+
+def remove(doc_ids: list[str], index_dir=None) -> BuildReport:
+    root = _root(index_dir)
+    return update_index([], _embedder_for(root, None), DEFAULT_ANALYZER, root, remove=doc_ids)
+
+
+def list_documents(index_dir=None) -> list[dict]:
+    manifest = IndexStore(_root(index_dir)).manifest()
+    out = []
+    for d in manifest["documents"]:
+        period = ", ".join(p["label"] for p in d["periods"])
+        out.append({**d, "period": period})
+    return out
+
+
+@dataclass
+class Engine:
+    """A loaded index with its embedder and retriever; reload() picks up new versions."""
+
+    root: Path
+    index: Index
+    retriever: Retriever
+
+    @classmethod
+    def open(cls, index_dir=None, config: RetrievalConfig = RetrievalConfig()) -> Engine:
+        root = _root(index_dir)
+        index = load_index(root)
+        emb = embedder(index.embedder_name)
+        return cls(root, index, Retriever(index, emb, config))
+
+    def reload(self) -> None:
+        index = load_index(self.root)
+        self.index = index
+        self.retriever = Retriever(index, self.retriever.embedder, self.retriever.config)
+
+    def search(self, query: str, k: int = 10, doc_ids=None, period=None,
+               mode: str | None = None) -> SearchResult:
+        return self.retriever.search(query, k=k, doc_ids=doc_ids, period=period, mode=mode)
+
+    def ask(self, question: str, k: int = 10, doc_ids=None, period=None) -> Answer:
+        result = self.search(question, k=k, doc_ids=doc_ids, period=period)
+        provinces = {d.province for d in self.index.docs.values() if d.province}
+        return compose(question, result, provinces)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rag.analyze import Analyzer, AnalyzerConfig, fold_accents
 from rag.figures import FIGURE_RE
 from rag.places import foreign_place
-from rag.records import Chunk, Period
+from rag.records import Chunk
 from rag.retrieve import Hit, SearchResult
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_])")
@@ -29,6 +29,10 @@ _STOP = {
 MIN_COVERAGE = 0.34
 MAX_SENTENCES = 2
 _TOKENS = Analyzer(AnalyzerConfig(fold="only", bigrams=False, segment="none"))
+
+
+class FigureCheckError(RuntimeError):
+    """An answer would state a figure its sources do not contain: a bug, never shown."""
 
 
 @dataclass
@@ -178,26 +182,38 @@ def compose(question: str, result: SearchResult, place_names: set[str] | None = 
     return _answer(question, result, _pick(cands))
 
 
+def _wanted_notes(question: str, cand: Candidate, breakdown: bool) -> list[dict]:
+    """Cited footnotes worth showing: all when a breakdown is asked, else those that
+    hold question words the sentence itself lacks (e.g. "lúa" only in the footnote)."""
+    if cand.footnote is not None:
+        return []
+    chunk = cand.hit.chunk
+    notes = cited_footnotes(chunk, cand.start, cand.start + len(cand.text))
+    if breakdown:
+        return notes
+    missing = content_terms(question) - set(_TOKENS.tokens(cand.text))
+    return [f for f in notes if missing & set(_TOKENS.tokens(f["text"]))]
+
+
 def _answer(question: str, result: SearchResult, chosen: list[Candidate]) -> Answer:
     breakdown = asks_breakdown(question)
     citations: list[Citation] = []
     parts: list[str] = []
     for cand in chosen:
         chunk = cand.hit.chunk
-        notes = ([] if cand.footnote is not None else
-                 cited_footnotes(chunk, cand.start, cand.start + len(cand.text)))
+        notes = _wanted_notes(question, cand, breakdown)
         n = len(citations) + 1
         label = period_label(chunk, cand.text)
         prefix = f"Chú thích {cand.footnote} ({label})" if cand.footnote else label
         parts.append(f"{prefix}: {cand.text} [{n}]" if prefix else f"{cand.text} [{n}]")
-        if breakdown and notes:
+        if notes:
             parts.extend(f"Chú thích {f['n']}: {f['text']} [{n}]" for f in notes)
         citations.append(_citation(n, cand, notes))
     text = " ".join(parts)
     sources = [c.quote for c in citations] + [f["text"] for c in citations for f in c.footnotes]
     bad = figure_check(text, sources + [c.hit.chunk.text for c in chosen])
     if bad:
-        raise AssertionError(f"figure check failed for {bad}")
+        raise FigureCheckError(f"figures not found verbatim in the cited sources: {bad}")
     return Answer(question, text, False, None, citations, result)
 
 
@@ -215,9 +231,8 @@ def _citation(n: int, cand: Candidate, notes: list[dict]) -> Citation:
 
 
 def _abstain(question: str, result: SearchResult, reason: str, message: str) -> Answer:
-    related = [h.chunk.chunk_id for h in result.hits[:3]]
-    text = message + "." + (" Có thể liên quan: " + ", ".join(related) if related else "")
+    related = [f"«{h.doc.title}» ({h.chunk.section_path[-1] if h.chunk.section_path else ''})"
+               for h in result.hits[:3]]
+    text = message + "." + (" Có thể liên quan: " + "; ".join(related) + "." if related else "")
     return Answer(question, text, True, reason, [], result)
 
-
-__all__ = ["Answer", "Citation", "compose", "figure_check", "Period"]

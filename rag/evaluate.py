@@ -136,8 +136,11 @@ def _mean(values) -> float | None:
 
 
 def breakdown(scores: list[ItemScore]) -> dict:
-    by_type = {t: metrics([s for s in scores if s.type == t]) for t in sorted({s.type for s in scores})}
-    by_style = {t: metrics([s for s in scores if s.style == t]) for t in sorted({s.style for s in scores})}
+    def group(key: str) -> dict:
+        values = sorted({getattr(s, key) for s in scores})
+        return {v: metrics([s for s in scores if getattr(s, key) == v]) for v in values}
+
+    by_type, by_style = group("type"), group("style")
     return {"overall": metrics(scores), "by_type": by_type, "by_style": by_style}
 
 
@@ -148,19 +151,15 @@ AskFn = Callable[[str, int], dict]
 def run(items: list[dict], search: SearchFn, ask: AskFn | None, k: int = 10,
         out_path: Path | None = None) -> dict:
     """Search (and ask) every item; write per-item lines to ``out_path``; return metrics."""
-    scores = []
-    out = open(out_path, "w", encoding="utf-8") if out_path else None
-    try:
-        for item in items:
-            s = search(item["question"], k)
-            a = ask(item["question"], k) if ask else None
-            scores.append(score_item(item, s, a))
-            if out:
-                line = {"id": item["id"], "question": item["question"], "search": s, "ask": a}
-                out.write(json.dumps(line, ensure_ascii=False) + "\n")
-    finally:
-        if out:
-            out.close()
+    scores, lines = [], []
+    for item in items:
+        s = search(item["question"], k)
+        a = ask(item["question"], k) if ask else None
+        scores.append(score_item(item, s, a))
+        line = {"id": item["id"], "question": item["question"], "search": s, "ask": a}
+        lines.append(json.dumps(line, ensure_ascii=False))
+    if out_path:
+        Path(out_path).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return breakdown(scores)
 
 

@@ -1,0 +1,95 @@
+"""Cited extractive answers and abstentions over the real sample index."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rag.answer import asks_breakdown, figure_check, period_label, split_sentences
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_disbursement_answer_has_figure_comparisons_and_citation(engine):
+    a = engine.ask("giải ngân vốn đầu tư công tháng 5/2024?")
+    assert not a.abstained
+    for fig in ("816 tỷ đồng", "23,7%", "110 tỷ đồng", "5,5%"):
+        assert fig in a.text
+    assert "[1]" in a.text
+    c = a.citations[0]
+    assert c.doc == "lang-son_2024-05_bao-cao-kt-xh" and c.period.startswith("tháng 5/2024")
+    assert c.section.endswith("1.4. Đầu tư xây dựng kết cấu hạ tầng và công tác quy hoạch")
+    assert "816 tỷ đồng" in c.figures and c.quote in engine.index.chunks[
+        [x.chunk_id for x in engine.index.chunks].index(c.chunk_id)].text
+
+
+def test_breakdown_question_brings_footnotes_10_and_11(engine):
+    a = engine.ask("giải ngân vốn đầu tư công tháng 5/2024 gồm những nguồn vốn nào?")
+    notes = {f["n"] for c in a.citations for f in c.footnotes}
+    assert {10, 11} <= notes
+    assert "150 tỷ đồng" in a.text  # from footnote 10
+
+
+def test_answer_only_in_footnote(engine):
+    a = engine.ask("diện tích lúa vụ đông xuân 9 tháng năm 2021 là bao nhiêu?")
+    assert not a.abstained
+    assert "15.443,3 ha" in a.text
+
+
+def test_abstains_on_uncovered_period_and_place(engine):
+    a = engine.ask("giải ngân vốn đầu tư công tháng 7/2024?")
+    assert a.abstained and a.reason == "period_not_covered"
+    assert "Không tìm thấy" in a.text and "tỷ đồng" not in a.text
+    b = engine.ask("thu ngân sách tỉnh Cao Bằng tháng 5/2024?")
+    assert b.abstained and b.reason == "place_not_covered"
+
+
+def test_month_vs_cumulative_label(engine):
+    a = engine.ask("tổng thu ngân sách nhà nước 5 tháng đầu năm 2024?")
+    assert not a.abstained
+    assert "5 tháng đầu năm 2024" in a.text
+
+
+def test_every_figure_is_verbatim_in_its_source(engine):
+    for q in ("kim ngach xnk quy I/2022", "thu ngân sách tháng 1/2023",
+              "khách du lịch 9 tháng 2021", "doanh nghiệp thành lập mới tháng 01/2022"):
+        a = engine.ask(q)
+        sources = [c.quote for c in a.citations]
+        sources += [f["text"] for c in a.citations for f in c.footnotes]
+        assert figure_check(a.text, sources) == []
+
+
+def test_figure_check_catches_invented_figure():
+    assert figure_check("đạt 817 tỷ đồng [1]", ["ước đạt 816 tỷ đồng"]) == ["817 tỷ đồng"]
+
+
+def test_cli_ask_json(sample_index):
+    out = subprocess.run([sys.executable, "-m", "rag.cli", "ask", "giai ngan von dau tu cong "
+                          "thang 5/2024", "--index", str(sample_index), "--json"],
+                         capture_output=True, text=True, cwd=REPO, check=True)
+    d = json.loads(out.stdout)
+    assert set(d) >= {"question", "answer", "abstained", "reason", "citations", "hits"}
+    assert "816 tỷ đồng" in d["answer"] and d["citations"][0]["n"] == 1
+    assert set(d["citations"][0]) >= {"n", "chunk_id", "doc", "title", "period", "section",
+                                      "page", "quote", "figures"}
+
+
+@pytest.mark.parametrize("q,expected", [("cơ cấu vốn gồm những gì", True),
+                                        ("giai ngan thang 5", False)])
+def test_asks_breakdown(q, expected):
+    assert asks_breakdown(q) is expected
+
+
+def test_sentence_split_keeps_numbers():
+    parts = [s for _, s in split_sentences("Đạt 1.234,5 tỷ đồng. Tăng 5,5% so với cùng kỳ.")]
+    assert parts == ["Đạt 1.234,5 tỷ đồng.", "Tăng 5,5% so với cùng kỳ."]
+
+
+def test_period_label_cumulative(engine):
+    chunk = next(c for c in engine.index.chunks if "816 tỷ đồng" in c.text)
+    assert period_label(chunk, "Lũy kế 5 tháng đầu năm đạt 1.000 tỷ đồng") == "5 tháng đầu năm 2024"
+    assert period_label(chunk, "Trong tháng đạt 10 tỷ đồng") == "tháng 5/2024"

@@ -1,0 +1,196 @@
+"""Index benchmark: build throughput, warm query latency (p50/p95, query embedding
+included) and memory, for the sample corpus and synthetic corpora of 10k / 100k / 1M
+chunks, against the LangChain EnsembleRetriever baseline on the same chunks.
+
+Synthetic corpora: chunk i is a perturbed copy of real chunk i mod n (a few
+tokens replaced by random numbers, its report and period drawn from the real
+reports' periods shifted by year), and its vector is the real chunk's vector
+plus Gaussian noise (sigma 0.05), re-normalized. Embedding 1M chunks for real
+would take a day on 2 cores; queries are always embedded for real.
+
+Usage: python eval/bench_index.py [--sizes 10000 100000 1000000] [--out eval/BENCHMARKS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import resource
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from rag import service  # noqa: E402
+from rag.bm25 import SparseBM25  # noqa: E402
+from rag.dense import DenseIndex  # noqa: E402
+from rag.index import Index  # noqa: E402
+from rag.records import Period  # noqa: E402
+from rag.retrieve import Retriever  # noqa: E402
+
+QUERIES = [
+    "giải ngân vốn đầu tư công tháng 5/2024?", "giai ngan von dau tu cong thang 5/2024",
+    "kim ngạch XNK quý I/2022", "thu ngân sách tháng 1/2023", "khách du lịch 9 tháng 2021",
+    "doanh nghiệp thành lập mới tháng 01/2022", "trồng rừng mới quý I/2022",
+    "tong thu ngan sach nha nuoc 5 thang dau nam 2024", "tai nạn giao thông tháng 5/2024",
+    "chỉ số sản xuất công nghiệp tháng 1/2023", "nhiệm vụ trọng tâm tháng 6/2024",
+    "dien tich lua 9 thang 2021", "BHXH quý I/2022", "MTQG giải ngân tháng 5/2024",
+    "tổng mức lưu chuyển hàng hóa quý I/2022", "đàn trâu bò tháng 1/2023",
+]
+
+
+def rss_mb() -> float:
+    """Current resident memory (peak would hide that smaller corpora use less)."""
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss / 2**20
+    except ImportError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentiles(ms: list[float]) -> tuple[float, float]:
+    ms = sorted(ms)
+    return statistics.median(ms), ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+
+
+def time_queries(fn, rounds: int = 3) -> tuple[float, float]:
+    for q in QUERIES[:3]:
+        fn(q)  # warm-up
+    ms = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            t0 = time.perf_counter()
+            fn(q)
+            ms.append((time.perf_counter() - t0) * 1000)
+    return percentiles(ms)
+
+
+def synthetic(base: Index, size: int, seed: int = 0):
+    """Perturbed copies of the real chunks and noisy copies of their vectors."""
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    analyzer = base.analyzer
+    base_tokens = [analyzer.tokens(c.search_text()) for c in base.chunks]
+    docs, chunks, tokens = dict(base.docs), [], []
+    n = len(base.chunks)
+    for i in range(size):
+        c = base.chunks[i % n]
+        shift = (i // n) % 40
+        doc_id = f"{c.doc_id}~{shift}"
+        if doc_id not in docs:
+            info = base.docs[c.doc_id]
+            docs[doc_id] = replace(info, doc_id=doc_id, periods=_shift(info.periods, shift),
+                                   plan_periods=_shift(info.plan_periods, shift))
+        periods = docs[doc_id].plan_periods if c.is_plan else docs[doc_id].periods
+        chunks.append(replace(c, chunk_id=f"{doc_id}#{i}", doc_id=doc_id, periods=periods))
+        toks = list(base_tokens[i % n])
+        for _ in range(3):
+            toks[rng.randrange(len(toks))] = str(rng.randrange(10, 99999))
+        tokens.append(toks)
+    dim = base.dense.vectors.shape[1]
+    vecs = base.dense.vectors[np.arange(size) % n]
+    vecs = vecs + nrng.normal(0, 0.05, (size, dim)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    return docs, chunks, tokens, vecs.astype(np.float32)
+
+
+def _shift(periods, years: int):
+    return tuple(Period(p.year - years if p.year else None, p.start_month, p.end_month, p.kind,
+                        p.label) for p in periods)
+
+
+def bench_size(base: Index, embedder, size: int) -> dict:
+    gc.collect()
+    docs, chunks, tokens, vecs = synthetic(base, size)
+    t0 = time.perf_counter()
+    bm25 = SparseBM25.build(tokens)
+    t_bm25 = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    dense = DenseIndex(vecs)
+    t_dense = time.perf_counter() - t0
+    index = Index(base.folder, base.manifest, docs, chunks, dense, bm25, base.analyzer)
+    index.doc_rows = _rows(chunks)
+    retriever = Retriever(index, embedder)
+    p50, p95 = time_queries(lambda q: retriever.search(q, k=10))
+    row = {"chunks": size, "dense_index": dense.kind,
+           "build_bm25_s": round(t_bm25, 1), "build_faiss_s": round(t_dense, 1),
+           "build_chunks_per_s": round(size / (t_bm25 + t_dense)),
+           "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "rss_mb": round(rss_mb())}
+    del tokens
+    return row
+
+
+def _rows(chunks):
+    rows: dict[str, list[int]] = {}
+    for i, c in enumerate(chunks):
+        rows.setdefault(c.doc_id, []).append(i)
+    return {d: np.asarray(r) for d, r in rows.items()}
+
+
+def bench_langchain(base: Index, embedder, size: int) -> dict:
+    from rag.baselines import langchain_ensemble
+
+    docs, chunks, tokens, vecs = synthetic(base, size)
+    texts = [c.search_text() for c in chunks]
+    t0 = time.perf_counter()
+    ens = langchain_ensemble(texts, vecs, embedder, k=10)
+    build = time.perf_counter() - t0
+    rounds = 1 if size > 20000 else 3
+    p50, p95 = time_queries(lambda q: ens.invoke(q), rounds=rounds)
+    return {"chunks": size, "build_s": round(build, 1), "p50_ms": round(p50, 1),
+            "p95_ms": round(p95, 1), "rss_mb": round(rss_mb())}
+
+
+def bench_sample_build(embedder_name: str | None) -> dict:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        report = service.build(index_dir=Path(tmp) / "i", embedder_name=embedder_name)
+        seconds = time.perf_counter() - t0
+    return {"chunks": report.total_chunks, "seconds": round(seconds, 1),
+            "chunks_per_s": round(report.total_chunks / seconds, 2)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--index", default=None, help="built sample index (default index/default)")
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--langchain-sizes", type=int, nargs="*", default=[10_000, 100_000])
+    ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--json-out", default=None)
+    args = ap.parse_args()
+    engine = service.Engine.open(args.index)
+    base, embedder = engine.index, engine.retriever.embedder
+    out = {"embedder": embedder.name, "sample": {}, "sizes": [], "langchain": []}
+    if not args.skip_build:
+        out["sample"]["build"] = bench_sample_build(embedder.name)
+    p50, p95 = time_queries(lambda q: engine.search(q, k=10))
+    out["sample"]["query"] = {"chunks": len(base.chunks), "p50_ms": round(p50, 1),
+                              "p95_ms": round(p95, 1), "rss_mb": round(rss_mb())}
+    lc = bench_langchain(base, embedder, len(base.chunks))
+    out["langchain"].append(lc)
+    for size in args.sizes:
+        out["sizes"].append(bench_size(base, embedder, size))
+        print(json.dumps(out["sizes"][-1]), file=sys.stderr, flush=True)
+    for size in args.langchain_sizes:
+        out["langchain"].append(bench_langchain(base, embedder, size))
+        print(json.dumps(out["langchain"][-1]), file=sys.stderr, flush=True)
+    text = json.dumps(out, ensure_ascii=False, indent=1)
+    if args.json_out:
+        Path(args.json_out).write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -245,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("baocao: interrupted\n")
         return 130
+    except BrokenPipeError:  # "baocao parse … | head"
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

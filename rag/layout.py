@@ -89,7 +89,7 @@ def ends_paragraph(text: str) -> bool:
 
 def _starts_lower(text: str) -> bool:
     t = text.lstrip("*_ ")
-    return bool(t) and (t[0].islower() or t[0] in ",;)")
+    return bool(t) and (t[0].islower() or t[0] in ",;).")
 
 
 def _page_number(stripped: str, page: int) -> int | None:
@@ -100,9 +100,14 @@ def _page_number(stripped: str, page: int) -> int | None:
 
 
 def _scan_wrapped(lines: list[str]) -> list[_Unit]:
-    """Lines -> units, tracking pages and the footnote area at page bottoms."""
+    """Lines -> units, tracking pages and the footnote area at page bottoms.
+
+    With real page breaks (``\f`` from a PDF reader) those alone count pages;
+    otherwise printed page numbers and the extractor's indented first line do.
+    """
     units: list[_Unit] = []
     page, in_fn, pending = 1, False, False
+    has_ff = "\f" in lines
     for line in lines:
         stripped = line.strip()
         if line == "\f" or (not stripped and len(line) >= 20):
@@ -112,9 +117,11 @@ def _scan_wrapped(lines: list[str]) -> list[_Unit]:
             continue
         number = _page_number(stripped, page)
         if number is not None:
-            page, pending, in_fn = (number, False, False) if number > page else (page, True, False)
+            if not has_ff:
+                page, pending = (number, False) if number > page else (page, True)
+            in_fn = False
             continue
-        if (pending or _PAGE_START.match(line)) and units:
+        if not has_ff and (pending or _PAGE_START.match(line)) and units:
             page, pending, in_fn = page + 1, False, False
         if in_fn:
             m = _FN_PLAIN.match(stripped)
@@ -142,7 +149,8 @@ def _scan_paragraphs(lines: list[str]) -> list[_Unit]:
         text, buf = " ".join(buf), []
         number = _page_number(text, page) if len(text) <= 3 else None
         if number is not None:
-            page = number if number > page else page + 1
+            if "\f" not in lines:
+                page = number if number > page else page + 1
             continue
         fn = footnote_start(text)
         units.append(_Unit(fn[1], page, fn=fn[0]) if fn else _Unit(text, page))

@@ -18,6 +18,10 @@ _DOC_TYPES = ("THÔNG CÁO BÁO CHÍ", "BÁO CÁO", "TỜ TRÌNH", "KẾ HOẠCH
 _NUMBER_LINE = re.compile(r"^Số\s*:")
 _DATE_LINE = re.compile(r"ngày\s*\d*\s*tháng\s*\d*\s*năm\s*\d{4}")
 _ADDRESSEE = re.compile(r"^Kính gửi\s*:")
+_LETTERHEAD = re.compile(
+    r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|CỘNG HÒA XÃ HỘI CHỦ NGHĨA|"
+    r"CỘNG HOÀ XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do|TỈNH [A-ZĐÀ-Ỹ ]+$|THÀNH PHỐ [A-ZĐÀ-Ỹ ]+$|"
+    r"[-_=–—\s]+$)")
 _PROVINCE = re.compile(r"\btỉnh ([A-ZĐ][a-zà-ỹđ]+(?: [A-ZĐ][a-zà-ỹđ]+){0,2})")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _PLAN_SPLIT = re.compile(r"\bnhiệm vụ\b", re.IGNORECASE)
@@ -38,7 +42,7 @@ def read_front_matter(blocks: list[str]) -> FrontMatter:
     for text in (clean_markup(b) for b in blocks):
         if expect_title and len(text) < 300:
             front.title, expect_title = text.rstrip(" ,;"), False
-        elif _NUMBER_LINE.match(text) or _ADDRESSEE.match(text):
+        elif _NUMBER_LINE.match(text) or _ADDRESSEE.match(text) or _LETTERHEAD.match(text):
             pass
         elif _DATE_LINE.search(text) and len(text) < 120:
             front.date = parse_date(text)

@@ -92,6 +92,9 @@ def match_heading(text: str, in_plan: bool = False) -> HeadingMatch | None:
         return found[0]
     if clean.startswith(("-", "+", "(")) or clean.endswith("."):
         return None
+    hashes = _MD_HASHES.match(text)
+    if hashes and len(clean) <= 160:
+        return HeadingMatch(min(len(hashes.group(1)), 5), "", clean)
     if _all_caps(clean) and len(clean) <= 160:
         return HeadingMatch(1, "", clean)
     if _is_bold_line(text) and len(clean) <= 120:

@@ -9,7 +9,7 @@ import pytest
 
 from rag.chunk import CHUNK_CHARS, chunk_document
 from rag.figures import parse_vn_number
-from rag.ingest import parse_file
+from rag.ingest import parse_file, parse_text
 
 REPORTS = Path(__file__).resolve().parents[1] / "data" / "reports"
 F2021 = "lang-son_2021-9t_bao-cao-kt-xh.txt"
@@ -168,3 +168,36 @@ def test_figures_keep_printed_text(parsed):
     figures = {f.text: f.value for _, chunks in parsed.values() for c in chunks for f in c.figures}
     assert figures["816 tỷ đồng"] == 816.0
     assert figures["23,7%"] == pytest.approx(23.7)
+
+
+def _wrapped(n: int, word: str) -> list[str]:
+    return [f"{word} dòng {i} của đoạn văn bản được ngắt dòng cứng giống như văn bản PDF " for i
+            in range(n)]
+
+
+def test_form_feed_and_page_number_count_a_page_once():
+    lines = ["I. TÌNH HÌNH CHUNG", ""] + _wrapped(6, "trang một") + ["1", "\f"]
+    lines += _wrapped(6, "trang hai") + ["2", "\f"] + _wrapped(5, "trang ba") + ["kết thúc."]
+    doc = parse_text("\n".join(lines), "x.txt")
+    body = [p for p in doc.paragraphs if p.kind == "body"]
+    assert len(body) == 1 and (body[0].page_start, body[0].page_end) == (1, 3)
+
+
+def test_markdown_heading_without_number_uses_its_level():
+    text = ("# Tổng quan tình hình\n\n## Về phát triển kinh tế\n\nThu ngân sách đạt 10 tỷ đồng.\n\n"
+            "### Nông nghiệp\n\nTrồng rừng đạt 100 ha.\n")
+    doc = parse_text(text, "md.md")
+    paths = [s.path for s in doc.sections]
+    assert ("Tổng quan tình hình", "Về phát triển kinh tế", "Nông nghiệp") in paths
+
+
+def test_letterhead_is_front_matter():
+    text = ("ỦY BAN NHÂN DÂN\n\nTỈNH LẠNG SƠN\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\n"
+            "Độc lập - Tự do - Hạnh phúc\n\nSố: 12/BC-UBND\n\n"
+            "Lạng Sơn, ngày 04 tháng 6 năm 2024\n\n"
+            "BÁO CÁO\n\nTình hình kinh tế - xã hội tháng 5 năm 2024\n\nI. KẾT QUẢ\n\n"
+            "Thu ngân sách đạt 10 tỷ đồng.\n")
+    doc = parse_text(text, "lh.txt")
+    assert doc.date == "2024-06-04" and doc.doc_type == "báo cáo"
+    assert doc.title == "Tình hình kinh tế - xã hội tháng 5 năm 2024"
+    assert [s.title for s in doc.sections] == ["I. KẾT QUẢ"]

@@ -1,0 +1,125 @@
+"""CSS and the small browser scripts of the app.
+
+The scripts only route clicks: they read ``data-*`` attributes the server
+wrote and send them back as event data (``trigger``), or scroll inside the
+report view. They never insert text into the page, so escaping stays on the
+server side (``ui.render``, ``ui.reader``).
+"""
+
+CSS = """
+.gradio-container { max-width: 1280px !important; margin: 0 auto; }
+#status-line { font-size: 0.95rem; }
+#status-line .status { padding: 6px 10px; border-radius: 6px; background: #eef6ee; }
+#status-line .status.building { background: #fff7e0; }
+#status-line .status.error { background: #fdecec; color: #8a1c1c; }
+.status progress { width: 240px; vertical-align: middle; margin-left: 8px; }
+.view { font-size: 1rem; line-height: 1.6; color: #1f2328; }
+.view h3 { margin: 0.4em 0; font-size: 1.15rem; }
+.view .muted { color: #59636e; font-size: 0.9rem; }
+.view mark.fig { background: #ffe58a; padding: 0 2px; border-radius: 3px; font-weight: 600; }
+.answer { border-left: 4px solid #2f6feb; padding: 6px 14px; background: #f6f9ff; }
+.answer.abstained { border-left-color: #bf8700; background: #fffbea; }
+.answer-text { font-size: 1.05rem; margin: 0.3em 0; }
+a.cite, .view [data-kind] { cursor: pointer; }
+a.cite { color: #0b57d0; font-weight: 600; text-decoration: none; padding: 0 1px; }
+a.cite:hover, a.open-link:hover, .doc-list tr:hover td { text-decoration: underline; }
+ol.sources, ol.hits { padding-left: 1.2em; }
+li.source, li.hit { margin: 10px 0; padding: 8px 10px; border: 1px solid #d8dee4;
+  border-radius: 6px; background: #fff; }
+.source-title { font-weight: 600; color: #0b57d0; }
+.meta { color: #59636e; font-size: 0.88rem; }
+blockquote.quote { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #d0d7de;
+  background: #f6f8fa; }
+ul.notes { margin: 4px 0 0 0; padding-left: 1em; font-size: 0.9rem; color: #3d444d; }
+a.open-link { font-size: 0.88rem; color: #0b57d0; }
+.error-box { padding: 8px 12px; background: #fdecec; color: #8a1c1c; border-radius: 6px; }
+.ok-box { padding: 8px 12px; background: #eef6ee; border-radius: 6px; }
+table.doc-list { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
+.view table.doc-list th, .view table.doc-list td { border: 0 !important;
+  border-bottom: 1px solid #d8dee4 !important; padding: 6px 8px; text-align: left;
+  vertical-align: top; }
+table.doc-list tr[data-kind] { cursor: pointer; }
+table.doc-list td.num { text-align: right; }
+.reader-head h2 { margin: 0 0 4px 0; font-size: 1.3rem; }
+.reader-banner { margin: 8px 0; padding: 6px 10px; background: #fff7e0; border-radius: 6px; }
+.reader-body { display: flex; gap: 16px; align-items: flex-start; }
+nav.toc { flex: 0 0 270px; max-height: 72vh; overflow-y: auto; font-size: 0.88rem;
+  border-right: 1px solid #d8dee4; padding-right: 8px; }
+nav.toc ul { list-style: none; padding-left: 0; margin: 0; }
+nav.toc li { margin: 3px 0; }
+nav.toc a { color: #1f2328; text-decoration: none; cursor: pointer; }
+nav.toc a:hover { text-decoration: underline; }
+nav.toc li.current > a { font-weight: 700; color: #0b57d0; }
+nav.toc .lvl-2 { padding-left: 12px; } nav.toc .lvl-3 { padding-left: 24px; }
+nav.toc .lvl-4, nav.toc .lvl-5 { padding-left: 36px; }
+.doc-scroll { flex: 1 1 auto; max-height: 72vh; overflow-y: auto; padding: 0 12px 0 4px; }
+article.doc p { margin: 0.5em 0; text-align: justify; }
+article.doc p.front { text-align: center; color: #3d444d; margin: 0.2em 0; }
+article.doc .h { margin: 1em 0 0.4em 0; line-height: 1.35; }
+article.doc h3.h { font-size: 1.15rem; } article.doc h4.h { font-size: 1.05rem; }
+article.doc h5.h, article.doc h6.h { font-size: 1rem; }
+article.doc .passage { background: #eaf2ff; }
+article.doc mark.cited { background: #ffd54f; padding: 1px 0; }
+sup.fn-ref a { color: #0b57d0; cursor: pointer; font-size: 0.75em; }
+sup.fn-ref.cited a { background: #ffd54f; font-weight: 700; }
+aside.fn-block { margin: 2px 0 10px 24px; padding: 4px 10px; border-left: 2px solid #d0d7de;
+  font-size: 0.88rem; color: #3d444d; }
+aside.fn-block p.fn { margin: 2px 0; text-align: left; }
+aside.fn-block p.fn.cited-fn { background: #fff3c4; border-radius: 4px; padding: 2px 6px; }
+.fn-label { font-weight: 600; color: #8a5a00; margin-right: 4px; }
+.page-mark { display: block; text-align: center; color: #8c959f; font-size: 0.8rem;
+  margin: 6px 0; }
+"""
+
+# Clicks on [n] markers, sources, passages and report rows carry their data-* back.
+CLICK_JS = """
+const fire = (el) => {
+  const d = el.dataset;
+  trigger('click', {kind: d.kind || '', n: d.n || '', chunk: d.chunk || '', doc: d.doc || ''});
+};
+const pick = (e) => {
+  const el = e.target.closest('[data-kind]');
+  return el && element.contains(el) ? el : null;
+};
+element.addEventListener('click', (e) => {
+  const el = pick(e);
+  if (el) { e.preventDefault(); fire(el); }
+});
+element.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter' && e.key !== ' ') return;
+  const el = pick(e);
+  if (el) { e.preventDefault(); fire(el); }
+});
+"""
+
+# Report view: scroll the cited passage into view once it is visible (the view may
+# sit in a hidden tab when it is filled), and let the section tree / footnote
+# markers scroll within the page instead of changing the URL.
+READER_JS = """
+let pending = true;
+const target = () => element.querySelector('mark.cited') || element.querySelector('.passage');
+const visible = () => element.getClientRects().length > 0;
+const go = () => {
+  if (!visible()) return;
+  pending = false;
+  const head = element.querySelector('.reader');
+  if (!head) return;
+  const t = target();
+  if (t) { t.scrollIntoView({block: 'center'}); return; }
+  const s = element.querySelector('.doc-scroll');
+  if (s) s.scrollTop = 0;
+  head.scrollIntoView({block: 'start'});
+};
+watch('value', () => { pending = true; requestAnimationFrame(go); });
+new IntersectionObserver((es) => {
+  if (pending && es.some((x) => x.isIntersecting)) requestAnimationFrame(go);
+}).observe(element);
+requestAnimationFrame(go);
+element.addEventListener('click', (e) => {
+  const a = e.target.closest('[data-target]');
+  if (!a || !element.contains(a)) return;
+  e.preventDefault();
+  const t = element.querySelector('#' + CSS.escape(a.dataset.target));
+  if (t) t.scrollIntoView({block: a.dataset.block || 'start', behavior: 'smooth'});
+});
+"""

@@ -1,0 +1,206 @@
+"""Event handlers: question -> answer/passages, click -> report view, upload -> index.
+
+Kept apart from the layout (``ui.app``) so they can be called directly in
+tests. No ``from __future__ import annotations`` here: Gradio reads the
+``gr.EventData`` / ``gr.Progress`` hints at runtime.
+"""
+
+import itertools
+import logging
+import time
+from pathlib import Path
+
+import gradio as gr
+
+from rag.periods import parse_periods
+from rag.store import IndexStoreError
+from ui.reader import Highlight, report_view
+from ui.render import answer_view, doc_list_view, hits_view, message, status_view, upload_view
+from ui.state import AppState, vi_error
+
+log = logging.getLogger("baocao.ui")
+
+MODES = ("Trả lời", "Chỉ tìm kiếm")
+ALL_PERIODS = "(tất cả các kỳ)"
+TOP_K = 10
+
+
+class Handlers:
+    """Handlers bound to one ``AppState`` (one engine for every browser session)."""
+
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+        self._nonce = itertools.count(1)
+
+    # -- asking ---------------------------------------------------------------
+    def ask(self, question, doc_ids, period, mode):
+        """Answer (or, in search-only mode, list passages); returns (html, citations)."""
+        question = (question or "").strip()
+        if not question:
+            return message("Hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?"), None
+        if not self.state.ready:
+            return message("Chỉ mục chưa sẵn sàng, xin hỏi lại sau ít phút. "
+                           + self.state.status()["text"], "error-box", question), None
+        period_text, note = self._period(period)
+        engine, t0 = self.state.engine, time.perf_counter()
+        try:
+            if mode == MODES[1]:
+                res = engine.search(question, k=TOP_K, doc_ids=doc_ids or None, period=period_text)
+                return hits_view(res.to_dict(), time.perf_counter() - t0, note), None
+            ans = engine.ask(question, k=TOP_K, doc_ids=doc_ids or None, period=period_text)
+        except Exception as exc:  # noqa: BLE001 - the page says what failed; the log has it all
+            log.exception("question failed: %r", question)
+            return message(f"Lỗi khi xử lý câu hỏi: {exc}", "error-box", question), None
+        data = ans.to_dict()
+        for c in data["citations"]:
+            c["shown_footnotes"] = self._quote_notes(c)
+        return answer_view(data, time.perf_counter() - t0, note), data["citations"]
+
+    @staticmethod
+    def _period(period) -> tuple:
+        """The period filter text, and a notice when free text names no period."""
+        text = (period or "").strip()
+        if not text or text == ALL_PERIODS:
+            return None, ""
+        if not parse_periods(text):
+            return None, message(f"Không hiểu kỳ «{text}» (ví dụ: tháng 5/2024, quý I/2022); "
+                                 "đã bỏ qua bộ lọc kỳ.")
+        return text, ""
+
+    def _quote_notes(self, c: dict) -> list[dict]:
+        """Footnotes whose markers stand inside the quoted sentence, plus those the answer used."""
+        notes = list(c.get("footnotes") or [])
+        chunk = self.state.chunk(c["chunk_id"])
+        start = chunk.text.find(c["quote"]) if chunk else -1
+        if start >= 0:
+            end = start + len(c["quote"])
+            inside = {n for n, off in chunk.markers if start <= off <= end}
+            have = {f["n"] for f in notes}
+            notes += [{"n": f.n, "text": f.text} for f in chunk.footnotes
+                      if f.n in inside and f.n not in have]
+        return sorted(notes, key=lambda f: f["n"])
+
+    # -- opening reports --------------------------------------------------------
+    def open_clicked(self, citations, evt: gr.EventData):
+        """A click on [n], a source, a passage or a report link: open the report view."""
+        data = getattr(evt, "_data", None) or {}
+        kind = data.get("kind")
+        if kind == "cite":
+            cite = next((c for c in citations or [] if str(c["n"]) == str(data.get("n"))), None)
+            if cite is None:
+                return gr.skip(), gr.skip(), gr.skip()
+            notes = {f["n"] for f in cite.get("shown_footnotes") or []}
+            html = self.open(cite["doc"], cite["chunk_id"], cite["quote"], notes, f"[{cite['n']}]")
+            doc_id = cite["doc"]
+        elif kind == "hit" and self.state.ready and self.state.chunk(data.get("chunk", "")):
+            chunk = self.state.chunk(data["chunk"])
+            html = self.open(chunk.doc_id, chunk.chunk_id, None, {f.n for f in chunk.footnotes})
+            doc_id = chunk.doc_id
+        elif kind == "doc":
+            doc_id = str(data.get("doc", ""))
+            html = self.open(doc_id)
+        else:
+            return gr.skip(), gr.skip(), gr.skip()
+        known = self.state.ready and doc_id in self.state.engine.index.docs
+        return html, gr.Tabs(selected="reader"), (doc_id if known else gr.skip())
+
+    def open(self, doc_id, chunk_id=None, quote=None, notes=(), label="") -> str:
+        """The report view of an indexed report, with the cited passage highlighted."""
+        if not self.state.ready:
+            return message(self.state.status()["text"], "error-box")
+        try:
+            doc = self.state.document(str(doc_id or ""))
+        except IndexStoreError:
+            return message("Không có báo cáo này trong chỉ mục.", "error-box")
+        info = self.state.engine.index.docs[doc["doc_id"]]
+        return report_view(doc, info, self._highlight(doc, chunk_id, quote, notes, label),
+                           next(self._nonce))
+
+    def _highlight(self, doc, chunk_id, quote, notes, label):
+        chunk = self.state.chunk(chunk_id) if chunk_id else None
+        if chunk is None or chunk.doc_id != doc["doc_id"]:
+            return None
+        span, numbers = None, set(notes)
+        at = doc["text"].find(quote, chunk.start) if quote else -1
+        if 0 <= at < chunk.end:
+            span = (at, at + len(quote))
+            numbers |= {n for n, off in chunk.markers
+                        if at <= chunk.start + off <= at + len(quote)}
+        return Highlight(chunk.start, chunk.end, span, frozenset(numbers), label,
+                         tuple(chunk.section_path))
+
+    def open_picked(self, doc_id):
+        return self.open(doc_id) if doc_id else gr.skip()
+
+    # -- status, lists, uploads ------------------------------------------------------
+    def refresh(self):
+        """Status line, the polling timer (on while building) and every report list."""
+        status = self.state.status()
+        timer = gr.Timer(active=status["state"] == "building")
+        return (status_view(status), timer, *self.lists())
+
+    def refreshed(self):
+        """Status line and report lists after the index changed."""
+        return (status_view(self.state.status()), *self.lists())
+
+    def choices(self) -> tuple[list, list[str], str]:
+        """Report choices, period choices and the report table of the current index."""
+        docs = self.state.docs()
+        reports = [(f"{d.title} — {d.period_label or 'không rõ kỳ'}", d.doc_id) for d in docs]
+        return reports, self.periods(docs), doc_list_view(docs)
+
+    def lists(self):
+        """Updates for the report filter, the period filter, the reader picker; the table."""
+        reports, periods, table = self.choices()
+        return (gr.Dropdown(choices=reports), gr.Dropdown(choices=periods),
+                gr.Dropdown(choices=reports), table)
+
+    @staticmethod
+    def periods(docs) -> list[str]:
+        """Period labels of the indexed reports, latest first."""
+        found = {p.label: p for d in docs for p in d.periods}
+        order = sorted(found.values(), key=lambda p: (p.year or 0, p.end_month, -p.start_month),
+                       reverse=True)
+        return [ALL_PERIODS] + [p.label for p in order]
+
+    def upload(self, files, progress=gr.Progress()):
+        """Parse and index uploaded reports with progress; errors are shown, not raised."""
+        if not files:
+            return message("Chưa chọn tệp nào."), *self.refreshed(), gr.skip()
+        if not self.state.ready:
+            return message(self.state.status()["text"], "error-box"), *self.refreshed(), gr.skip()
+        paths = [Path(f) for f in (files if isinstance(files, list) else [files])]
+        progress(0, desc="Đang đọc tệp…")
+
+        def on_progress(doc_id, done, total):
+            progress((done, total), desc=f"Đang lập chỉ mục {doc_id}", unit="đoạn")
+
+        try:
+            result = self.state.add(paths, on_progress)
+        except Exception as exc:  # noqa: BLE001 - e.g. a reader crash; the index is untouched
+            log.exception("upload failed")
+            return (message(f"Không thêm được báo cáo: {vi_error(str(exc))}. "
+                            "Chỉ mục vẫn giữ nguyên.", "error-box"), *self.refreshed(), gr.skip())
+        totals = self.state.status()["text"]
+        if result.failed:
+            totals += " Tệp lỗi không được thêm; chỉ mục giữ nguyên phần còn lại."
+        html = upload_view(result.added, result.unchanged, result.failed, totals,
+                           result.replaced)
+        return html, *self.refreshed(), None
+
+    # -- JSON API (gradio_client) ----------------------------------------------------------
+    def api_answer(self, question: str, period: str = "", doc_ids: list | None = None) -> dict:
+        """Answer with citations as a dict (``Answer.to_dict()``), for scripts and tests."""
+        if not self.state.ready:
+            raise gr.Error(self.state.status()["text"])
+        text = self._period(period)[0]
+        return self.state.engine.ask(question, k=TOP_K, doc_ids=doc_ids or None,
+                                     period=text).to_dict()
+
+    def api_search(self, query: str, period: str = "", doc_ids: list | None = None) -> dict:
+        """Ranked passages as a dict (``SearchResult.to_dict()``)."""
+        if not self.state.ready:
+            raise gr.Error(self.state.status()["text"])
+        text = self._period(period)[0]
+        return self.state.engine.search(query, k=TOP_K, doc_ids=doc_ids or None,
+                                        period=text).to_dict()

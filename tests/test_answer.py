@@ -93,3 +93,39 @@ def test_period_label_cumulative(engine):
     chunk = next(c for c in engine.index.chunks if "816 tỷ đồng" in c.text)
     assert period_label(chunk, "Lũy kế 5 tháng đầu năm đạt 1.000 tỷ đồng") == "5 tháng đầu năm 2024"
     assert period_label(chunk, "Trong tháng đạt 10 tỷ đồng") == "tháng 5/2024"
+
+
+def test_headline_question_brings_the_footnote_split_unasked(engine):
+    """Footnotes 10 and 11 split the 234 / 552 tỷ đồng of the 816: they come with it."""
+    a = engine.ask("giải ngân vốn đầu tư công tháng 5/2024?")
+    assert "Chú thích 10: Gồm: Vốn đầu tư trong cân đối theo tiêu chí: 150 tỷ đồng" in a.text
+    assert "Chú thích 11: Gồm: Vốn ngân sách trung ương trong nước" in a.text
+    assert {f["n"] for f in a.citations[0].footnotes} == {10, 11}
+
+
+def test_trong_do_sentence_follows_its_figure(engine):
+    """The 2024-05 XNK sentence is followed by "Trong đó: Xuất khẩu 811 triệu USD …"."""
+    a = engine.ask("kim ngạch xuất nhập khẩu tại Hải quan Lạng Sơn 5 tháng đầu năm 2024")
+    assert "1.934,5 triệu USD" in a.text
+    assert "Trong đó: Xuất khẩu 811 triệu USD" in a.text
+    assert a.text.index("1.934,5 triệu USD") < a.text.index("811 triệu USD")
+
+
+def test_footnote_figures_when_the_sentence_has_none(engine):
+    """2023-01: the industry sentence names "than sạch, xi măng" without numbers."""
+    a = engine.ask("sản lượng than sạch và xi măng tháng 1 năm 2023")
+    assert not a.abstained
+    assert "50 nghìn tấn" in a.text and "65 nghìn tấn" in a.text
+
+
+def test_abstains_when_the_asked_period_is_longer_than_any_report(engine):
+    """Only January 2023 is covered: "6 tháng đầu năm 2023" must not be answered from it."""
+    a = engine.ask("thu ngân sách 6 tháng đầu năm 2023")
+    assert a.abstained and a.reason == "period_not_covered"
+    assert "418,1" not in a.text
+
+
+def test_both_labels_when_a_sentence_gives_month_and_cumulative(engine):
+    chunk = next(c for c in engine.index.chunks if "3.965 tỷ đồng" in c.text)
+    sent = next(s for _, s in split_sentences(chunk.text) if "3.965 tỷ đồng" in s)
+    assert period_label(chunk, sent) == "tháng 5/2024; 5 tháng đầu năm 2024"

@@ -26,7 +26,7 @@ from rag.index import (
 from rag.retrieve import RetrievalConfig, Retriever, SearchResult
 from rag.store import IndexStore, IndexStoreError
 
-DEFAULT_ANALYZER = AnalyzerConfig()
+DEFAULT_ANALYZER = AnalyzerConfig(bigrams=True)  # eval/RESULTS.md: analyzer comparison
 _EMBEDDERS: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
 

@@ -9,6 +9,7 @@ the page and its assets come from the local Gradio server.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 from pathlib import Path
@@ -64,7 +65,9 @@ def app_url(sample_index, tmp_path_factory):
 def chromium():
     """Debian's chromium (never a downloaded browser)."""
     if sync_api is None or not CHROMIUM.exists():
-        pytest.skip("Debian chromium is missing: apt-get install -y chromium")
+        # CI installs chromium (.ci/run): there a missing browser is a failure, not a skip.
+        missing = pytest.fail if os.environ.get("CI") else pytest.skip
+        missing("Debian chromium or playwright is missing: apt-get install -y chromium")
     SHOTS.mkdir(parents=True, exist_ok=True)
     expect.set_options(timeout=60_000)
     with sync_api.sync_playwright() as p:

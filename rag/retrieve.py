@@ -84,16 +84,19 @@ def asks_about_tasks(query: str) -> bool:
     return any(w in folded for w in _TASK_WORDS)
 
 
-def period_scores(query_periods: list[Period], chunks: list[Chunk]) -> np.ndarray:
-    """How well each chunk's report period matches the asked period (1.0 exact)."""
-    cache: dict[tuple, float] = {}
-    out = np.zeros(len(chunks), dtype=np.float32)
-    for i, c in enumerate(chunks):
-        key = c.periods
-        if key not in cache:
-            cache[key] = best_period_match(query_periods, list(c.periods))
-        out[i] = cache[key]
-    return out
+def period_groups(chunks: list[Chunk]) -> tuple[list[tuple[Period, ...]], np.ndarray]:
+    """The distinct period tuples of the chunks and, per chunk, the index of its tuple:
+    a query then matches a handful of tuples, not a million chunks, in Python."""
+    lookup: dict[tuple[Period, ...], int] = {}
+    ids = np.fromiter((lookup.setdefault(c.periods, len(lookup)) for c in chunks),
+                      dtype=np.int32, count=len(chunks))
+    return list(lookup), ids
+
+
+def group_match(query_periods: list[Period], groups: list[tuple[Period, ...]]) -> np.ndarray:
+    """How well each period tuple matches the asked period (1.0 exact)."""
+    return np.array([best_period_match(query_periods, list(g)) for g in groups] or [0.0],
+                    dtype=np.float32)
 
 
 class Retriever:
@@ -103,6 +106,7 @@ class Retriever:
         self.embedder = embedder
         self.config = config
         self._plan = np.array([c.is_plan for c in index.chunks], dtype=bool)
+        self._groups, self._group_of = period_groups(index.chunks)
         texts = accents.sample([c.text for c in index.chunks])
         self.accents = accents.build_table(texts) if config.rewrite_dense_query else None
 
@@ -117,9 +121,9 @@ class Retriever:
         t0 = time.perf_counter()
         periods = parse_query_periods(period or query)
         tasks = asks_about_tasks(query)
-        allowed, boosts, covered = self._restrict(periods, doc_ids, tasks)
+        allowed, boost, covered = self._restrict(periods, doc_ids, tasks)
         scores = self._fused(query, allowed, mode or self.config.mode)
-        scores = fusion.apply_boosts(scores, boosts)
+        scores = fusion.apply_boosts(scores, {i: float(boost[i]) for i in scores})
         hits = [Hit(r + 1, self.index.chunks[i], self.index.docs[self.index.chunks[i].doc_id], s)
                 for r, (i, s) in enumerate(fusion.ranked(scores, k))]
         return SearchResult(query, periods, covered, tasks, hits,
@@ -127,35 +131,35 @@ class Retriever:
                             {"doc_ids": doc_ids, "period": period})
 
     def _restrict(self, periods: list[Period], doc_ids: list[str] | None,
-                  tasks: bool) -> tuple[np.ndarray | None, dict[int, float], bool]:
+                  tasks: bool) -> tuple[np.ndarray | None, np.ndarray, bool]:
+        """Rows allowed, a per-row score factor (period match, plans), period covered."""
         n = len(self.index.chunks)
         mask = np.ones(n, dtype=bool)
         if doc_ids:
             mask[:] = False
             for d in doc_ids:
                 mask[self.index.doc_rows.get(d, [])] = True
-        boosts: dict[int, float] = {}
+        boost = np.ones(n, dtype=np.float32)
         covered = True
         if periods:
-            match = period_scores(periods, self.index.chunks)
+            match = group_match(periods, self._groups)[self._group_of]
             best = float(match[mask].max()) if mask.any() else 0.0
             covered = self._covered(periods, mask)
             if best >= 1.0:
                 mask &= match >= 1.0
             elif best > 0:
-                boosts = {int(i): 1 + self.config.partial_period_boost * float(match[i])
-                          for i in np.flatnonzero(mask & (match > 0))}
+                boost = np.where(mask & (match > 0),
+                                 1 + self.config.partial_period_boost * match, 1.0)
         if not tasks and (mask & ~self._plan).any():
-            for i in np.flatnonzero(mask & self._plan):
-                boosts[int(i)] = boosts.get(int(i), 1.0) * self.config.plan_penalty
+            boost = np.where(mask & self._plan, boost * self.config.plan_penalty, boost)
         allowed = None if mask.all() else np.flatnonzero(mask)
-        return allowed, boosts, covered
+        return allowed, boost.astype(np.float32), covered
 
     def _covered(self, periods: list[Period], mask: np.ndarray) -> bool:
         """Some allowed chunk's period (a plan part's own, for task lists) contains an
         asked period."""
-        kinds = {self.index.chunks[i].periods for i in np.flatnonzero(mask)}
-        return any(covers(cp, q) for ps in kinds for cp in ps for q in periods)
+        present = np.flatnonzero(np.bincount(self._group_of[mask], minlength=len(self._groups)))
+        return any(covers(p, q) for g in present for p in self._groups[g] for q in periods)
 
     def _fused(self, query: str, allowed: np.ndarray | None, mode: str) -> dict[int, float]:
         c = self.config.candidates

@@ -142,7 +142,10 @@ def test_answer_shows_figure_highlighted_with_sources(page):
     view = ask(page, "giải ngân vốn đầu tư công tháng 5/2024?")
     expect(view.locator(".answer-text")).to_contain_text("816 tỷ đồng")
     expect(view.locator(".answer-text mark.fig", has_text="816 tỷ đồng")).to_be_visible()
-    expect(view.locator(".answer-text a.cite[data-n='1']")).to_be_visible()
+    # the sentence and the two footnotes that split its figure, all from source [1]
+    expect(view.locator(".answer-text a.cite[data-n='1']")).to_have_count(3)
+    expect(view.locator(".answer-text")).to_contain_text("Chú thích 10: Gồm:")
+    expect(view.locator(".answer-text")).to_contain_text("Chú thích 11: Gồm:")
     source = view.locator("li.source").first
     expect(source).to_contain_text("[1]")
     expect(source.locator(".meta")).to_contain_text(SECTION_14)

@@ -76,11 +76,8 @@ def time_queries(fn, rounds: int = 3) -> tuple[float, float]:
 
 def synthetic(base: Index, size: int, seed: int = 0):
     """Perturbed copies of the real chunks and noisy copies of their vectors."""
-    rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
-    analyzer = base.analyzer
-    base_tokens = [analyzer.tokens(c.search_text()) for c in base.chunks]
-    docs, chunks, tokens = dict(base.docs), [], []
+    docs, chunks = dict(base.docs), []
     n = len(base.chunks)
     for i in range(size):
         c = base.chunks[i % n]
@@ -92,15 +89,23 @@ def synthetic(base: Index, size: int, seed: int = 0):
                                    plan_periods=_shift(info.plan_periods, shift))
         periods = docs[doc_id].plan_periods if c.is_plan else docs[doc_id].periods
         chunks.append(replace(c, chunk_id=f"{doc_id}#{i}", doc_id=doc_id, periods=periods))
-        toks = list(base_tokens[i % n])
-        for _ in range(3):
-            toks[rng.randrange(len(toks))] = str(rng.randrange(10, 99999))
-        tokens.append(toks)
     dim = base.dense.vectors.shape[1]
     vecs = base.dense.vectors[np.arange(size) % n]
-    vecs = vecs + nrng.normal(0, 0.05, (size, dim)).astype(np.float32)
+    vecs = vecs + 0.05 * nrng.standard_normal((size, dim), dtype=np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    return docs, chunks, tokens, vecs.astype(np.float32)
+    return docs, chunks, vecs.astype(np.float32)
+
+
+def synthetic_tokens(base: Index, size: int, seed: int = 0):
+    """Chunk i's tokens: real chunk i mod n's with three replaced by random numbers.
+    A generator, so 1M token lists never sit in memory at once."""
+    rng = random.Random(seed)
+    base_tokens = [base.analyzer.tokens(c.search_text()) for c in base.chunks]
+    for i in range(size):
+        toks = list(base_tokens[i % len(base_tokens)])
+        for _ in range(3):
+            toks[rng.randrange(len(toks))] = str(rng.randrange(10, 99999))
+        yield toks
 
 
 def _shift(periods, years: int):
@@ -110,9 +115,9 @@ def _shift(periods, years: int):
 
 def bench_size(base: Index, embedder, size: int) -> dict:
     gc.collect()
-    docs, chunks, tokens, vecs = synthetic(base, size)
+    docs, chunks, vecs = synthetic(base, size)
     t0 = time.perf_counter()
-    bm25 = SparseBM25.build(tokens)
+    bm25 = SparseBM25.build(synthetic_tokens(base, size))
     t_bm25 = time.perf_counter() - t0
     t0 = time.perf_counter()
     dense = DenseIndex(vecs)
@@ -125,7 +130,6 @@ def bench_size(base: Index, embedder, size: int) -> dict:
            "build_bm25_s": round(t_bm25, 1), "build_faiss_s": round(t_dense, 1),
            "build_chunks_per_s": round(size / (t_bm25 + t_dense)),
            "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "rss_mb": round(rss_mb())}
-    del tokens
     return row
 
 
@@ -139,7 +143,7 @@ def _rows(chunks):
 def bench_langchain(base: Index, embedder, size: int) -> dict:
     from rag.baselines import langchain_ensemble
 
-    docs, chunks, tokens, vecs = synthetic(base, size)
+    docs, chunks, vecs = synthetic(base, size)
     texts = [c.search_text() for c in chunks]
     t0 = time.perf_counter()
     ens = langchain_ensemble(texts, vecs, embedder, k=10)

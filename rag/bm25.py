@@ -11,7 +11,10 @@ is stored as plain ``.npy`` arrays plus a JSON vocabulary.
 from __future__ import annotations
 
 import json
+from array import array
 from collections import Counter
+from collections.abc import Iterable
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -27,25 +30,23 @@ class SparseBM25:
         self.n_docs = n_docs
 
     @classmethod
-    def build(cls, corpus_tokens: list[list[str]]) -> SparseBM25:
+    def build(cls, corpus_tokens: Iterable[list[str]]) -> SparseBM25:
+        """One pass over the token lists (a generator is fine), postings kept in compact
+        typed arrays: at 1M chunks Python lists of postings would need tens of GB."""
         vocab: dict[str, int] = {}
-        rows, cols, tfs = [], [], []
-        lengths = np.zeros(len(corpus_tokens), dtype=np.float64)
+        rows, cols, tfs, lengths = array("i"), array("i"), array("f"), array("d")
         for doc, tokens in enumerate(corpus_tokens):
-            lengths[doc] = len(tokens)
-            for term, tf in Counter(tokens).items():
-                rows.append(vocab.setdefault(term, len(vocab)))
-                cols.append(doc)
-                tfs.append(tf)
-        n_docs = len(corpus_tokens)
-        rows_a, cols_a = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
-        tf_a = np.asarray(tfs, dtype=np.float64)
+            lengths.append(len(tokens))
+            counts = Counter(tokens)
+            rows.extend(vocab.setdefault(term, len(vocab)) for term in counts)
+            cols.extend(repeat(doc, len(counts)))
+            tfs.extend(counts.values())
+        n_docs = len(lengths)
+        rows_a, cols_a = np.frombuffer(rows, dtype=np.int32), np.frombuffer(cols, dtype=np.int32)
         idf = _idf(np.bincount(rows_a, minlength=len(vocab)), n_docs)
-        avgdl = lengths.mean() if n_docs else 0.0
-        norm = K1 * (1 - B + B * lengths[cols_a] / max(avgdl, 1e-9))
-        data = idf[rows_a] * tf_a * (K1 + 1) / (tf_a + norm)
-        weights = sparse.csr_matrix((data.astype(np.float32), (rows_a, cols_a)),
-                                    shape=(len(vocab), n_docs))
+        data = _term_weights(rows_a, cols_a, np.frombuffer(tfs, dtype=np.float32), idf,
+                             np.frombuffer(lengths, dtype=np.float64))
+        weights = sparse.csr_matrix((data, (rows_a, cols_a)), shape=(len(vocab), n_docs))
         return cls(vocab, weights, n_docs)
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
@@ -76,6 +77,17 @@ class SparseBM25:
                   for n in ("data", "indices", "indptr")]
         weights = sparse.csr_matrix(tuple(arrays), shape=(meta["n_terms"], meta["n_docs"]))
         return cls({t: i for i, t in enumerate(terms)}, weights, meta["n_docs"])
+
+
+def _term_weights(rows, cols, tfs, idf, lengths, block: int = 1 << 22) -> np.ndarray:
+    """BM25 weight of every posting, computed in float64 blocks, stored as float32."""
+    avgdl = max(lengths.mean(), 1e-9) if lengths.size else 1.0
+    out = np.empty(rows.size, dtype=np.float32)
+    for lo in range(0, rows.size, block):
+        r, c, tf = rows[lo:lo + block], cols[lo:lo + block], tfs[lo:lo + block].astype(np.float64)
+        norm = K1 * (1 - B + B * lengths[c] / avgdl)
+        out[lo:lo + block] = idf[r] * tf * (K1 + 1) / (tf + norm)
+    return out
 
 
 def _idf(doc_freq: np.ndarray, n_docs: int) -> np.ndarray:

@@ -220,7 +220,7 @@ def _write(store: IndexStore, entries: dict[str, Entry], embedder: Embedder,
             fh.write(json.dumps(chunk_to_dict(c), ensure_ascii=False) + "\n")
     DenseIndex(vectors).save(folder)
     analyzer = Analyzer(analyzer_config)
-    SparseBM25.build([analyzer.tokens(c.search_text()) for c in chunks]).save(folder)
+    SparseBM25.build(analyzer.tokens(c.search_text()) for c in chunks).save(folder)
     for e in ordered:
         doc = e.document
         if doc is None:

@@ -8,7 +8,8 @@ reports' periods shifted by year), and its vector is the real chunk's vector
 plus Gaussian noise (sigma 0.05), re-normalized. Embedding 1M chunks for real
 would take a day on 2 cores; queries are always embedded for real.
 
-Usage: python eval/bench_index.py [--sizes 10000 100000 1000000] [--out eval/BENCHMARKS.md]
+Usage: python eval/bench_index.py [--sizes 10000 100000 1000000] [--json-out F] [--md-out F]
+       python eval/bench_index.py --from-json F --md-out F   (tables from an earlier run)
 """
 
 from __future__ import annotations
@@ -167,6 +168,31 @@ def bench_sample_build(embedder_name: str | None) -> dict:
             "chunks_per_s": round(report.total_chunks / seconds, 2)}
 
 
+def markdown(out: dict) -> str:
+    """The result tables as they go into eval/BENCHMARKS.md."""
+    s, q = out["sample"].get("build", {}), out["sample"]["query"]
+    lines = [f"Embedder: `{out['embedder']}`.", ""]
+    if s:
+        lines.append(f"Sample corpus build (5 reports, parse + embed + index): {s['chunks']} "
+                     f"chunks in {s['seconds']} s = {s['chunks_per_s']} chunks/s.")
+        lines.append("")
+    lines += ["| chunks | FAISS index | BM25 build s | FAISS build s | index build chunks/s "
+              "| query p50 ms | query p95 ms | RSS MB |", "|---|---|---|---|---|---|---|---|",
+              f"| {q['chunks']} (sample, real) | flat | | | | {q['p50_ms']} | {q['p95_ms']} "
+              f"| {q['rss_mb']} |"]
+    for r in out["sizes"]:
+        lines.append(f"| {r['chunks']:,} | {r['dense_index']} | {r['build_bm25_s']} "
+                     f"| {r['build_faiss_s']} | {r['build_chunks_per_s']} | {r['p50_ms']} "
+                     f"| {r['p95_ms']} | {r['rss_mb']} |")
+    lines += ["", "LangChain EnsembleRetriever (BM25Retriever + FAISS vector store, 0.5/0.5), "
+              "same chunks, same embedder:", "",
+              "| chunks | build s | query p50 ms | query p95 ms | RSS MB |",
+              "|---|---|---|---|---|"]
+    lines += [f"| {r['chunks']:,} | {r['build_s']} | {r['p50_ms']} | {r['p95_ms']} "
+              f"| {r['rss_mb']} |" for r in out["langchain"]]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--index", default=None, help="built sample index (default index/default)")
@@ -174,7 +200,12 @@ def main() -> int:
     ap.add_argument("--langchain-sizes", type=int, nargs="*", default=[10_000, 100_000])
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--json-out", default=None)
+    ap.add_argument("--md-out", default=None, help="write the tables as markdown")
+    ap.add_argument("--from-json", default=None, help="render an earlier --json-out")
     args = ap.parse_args()
+    if args.from_json:
+        Path(args.md_out).write_text(markdown(json.loads(Path(args.from_json).read_text())))
+        return 0
     engine = service.Engine.open(args.index)
     base, embedder = engine.index, engine.retriever.embedder
     out = {"embedder": embedder.name, "sample": {}, "sizes": [], "langchain": []}
@@ -194,6 +225,8 @@ def main() -> int:
     text = json.dumps(out, ensure_ascii=False, indent=1)
     if args.json_out:
         Path(args.json_out).write_text(text)
+    if args.md_out:
+        Path(args.md_out).write_text(markdown(out))
     print(text)
     return 0
 

@@ -23,8 +23,9 @@ _BREAKDOWN = ("gom nhung", "bao gom", "co cau", "trong do", "chia theo", "cu the
 # A sentence or footnote opening like this splits the figure it follows or annotates:
 # it is the breakdown officials ask for next, so it goes with the figure.
 _SPLITS = re.compile(r"^(?:trong\s+đó|cụ\s+thể|bao\s+gồm|gồm|chia\s+ra)\b", re.IGNORECASE)
-_CUMULATIVE = ("luy ke", "tu dau nam", "thang dau nam", "tinh tu dau")
-_MONTH_WORDS = re.compile(r"\btrong thang\b|\bthang 0?\d{1,2}\b(?!\s*dau)")
+_CUMULATIVE = ("luy ke", "tu dau nam", "thang dau nam", "tinh tu dau", "het thang")
+# "Hết tháng 5" is the total up to the end of May, not May's own figure.
+_MONTH_WORDS = re.compile(r"\btrong thang\b|(?<!het )\bthang 0?\d{1,2}\b(?!\s*dau)")
 _STOP = {
     "bao", "nhieu", "la", "gi", "nhu", "the", "nao", "cua", "trong", "thang", "nam", "quy",
     "tinh", "lang", "son", "co", "duoc", "ket", "qua", "hinh", "so", "lieu", "va", "cac", "nhung",

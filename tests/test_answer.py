@@ -129,3 +129,11 @@ def test_both_labels_when_a_sentence_gives_month_and_cumulative(engine):
     chunk = next(c for c in engine.index.chunks if "3.965 tỷ đồng" in c.text)
     sent = next(s for _, s in split_sentences(chunk.text) if "3.965 tỷ đồng" in s)
     assert period_label(chunk, sent) == "tháng 5/2024; 5 tháng đầu năm 2024"
+
+
+def test_het_thang_is_the_cumulative_figure(engine):
+    """"Hết tháng 5, … ước đạt 854 tỷ đồng" is the total to the end of May."""
+    chunk = next(c for c in engine.index.chunks if "816 tỷ đồng" in c.text)
+    sent = next(s for _, s in split_sentences(chunk.text) if "816 tỷ đồng" in s)
+    assert sent.startswith("Hết tháng 5")
+    assert period_label(chunk, sent) == "5 tháng đầu năm 2024"

@@ -52,11 +52,11 @@ def load_abbreviations(path: str | None = None) -> dict[str, tuple[str, ...]]:
         parts = [p.strip() for p in line.split("\t")]
         if len(parts) < 2 or not all(parts):
             raise ValueError(f"{path or _DATA}:{lineno}: expected 'ABBR<TAB>expansion'")
-        table[_abbr_key(parts[0])] = tuple(p.lower() for p in parts[1:])
+        table[abbr_key(parts[0])] = tuple(p.lower() for p in parts[1:])
     return table
 
 
-def _abbr_key(abbr: str) -> str:
+def abbr_key(abbr: str) -> str:
     return re.sub(r"[\s\-.]", "", fold_accents(abbr.lower()))
 
 
@@ -96,7 +96,7 @@ class Analyzer:
         text = unicodedata.normalize("NFC", text).lower()
         table, phrases, joined = _tables()
         if joined is not None and self.config.abbreviations:
-            text = joined.sub(lambda m: _abbr_key(m.group(0)), text)
+            text = joined.sub(lambda m: abbr_key(m.group(0)), text)
         raw = _TOKEN.findall(text)
         folded = [fold_accents(t) for t in raw]
         out = self._emit(raw, folded)

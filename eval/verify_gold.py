@@ -6,7 +6,7 @@ report file itself (never against the parser's output): the normalized
 evidence must occur in the normalized report, and every answer figure must
 occur verbatim in the evidence. Usage:
 
-    python eval/verify_gold.py eval/gold.jsonl [--reports data/reports]
+    .venv/bin/python eval/verify_gold.py eval/gold.jsonl [--reports data/reports]
 
 Exit status 1 and one line per problem when anything does not match.
 """
@@ -15,21 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rag.evaluate import normalize  # noqa: E402  (the harness's own normalization)
+
 TYPES = {"figure", "fact", "footnote", "breakdown", "unanswerable"}
 FIELDS = {"id", "question", "doc", "answer_figures", "evidence", "in_footnote", "type"}
-_MARKUP = re.compile(r"<sup>\s*\d+\s*</sup>|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\*+|^#+\s*", re.MULTILINE)
-
-
-def normalize(text: str) -> str:
-    """Same normalization as the harness: NFC, markup removed, whitespace collapsed, lowercase."""
-    text = _MARKUP.sub(" ", unicodedata.normalize("NFC", text))
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def problems(item: dict, reports: dict[str, str]) -> list[str]:

@@ -165,7 +165,7 @@ class Retriever:
         if not tasks and (mask & ~self._plan).any():
             boost = np.where(mask & self._plan, boost * self.config.plan_penalty, boost)
         allowed = None if mask.all() else np.flatnonzero(mask)
-        return allowed, boost.astype(np.float32), covered
+        return allowed, boost, covered
 
     def _covered(self, periods: list[Period], mask: np.ndarray) -> bool:
         """Some allowed chunk's period (a plan part's own, for task lists) contains an

@@ -16,7 +16,8 @@ ABBREVIATIONS = ("XNK", "MTQG", "NSNN", "NTM", "DN", "HTX", "KT-XH", "CCHC", "GP
                  "DTC", "CPI", "GRDP", "UBND", "HĐND", "NSTW", "ODA", "OCOP")
 
 
-def _verifier():
+@pytest.fixture(scope="module")
+def verify():
     spec = importlib.util.spec_from_file_location("verify_gold", REPO / "eval" / "verify_gold.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -24,20 +25,21 @@ def _verifier():
 
 
 @pytest.fixture(scope="module")
+def reports(verify) -> dict[str, str]:
+    return verify.load_reports(REPO / "data" / "reports")
+
+
+@pytest.fixture(scope="module")
 def items() -> list[dict]:
     return load_gold(GOLD)
 
 
-def test_every_evidence_span_and_figure_is_in_its_report(items):
-    verify = _verifier()
-    reports = verify.load_reports(REPO / "data" / "reports")
+def test_every_evidence_span_and_figure_is_in_its_report(items, verify, reports):
     bad = {it["id"]: verify.problems(it, reports) for it in items}
     assert {k: v for k, v in bad.items() if v} == {}
 
 
-def test_verifier_catches_a_figure_missing_from_the_report(items):
-    verify = _verifier()
-    reports = verify.load_reports(REPO / "data" / "reports")
+def test_verifier_catches_a_figure_missing_from_the_report(items, verify, reports):
     item = next(it for it in items if it["id"] == "c-19")
     assert verify.problems(item, reports) == []
     wrong = {**item, "answer_figures": ["817 tỷ đồng"]}

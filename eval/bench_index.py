@@ -31,11 +31,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from rag import service  # noqa: E402
-from rag.bm25 import SparseBM25  # noqa: E402
-from rag.dense import DenseIndex  # noqa: E402
 from rag.index import Index  # noqa: E402
+from rag.index.bm25 import SparseBM25  # noqa: E402
+from rag.index.dense import DenseIndex  # noqa: E402
+from rag.query import Retriever  # noqa: E402
 from rag.records import Period  # noqa: E402
-from rag.retrieve import Retriever  # noqa: E402
 
 QUERIES = [
     "giải ngân vốn đầu tư công tháng 5/2024?", "giai ngan von dau tu cong thang 5/2024",
@@ -144,7 +144,7 @@ def _rows(chunks):
 
 
 def bench_langchain(base: Index, embedder, size: int) -> dict:
-    from rag.baselines import langchain_ensemble
+    from rag.evaluation.baselines import langchain_ensemble
 
     docs, chunks, vecs = synthetic(base, size)
     texts = [c.search_text() for c in chunks]

@@ -19,10 +19,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from rag import service  # noqa: E402
-from rag.analyze import Analyzer, AnalyzerConfig  # noqa: E402
-from rag.bm25 import SparseBM25  # noqa: E402
-from rag.evaluate import load_gold, run  # noqa: E402
-from rag.retrieve import RetrievalConfig, Retriever  # noqa: E402
+from rag.config import AnalyzerConfig, RetrievalConfig  # noqa: E402
+from rag.evaluation.metrics import load_gold, run  # noqa: E402
+from rag.index.analyzer import Analyzer  # noqa: E402
+from rag.index.bm25 import SparseBM25  # noqa: E402
+from rag.query import Retriever  # noqa: E402
 
 VARIANTS = {
     "syllables+folded+abbr": AnalyzerConfig(bigrams=False),
@@ -44,7 +45,7 @@ def evaluate(engine, config: AnalyzerConfig, items: list[dict]) -> dict[str, dic
     out = {"build_s": build_s}
     for mode in ("bm25", "hybrid"):
         retriever = Retriever(index, engine.retriever.embedder, RetrievalConfig(mode=mode))
-        res = run(items, lambda q, k, r=retriever: r.search(q, k=k).to_dict(), None, k=10)
+        res = run(items, lambda q, k, r=retriever: r.search(q, k=k), None, k=10)
         out[mode] = res
     return out
 

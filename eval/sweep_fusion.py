@@ -15,8 +15,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from rag import service  # noqa: E402
-from rag.evaluate import load_gold, run  # noqa: E402
-from rag.retrieve import RetrievalConfig, Retriever  # noqa: E402
+from rag.config import RetrievalConfig  # noqa: E402
+from rag.evaluation.metrics import load_gold, run  # noqa: E402
+from rag.query import Retriever  # noqa: E402
 
 COLS = ("hit@1", "hit@5", "mrr@10", "figure_accuracy", "abstention_precision",
         "abstention_recall")
@@ -36,8 +37,8 @@ def main() -> int:
         for w in args.weights:
             cfg = RetrievalConfig(dense_weight=w, rewrite_dense_query=rewrite)
             engine.retriever = Retriever(engine.index, engine.retriever.embedder, cfg)
-            m = run(items, lambda q, k: engine.search(q, k=k).to_dict(),
-                    lambda q, k: engine.ask(q, k=k).to_dict(), k=10)
+            m = run(items, lambda q, k: engine.search(q, k=k),
+                    lambda q, k: engine.ask(q, k=k), k=10)
             vals = [f"{m['overall'][c]:.3f}" for c in COLS]
             nd = m["by_style"]["no_diacritics"]["hit@5"]
             print(f"| {'yes' if rewrite else 'no'} | {w} | " + " | ".join(vals) + f" | {nd:.3f} |")

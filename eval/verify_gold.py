@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rag.evaluate import normalize  # noqa: E402  (the harness's own normalization)
+from rag.evaluation.metrics import normalize  # noqa: E402  (the harness's own normalization)
 
 TYPES = {"figure", "fact", "footnote", "breakdown", "unanswerable"}
 FIELDS = {"id", "question", "doc", "answer_figures", "evidence", "in_footnote", "type"}

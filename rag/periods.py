@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from rag.analyze import fold_accents
 from rag.records import Period
+from rag.text import fold_accents
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _Y = r"(?:\s*(?:/|-|nam)?\s*(?P<year>(?:19|20)\d{2})\b)?"

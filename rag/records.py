@@ -1,16 +1,31 @@
 """Typed records passed between pipeline stages.
 
-Every stage takes and returns these plain dataclasses so that stages can be
-tested, persisted (as JSON) and replaced one at a time.
+Every stage takes and returns these dataclasses so that stages can be tested,
+persisted (as JSON, by ``rag.serialize``) and replaced one at a time.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rag.config import AnalyzerConfig
+from rag.serialize import Record
+
+
+def footnotes_in_span(markers: Iterable[tuple[int, int]], start: int, end: int) -> list[int]:
+    """Footnote numbers whose markers ``(n, offset)`` stand inside ``[start, end]``, in order.
+
+    A marker stands right after the word it annotates, so ``end`` is inclusive.
+    """
+    return list(dict.fromkeys(n for n, off in markers if start <= off <= end))
+
+
+# ----------------------------------------------------------------- ingest
 
 
 @dataclass(frozen=True)
-class Period:
+class Period(Record):
     """A reporting period: months ``start_month..end_month`` of ``year``.
 
     ``kind`` says how the report phrases it, because officials ask for "tháng 5"
@@ -23,37 +38,27 @@ class Period:
     kind: str  # "month" | "cumulative" | "quarter" | "half" | "year"
     label: str
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Period:
-        return cls(**d)
-
 
 @dataclass(frozen=True)
-class Footnote:
+class Footnote(Record):
     n: int
     text: str
     page: int | None = None
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class Figure:
+class Figure(Record):
     """A number with its unit as printed (``text``) and its parsed ``value``."""
 
     text: str
     value: float
     unit: str
-    start: int  # offset in the normalized document text
+    start: int  # offset in the text it was found in
     end: int
 
 
 @dataclass
-class Section:
+class Section(Record):
     title: str
     level: int
     path: tuple[str, ...]
@@ -63,7 +68,7 @@ class Section:
 
 
 @dataclass
-class Paragraph:
+class Paragraph(Record):
     """One logical paragraph of normalized text (hard wraps and page breaks rejoined)."""
 
     text: str
@@ -80,7 +85,7 @@ class Paragraph:
 
 
 @dataclass
-class Document:
+class Document(Record):
     doc_id: str
     source: str  # file name
     title: str
@@ -97,8 +102,8 @@ class Document:
     plan_periods: tuple[Period, ...] = ()  # periods of the "next period tasks" part
 
 
-@dataclass
-class Chunk:
+@dataclass(frozen=True)
+class Chunk(Record):
     chunk_id: str
     doc_id: str
     text: str
@@ -121,25 +126,114 @@ class Chunk:
         parts += [f"({f.n}) {f.text}" for f in self.footnotes]
         return "\n".join(p for p in parts if p)
 
+    def cited(self, start: int, end: int) -> list[Footnote]:
+        """The footnotes whose markers stand inside ``[start, end]`` of the chunk text."""
+        numbers = footnotes_in_span(self.markers, start, end)
+        return [f for f in self.footnotes if f.n in numbers]
 
-def chunk_to_dict(chunk: Chunk) -> dict:
-    return asdict(chunk)
+    @property
+    def section(self) -> str:
+        return " > ".join(self.section_path)
+
+    @property
+    def period_label(self) -> str:
+        return ", ".join(p.label for p in self.periods)
 
 
-def chunk_from_dict(d: dict) -> Chunk:
-    """Inverse of ``chunk_to_dict`` (JSON turns tuples into lists; undo that)."""
-    return Chunk(
-        chunk_id=d["chunk_id"],
-        doc_id=d["doc_id"],
-        text=d["text"],
-        section_path=tuple(d["section_path"]),
-        page_start=d["page_start"],
-        page_end=d["page_end"],
-        start=d["start"],
-        end=d["end"],
-        footnotes=tuple(Footnote(**f) for f in d["footnotes"]),
-        figures=tuple(Figure(**f) for f in d["figures"]),
-        periods=tuple(Period(**p) for p in d["periods"]),
-        is_plan=d["is_plan"],
-        markers=tuple(tuple(m) for m in d["markers"]),
-    )
+# ------------------------------------------------------------------ index
+
+
+@dataclass(frozen=True)
+class DocInfo(Record):
+    """What the index keeps about one report, besides its chunks."""
+
+    doc_id: str
+    source: str
+    title: str
+    date: str | None
+    doc_type: str
+    province: str | None
+    periods: tuple[Period, ...]
+    plan_periods: tuple[Period, ...]
+    content_hash: str
+    n_chunks: int
+    parser_version: str = ""  # the parser and chunker that made the stored chunks
+
+    @classmethod
+    def of(cls, doc: Document, n_chunks: int, parser_version: str) -> DocInfo:
+        return cls(doc.doc_id, doc.source, doc.title, doc.date, doc.doc_type, doc.province,
+                   doc.periods, doc.plan_periods, doc.content_hash, n_chunks, parser_version)
+
+    @property
+    def period_label(self) -> str:
+        return ", ".join(p.label for p in self.periods)
+
+
+@dataclass(frozen=True)
+class EmbedderInfo(Record):
+    name: str
+    dim: int
+
+
+@dataclass(frozen=True)
+class Manifest(Record):
+    """``manifest.json`` of an index version."""
+
+    format_version: int
+    parser_version: str
+    embedder: EmbedderInfo
+    analyzer: AnalyzerConfig
+    analyzer_data: str  # fingerprint of the data files that change the analyzer's tokens
+    n_chunks: int
+    documents: tuple[DocInfo, ...]
+
+
+# ------------------------------------------------------------ query, answer
+
+
+@dataclass(frozen=True)
+class Hit(Record):
+    rank: int
+    score: float
+    chunk: Chunk
+    doc: DocInfo
+
+
+@dataclass
+class SearchResult(Record):
+    query: str
+    periods: tuple[Period, ...]  # asked periods (from the question or the period filter)
+    period_covered: bool  # some allowed report's period contains an asked one
+    asks_tasks: bool
+    hits: tuple[Hit, ...]
+    latency_ms: float = 0.0
+    doc_ids: tuple[str, ...] = ()  # the report filter, empty for all
+    period_filter: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation(Record):
+    """One numbered source of an answer: where the quote stands and what it cites."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    period: str
+    section: str
+    page: int | None
+    quote: str
+    span: tuple[int, int] | None  # the quote's offsets in Document.text; None for a footnote
+    figures: tuple[str, ...]
+    footnotes: tuple[Footnote, ...] = ()  # footnotes the answer itself quotes
+    quote_footnotes: tuple[Footnote, ...] = ()  # every footnote cited inside the quote
+
+
+@dataclass
+class Answer(Record):
+    question: str
+    text: str
+    abstained: bool
+    reason: str | None  # why it abstained: "place_not_covered" | "period_not_covered" | ...
+    citations: tuple[Citation, ...]
+    result: SearchResult

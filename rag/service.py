@@ -1,7 +1,7 @@
-"""The library's front door: what the CLI and the app call.
+"""The library's front door: what the CLI, the app and the evaluation call.
 
 Holds the defaults (bundled sample corpus, default embedder, analyzer
-settings) in one place so the CLI, the app and the evaluation agree.
+settings) in one place so every front end agrees.
 """
 
 from __future__ import annotations
@@ -10,25 +10,30 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.analyze import AnalyzerConfig
-from rag.answer import Answer, compose
+from rag.answer import compose
+from rag.config import AnalyzerConfig, RetrievalConfig
 from rag.embed import DEFAULT_EMBEDDER, Embedder, get_embedder
+from rag.errors import BaocaoError
 from rag.index import (
     SAMPLE_CORPUS,
     BuildReport,
     Index,
+    IndexStore,
     Progress,
     default_index_dir,
     list_report_files,
     load_index,
     update_index,
 )
-from rag.retrieve import RetrievalConfig, Retriever, SearchResult
-from rag.store import IndexStore, IndexStoreError
+from rag.query import Retriever
+from rag.records import Answer, DocInfo, SearchResult
 
 DEFAULT_ANALYZER = AnalyzerConfig(bigrams=True)  # eval/RESULTS.md: analyzer comparison
 _EMBEDDERS: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
+
+__all__ = ["DEFAULT_ANALYZER", "SAMPLE_CORPUS", "Engine", "add", "build", "embedder",
+           "list_documents", "list_report_files", "remove"]
 
 
 def embedder(name: str | None = None) -> Embedder:
@@ -44,44 +49,40 @@ def _root(index_dir) -> Path:
     return Path(index_dir) if index_dir else default_index_dir()
 
 
-def _embedder_for(root: Path, name: str | None) -> Embedder:
-    """The index's own embedder unless one is named (a different one rebuilds)."""
-    if name is None:
-        try:
-            name = IndexStore(root).manifest()["embedder"]["name"]
-        except IndexStoreError:
-            name = DEFAULT_EMBEDDER
-    return embedder(name)
+def _index_embedder(root: Path) -> str:
+    """The embedder the live index was built with (the default for a new index)."""
+    try:
+        return IndexStore(root).manifest().embedder.name
+    except (BaocaoError, OSError, ValueError, KeyError):
+        return DEFAULT_EMBEDDER  # no index yet, or unreadable: the write itself will say so
 
 
 def build(folder: Path | None = None, index_dir=None, embedder_name: str | None = None,
-          progress: Progress | None = None) -> BuildReport:
-    """Index every report of ``folder`` (default: the bundled sample corpus), dropping others."""
+          progress: Progress | None = None, force: bool = False) -> BuildReport:
+    """Index every report of ``folder`` (default: the bundled sample corpus), dropping others.
+    ``force`` replaces an index that cannot be read instead of stopping."""
     root = _root(index_dir)
     files = list_report_files(folder or SAMPLE_CORPUS)
-    emb = embedder(embedder_name) if embedder_name else _embedder_for(root, None)
-    return update_index(files, emb, DEFAULT_ANALYZER, root, replace_all=True, progress=progress)
+    emb = embedder(embedder_name or _index_embedder(root))
+    return update_index(files, emb, DEFAULT_ANALYZER, root, replace_all=True,
+                        progress=progress, force=force)
 
 
 def add(files: list[Path], index_dir=None, embedder_name: str | None = None,
         progress: Progress | None = None) -> BuildReport:
     root = _root(index_dir)
-    return update_index(files, _embedder_for(root, embedder_name), DEFAULT_ANALYZER, root,
-                        progress=progress)
+    emb = embedder(embedder_name or _index_embedder(root))
+    return update_index(files, emb, DEFAULT_ANALYZER, root, progress=progress)
 
 
 def remove(doc_ids: list[str], index_dir=None) -> BuildReport:
     root = _root(index_dir)
-    return update_index([], _embedder_for(root, None), DEFAULT_ANALYZER, root, remove=doc_ids)
+    return update_index([], embedder(_index_embedder(root)), DEFAULT_ANALYZER, root,
+                        remove=doc_ids)
 
 
-def list_documents(index_dir=None) -> list[dict]:
-    manifest = IndexStore(_root(index_dir)).manifest()
-    out = []
-    for d in manifest["documents"]:
-        period = ", ".join(p["label"] for p in d["periods"])
-        out.append({**d, "period": period})
-    return out
+def list_documents(index_dir=None) -> list[DocInfo]:
+    return list(IndexStore(_root(index_dir)).manifest().documents)
 
 
 @dataclass

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from rag.accents import build_table, dense_query, expand_abbreviations, restore, sample
 from rag.periods import covers, make_period, parse_query_periods
+from rag.query.rewrite import build_table, dense_query, expand_abbreviations, restore, sample
 
 
 @pytest.fixture(scope="module")
-def table(engine):
-    return build_table(c.text for c in engine.index.chunks)
+def table(plumbing_engine):
+    return build_table(c.text for c in plumbing_engine.index.chunks)
 
 
 @pytest.mark.parametrize("typed,restored", [

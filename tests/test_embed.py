@@ -23,13 +23,13 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from rag import e5convert  # noqa: E402
 from rag.embed import (  # noqa: E402
     DEFAULT_EMBEDDER,
-    EmbedderError,
     available_embedders,
+    e5cache,  # noqa: E402
     get_embedder,
 )
+from rag.errors import EmbedderError  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 REPORTS = sorted((REPO / "data" / "reports").glob("*.txt"))
@@ -247,11 +247,11 @@ def test_st_path_with_bundled_minilm():
 
 _KILL_AFTER_FILES = """
 import os, signal
-from rag import e5convert
+from rag.embed import e5cache
 def die(*a, **k):
     os.kill(os.getpid(), signal.SIGKILL)   # every file written, marker not yet
-e5convert._write_marker = die
-e5convert.ensure_converted()
+e5cache._write_marker = die
+e5cache.ensure_converted()
 """
 
 
@@ -266,38 +266,38 @@ def test_killed_conversion_leaves_nothing_valid(tmp_path, monkeypatch):
     proc = _run(_KILL_AFTER_FILES, cache)
     assert proc.returncode == -9, proc.stderr
     monkeypatch.setenv("BAOCAO_CACHE_DIR", str(cache))
-    final = e5convert.models_dir() / e5convert.folder_name()
-    leftovers = list(e5convert.models_dir().glob(".tmp-*"))
+    final = e5cache.models_dir() / e5cache.folder_name()
+    leftovers = list(e5cache.models_dir().glob(".tmp-*"))
     assert not final.exists()
     assert len(leftovers) == 1 and (leftovers[0] / "model.safetensors").is_file()
-    assert not e5convert.is_complete(leftovers[0])
+    assert not e5cache.is_complete(leftovers[0])
     # a half copy under the final name is not trusted either
     final.mkdir()
     (final / "model.safetensors").write_bytes(b"\0" * 1024)
-    assert not e5convert.is_complete(final)
+    assert not e5cache.is_complete(final)
 
-    assert e5convert.ensure_converted() == final
-    assert e5convert.is_complete(final)
-    assert not list(e5convert.models_dir().glob(".tmp-*"))
-    assert not list(e5convert.models_dir().glob(".trash-*"))
+    assert e5cache.ensure_converted() == final
+    assert e5cache.is_complete(final)
+    assert not list(e5cache.models_dir().glob(".tmp-*"))
+    assert not list(e5cache.models_dir().glob(".trash-*"))
     # a later truncation of the weights is noticed
-    marker = json.loads((final / e5convert.MARKER).read_text())
+    marker = json.loads((final / e5cache.MARKER).read_text())
     assert marker["files"]["model.safetensors"] > 400_000_000
     with (final / "model.safetensors").open("r+b") as fh:
         fh.truncate(1000)
-    assert not e5convert.is_complete(final)
+    assert not e5cache.is_complete(final)
 
 
 def test_concurrent_first_use_converts_once(tmp_path):
     cache = tmp_path / "cache"
     code = ("import logging; logging.basicConfig(level=logging.INFO)\n"
-            "from rag.e5convert import ensure_converted; print(ensure_converted())")
+            "from rag.embed.e5cache import ensure_converted; print(ensure_converted())")
     env = {**os.environ, "BAOCAO_CACHE_DIR": str(cache)}
     procs = [subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     results = [p.communicate(timeout=300) for p in procs]
     assert all(p.returncode == 0 for p in procs), results
     paths = {out.strip() for out, _ in results}
-    assert len(paths) == 1 and e5convert.is_complete(Path(paths.pop()))
+    assert len(paths) == 1 and e5cache.is_complete(Path(paths.pop()))
     assert sum(err.count("converted e5-small-q4.bin") for _, err in results) == 1
     assert not list((cache / "models").glob(".tmp-*"))

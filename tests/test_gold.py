@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.evaluate import has_diacritics, load_gold
+from rag.evaluation.metrics import has_diacritics, load_gold
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "eval" / "gold.jsonl"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.chunk import CHUNK_CHARS, chunk_document
-from rag.figures import parse_vn_number
+from rag.chunk import CHUNKS, chunk_document
 from rag.ingest import parse_file, parse_text
+from rag.ingest.figures import parse_vn_number
 
 REPORTS = Path(__file__).resolve().parents[1] / "data" / "reports"
 F2021 = "lang-son_2021-9t_bao-cao-kt-xh.txt"
@@ -143,7 +143,7 @@ def test_section_tree_of_2023_report(parsed):
 def test_chunks_are_sized_spanned_and_stable(parsed):
     for doc, chunks in parsed.values():
         for c in chunks:
-            assert len(c.text) <= CHUNK_CHARS
+            assert len(c.text) <= CHUNKS.chars
             assert doc.text[c.start:c.end] == c.text
         assert len({c.chunk_id for c in chunks}) == len(chunks)
     doc, chunks = parsed[F2024]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.evaluate import load_gold, run
+from rag.evaluation.metrics import load_gold, run
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 
@@ -21,8 +21,7 @@ EVAL = Path(__file__).resolve().parents[1] / "eval"
 def gate_metrics(engine):
     items = load_gold(EVAL / "gold.jsonl", split="test")
     assert len(items) >= 40
-    return run(items, lambda q, k: engine.search(q, k=k).to_dict(),
-               lambda q, k: engine.ask(q, k=k).to_dict(), k=10)
+    return run(items, lambda q, k: engine.search(q, k=k), lambda q, k: engine.ask(q, k=k), k=10)
 
 
 @pytest.mark.parametrize("metric", ["hit@5", "mrr@10", "figure_accuracy",

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rag import fusion
+from rag.query import fusion
+from rag.records import SearchResult
 
 REPO = Path(__file__).resolve().parents[1]
 F2024 = "lang-son_2024-05_bao-cao-kt-xh"
@@ -58,20 +59,20 @@ def test_doc_filter(engine):
     assert result.hits and all(h.chunk.doc_id == FQ1 for h in result.hits)
 
 
-def test_search_json_shape(engine):
-    d = engine.search("giải ngân vốn đầu tư công tháng 5/2024", k=3).to_dict()
-    assert set(d) >= {"query", "period", "period_covered", "hits"}
-    hit = d["hits"][0]
-    assert set(hit) >= {"rank", "chunk_id", "doc", "title", "period", "section", "page",
-                        "score", "text", "footnotes"}
-    assert d["period"]["kind"] == "month" and d["period"]["start_month"] == 5
+def test_search_json_round_trips(engine):
+    result = engine.search("giải ngân vốn đầu tư công tháng 5/2024", k=3)
+    d = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
+    assert set(d) >= {"query", "periods", "period_covered", "hits", "latency_ms"}
+    assert set(d["hits"][0]) == {"rank", "score", "chunk", "doc"}
+    assert d["periods"][0]["kind"] == "month" and d["periods"][0]["start_month"] == 5
+    assert SearchResult.from_dict(d) == result
 
 
 def test_cli_search_queries_file_jsonl(sample_index, tmp_path):
     queries = tmp_path / "q.txt"
     queries.write_text("giải ngân vốn đầu tư công tháng 5/2024\nkim ngach xnk quy I/2022\n",
                        encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "rag.cli", "search", "--queries", str(queries),
+    out = subprocess.run([sys.executable, "-m", "ui.cli", "search", "--queries", str(queries),
                           "--index", str(sample_index), "--k", "3"],
                          capture_output=True, text=True, cwd=REPO, check=True)
     lines = [json.loads(ln) for ln in out.stdout.splitlines()]

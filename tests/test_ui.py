@@ -302,21 +302,19 @@ def test_inline_escapes_text_and_marks_figures():
 def test_report_view_escapes_every_field():
     from types import SimpleNamespace
 
+    from rag.records import Document, Footnote, Paragraph, Section
     from ui.reader import Highlight, report_view
 
     bad = '<script>alert(1)</script><img src=x onerror="alert(2)">'
     text = f"{bad} 816 tỷ đồng"
-    doc = {
-        "doc_id": "d", "text": text,
-        "sections": [{"title": bad, "level": 1, "path": [bad], "start": 0, "end": len(text)}],
-        "paragraphs": [
-            {"text": bad, "start": 0, "end": len(bad), "page_start": 1, "section_path": [bad],
-             "kind": "heading", "markers": []},
-            {"text": text, "start": 0, "end": len(text), "page_start": 1, "section_path": [bad],
-             "kind": "body", "markers": [[1, len(text)]]},
-        ],
-        "footnotes": {"1": {"n": 1, "text": bad}, "2": {"n": 2, "text": bad}},
-    }
+    path = (bad,)
+    doc = Document(
+        doc_id="d", source=bad, title=bad, date=None, doc_type=bad, province=None, periods=(),
+        text=text, sections=[Section(bad, 1, path, 0, len(text))],
+        paragraphs=[Paragraph(bad, 0, len(bad), 1, 1, path, False, "heading"),
+                    Paragraph(text, 0, len(text), 1, 1, path, False, "body",
+                              markers=((1, len(text)),))],
+        footnotes={1: Footnote(1, bad), 2: Footnote(2, bad)}, content_hash="")
     info = SimpleNamespace(doc_id='d"><script>', title=bad, period_label=bad, doc_type=bad,
                            date=bad, source=bad, n_chunks=1)
     html = report_view(doc, info, Highlight(0, len(text), (0, len(bad)), frozenset({1}), bad))
@@ -333,5 +331,5 @@ def test_report_view_serves_only_indexed_ids(engine):
     h = Handlers(AppState(engine=engine))
     for bad in ("../../etc/passwd", "lang-son_2024-05_bao-cao-kt-xh/../x", "", "nope"):
         assert "Không có báo cáo này" in h.open(bad)
-    html = h.open("lang-son_2024-05_bao-cao-kt-xh", "lang-son_2023-01_bao-cao-kt-xh#000", "x")
+    html = h.open("lang-son_2024-05_bao-cao-kt-xh", "lang-son_2023-01_bao-cao-kt-xh#000", (0, 9))
     assert 'class="view reader"' in html and '<mark class="cited">' not in html

@@ -68,8 +68,8 @@ def _ask(url: str, question: str, use_json: bool, barrier: threading.Barrier) ->
     if use_json:
         result = client.predict(question, api_name="/answer")
         assert result["question"] == question
-        assert not result["abstained"], result["answer"]
-        return result["answer"]
+        assert not result["abstained"], result["text"]
+        return result["text"]
     html = client.predict(question, [], "(tất cả các kỳ)", "Trả lời", api_name="/ask")
     assert "abstained" not in html
     return html
@@ -95,4 +95,4 @@ def test_unknown_filter_period_and_empty_question_do_not_break_the_api(app_url):
     html = client.predict("giải ngân vốn đầu tư công", [], "kỳ gì đó", "Trả lời", api_name="/ask")
     assert "Không hiểu kỳ" in html
     result = client.predict("giải ngân vốn đầu tư công", "tháng 5/2024", api_name="/answer")
-    assert "816 tỷ đồng" in result["answer"]
+    assert "816 tỷ đồng" in result["text"]

@@ -11,9 +11,8 @@ from types import SimpleNamespace
 
 import gradio as gr
 
-from rag.readers import SUFFIXES
+from rag.ingest import SUFFIXES
 from rag.service import Engine
-from rag.store import IndexStore
 from ui.assets import CLICK_JS, CSS, READER_JS
 from ui.handlers import ALL_PERIODS, MODES, Handlers
 from ui.render import message
@@ -21,13 +20,10 @@ from ui.state import AppState
 
 log = logging.getLogger("baocao.ui")
 
-EXAMPLES = [
-    "giải ngân vốn đầu tư công tháng 5/2024?",
-    "kim ngach XNK quy I/2022",
-    "thu ngân sách nhà nước 9 tháng đầu năm 2021?",
-    "tổng lượng khách du lịch tháng 5/2024",
-    "giải ngân vốn đầu tư công tháng 5/2019?",  # no report for that period: abstains
-]
+# Indicators every socio-economic report of a province gives; the example questions pair
+# them with the periods of the reports actually indexed (latest first), whatever the province.
+EXAMPLE_TOPICS = ("giải ngân vốn đầu tư công", "thu ngân sách nhà nước",
+                  "kim ngach XNK", "tổng lượng khách du lịch")
 # Two cores: a few searches at a time keeps each one fast; the rest wait in the queue.
 ENGINE_CONCURRENCY = 4
 QUEUE_MAX = 256
@@ -43,13 +39,20 @@ def _state_for(source) -> AppState:
     return AppState(source).start()
 
 
+def example_questions(periods: list[str]) -> list[str]:
+    """One question per topic, each with one of the latest indexed periods."""
+    labels = [p for p in periods if p != ALL_PERIODS] or [""]
+    return [f"{topic} {labels[i % len(labels)]}".strip()
+            for i, topic in enumerate(EXAMPLE_TOPICS)]
+
+
 def _ask_tab(reports: list, periods: list[str]) -> SimpleNamespace:
     with gr.Row():
         question = gr.Textbox(label="Câu hỏi", elem_id="question", scale=5, lines=1,
                               placeholder="Ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
                               autofocus=True)
         ask = gr.Button("Hỏi", variant="primary", elem_id="ask-btn", scale=1)
-    gr.Examples(EXAMPLES, inputs=[question], label="Câu hỏi mẫu")
+    gr.Examples(example_questions(periods), inputs=[question], label="Câu hỏi mẫu")
     with gr.Row():
         docs = gr.Dropdown(reports, value=[], multiselect=True, label="Chỉ trong báo cáo",
                            elem_id="doc-filter", scale=3)
@@ -143,7 +146,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, index_dir=None) -> None:
     """``baocao serve``: open (or, on first start, build) the index and run the app."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     state = AppState(Path(index_dir) if index_dir else None)
-    if IndexStore(state.root).current() is None:
+    if not (state.root / "CURRENT").exists():
         log.info("no index at %s: building the sample corpus index (progress in the page)",
                  state.root)
     state.start(open_in_background=True)

@@ -12,11 +12,21 @@ from pathlib import Path
 
 import gradio as gr
 
+from rag.errors import BaocaoError
 from rag.periods import parse_periods
-from rag.store import IndexStoreError
+from rag.records import Citation
+from ui.messages import vi_error
 from ui.reader import Highlight, report_view
-from ui.render import answer_view, doc_list_view, hits_view, message, status_view, upload_view
-from ui.state import AppState, vi_error
+from ui.render import (
+    answer_view,
+    doc_list_view,
+    hits_view,
+    message,
+    shown_footnotes,
+    status_view,
+    upload_view,
+)
+from ui.state import AppState
 
 log = logging.getLogger("baocao.ui")
 
@@ -46,15 +56,15 @@ class Handlers:
         try:
             if mode == MODES[1]:
                 res = engine.search(question, k=TOP_K, doc_ids=doc_ids or None, period=period_text)
-                return hits_view(res.to_dict(), time.perf_counter() - t0, note), None
+                return hits_view(res, time.perf_counter() - t0, note), None
             ans = engine.ask(question, k=TOP_K, doc_ids=doc_ids or None, period=period_text)
-        except Exception as exc:  # noqa: BLE001 - the page says what failed; the log has it all
+        except BaocaoError as exc:
+            return message(vi_error(exc), "error-box", question), None
+        except Exception:  # noqa: BLE001 - the page says something failed; the log has it all
             log.exception("question failed: %r", question)
-            return message(f"Lỗi khi xử lý câu hỏi: {exc}", "error-box", question), None
-        data = ans.to_dict()
-        for c in data["citations"]:
-            c["shown_footnotes"] = self._quote_notes(c)
-        return answer_view(data, time.perf_counter() - t0, note), data["citations"]
+            return message("Lỗi khi xử lý câu hỏi; xin thử lại hoặc báo người quản trị.",
+                           "error-box", question), None
+        return answer_view(ans, time.perf_counter() - t0, note), list(ans.citations)
 
     @staticmethod
     def _period(period) -> tuple:
@@ -67,31 +77,17 @@ class Handlers:
                                  "đã bỏ qua bộ lọc kỳ.")
         return text, ""
 
-    def _quote_notes(self, c: dict) -> list[dict]:
-        """Footnotes whose markers stand inside the quoted sentence, plus those the answer used."""
-        notes = list(c.get("footnotes") or [])
-        chunk = self.state.chunk(c["chunk_id"])
-        start = chunk.text.find(c["quote"]) if chunk else -1
-        if start >= 0:
-            end = start + len(c["quote"])
-            inside = {n for n, off in chunk.markers if start <= off <= end}
-            have = {f["n"] for f in notes}
-            notes += [{"n": f.n, "text": f.text} for f in chunk.footnotes
-                      if f.n in inside and f.n not in have]
-        return sorted(notes, key=lambda f: f["n"])
-
     # -- opening reports --------------------------------------------------------
     def open_clicked(self, citations, evt: gr.EventData):
         """A click on [n], a source, a passage or a report link: open the report view."""
         data = getattr(evt, "_data", None) or {}
         kind = data.get("kind")
         if kind == "cite":
-            cite = next((c for c in citations or [] if str(c["n"]) == str(data.get("n"))), None)
+            cite = next((c for c in citations or [] if str(c.n) == str(data.get("n"))), None)
             if cite is None:
                 return gr.skip(), gr.skip(), gr.skip()
-            notes = {f["n"] for f in cite.get("shown_footnotes") or []}
-            html = self.open(cite["doc"], cite["chunk_id"], cite["quote"], notes, f"[{cite['n']}]")
-            doc_id = cite["doc"]
+            html = self.open_citation(cite)
+            doc_id = cite.doc_id
         elif kind == "hit" and self.state.ready and self.state.chunk(data.get("chunk", "")):
             chunk = self.state.chunk(data["chunk"])
             html = self.open(chunk.doc_id, chunk.chunk_id, None, {f.n for f in chunk.footnotes})
@@ -104,29 +100,28 @@ class Handlers:
         known = self.state.ready and doc_id in self.state.engine.index.docs
         return html, gr.Tabs(selected="reader"), (doc_id if known else gr.skip())
 
-    def open(self, doc_id, chunk_id=None, quote=None, notes=(), label="") -> str:
+    def open_citation(self, cite: Citation) -> str:
+        """The cited report at the quote, its footnotes marked."""
+        notes = {f.n for f in shown_footnotes(cite)}
+        return self.open(cite.doc_id, cite.chunk_id, cite.span, notes, f"[{cite.n}]")
+
+    def open(self, doc_id, chunk_id=None, span=None, notes=(), label="") -> str:
         """The report view of an indexed report, with the cited passage highlighted."""
         if not self.state.ready:
             return message(self.state.status()["text"], "error-box")
         try:
             doc = self.state.document(str(doc_id or ""))
-        except IndexStoreError:
+        except BaocaoError:
             return message("Không có báo cáo này trong chỉ mục.", "error-box")
-        info = self.state.engine.index.docs[doc["doc_id"]]
-        return report_view(doc, info, self._highlight(doc, chunk_id, quote, notes, label),
+        info = self.state.engine.index.docs[doc.doc_id]
+        return report_view(doc, info, self._highlight(doc.doc_id, chunk_id, span, notes, label),
                            next(self._nonce))
 
-    def _highlight(self, doc, chunk_id, quote, notes, label):
+    def _highlight(self, doc_id, chunk_id, span, notes, label) -> Highlight | None:
         chunk = self.state.chunk(chunk_id) if chunk_id else None
-        if chunk is None or chunk.doc_id != doc["doc_id"]:
+        if chunk is None or chunk.doc_id != doc_id:
             return None
-        span, numbers = None, set(notes)
-        at = doc["text"].find(quote, chunk.start) if quote else -1
-        if 0 <= at < chunk.end:
-            span = (at, at + len(quote))
-            numbers |= {n for n, off in chunk.markers
-                        if at <= chunk.start + off <= at + len(quote)}
-        return Highlight(chunk.start, chunk.end, span, frozenset(numbers), label,
+        return Highlight(chunk.start, chunk.end, span, frozenset(notes), label,
                          tuple(chunk.section_path))
 
     def open_picked(self, doc_id):
@@ -177,10 +172,13 @@ class Handlers:
 
         try:
             result = self.state.add(paths, on_progress)
-        except Exception as exc:  # noqa: BLE001 - e.g. a reader crash; the index is untouched
+        except BaocaoError as exc:
+            return (message(f"Không thêm được báo cáo: {vi_error(exc)}. Chỉ mục vẫn giữ nguyên.",
+                            "error-box"), *self.refreshed(), gr.skip())
+        except Exception:  # noqa: BLE001 - e.g. a reader crash; the index is untouched
             log.exception("upload failed")
-            return (message(f"Không thêm được báo cáo: {vi_error(str(exc))}. "
-                            "Chỉ mục vẫn giữ nguyên.", "error-box"), *self.refreshed(), gr.skip())
+            return (message("Không thêm được báo cáo do lỗi hệ thống. Chỉ mục vẫn giữ nguyên.",
+                            "error-box"), *self.refreshed(), gr.skip())
         totals = self.state.status()["text"]
         if result.failed:
             totals += " Tệp lỗi không được thêm; chỉ mục giữ nguyên phần còn lại."

@@ -1,7 +1,7 @@
 """The full report view: headings as nested sections, paragraphs, footnotes, a section tree.
 
 Built from the parsed report the index stores (``Index.document``), so what a
-citation points at (character spans in ``document["text"]``) can be highlighted
+citation points at (character spans in ``Document.text``) can be highlighted
 exactly. Footnotes are shown right under each paragraph that cites them, so a
 cited passage has its footnotes beside it. All report text is escaped here.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rag.records import DocInfo, Document, Footnote, Paragraph
 from ui.render import esc
 
 
@@ -39,15 +40,15 @@ def _inside(a: int, b: int, span: tuple[int, int] | None) -> bool:
 
 @dataclass
 class _Renderer:
-    doc: dict
+    doc: Document
     hl: Highlight | None
-    footnotes: dict[int, dict] = field(default_factory=dict)
+    footnotes: dict[int, Footnote] = field(default_factory=dict)
     anchored: bool = False
     page: int | None = None
     referenced: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.footnotes = {int(k): v for k, v in (self.doc.get("footnotes") or {}).items()}
+        self.footnotes = dict(self.doc.footnotes)
 
     def _sup(self, numbers: list[int], pid: int) -> str:
         cited = self.hl.footnotes if self.hl else frozenset()
@@ -55,11 +56,11 @@ class _Renderer:
             f'<sup class="fn-ref{" cited" if n in cited else ""}"><a role="button" '
             f'data-target="fn-{pid}-{n}" data-block="center">{n}</a></sup>' for n in numbers)
 
-    def paragraph(self, p: dict, pid: int) -> str:
+    def paragraph(self, p: Paragraph, pid: int) -> str:
         """Body text with footnote markers at their offsets and the cited spans marked."""
-        text, base = p["text"], p["start"]
+        text, base = p.text, p.start
         at: dict[int, list[int]] = {}
-        for n, off in p.get("markers") or []:
+        for n, off in p.markers:
             at.setdefault(int(off), []).append(int(n))
         passage = _clip((self.hl.start, self.hl.end), base, len(text)) if self.hl else None
         quote = _clip(self.hl.quote, base, len(text)) if self.hl else None
@@ -77,7 +78,7 @@ class _Renderer:
             anchor, self.anchored = ' id="cited-anchor"', True
         cls = "para in-passage" if passage else "para"
         body = f'<p class="{cls}"{anchor}>{"".join(out)}</p>'
-        return body + self.notes([n for n, _ in p.get("markers") or []], pid)
+        return body + self.notes([n for n, _ in p.markers], pid)
 
     def notes(self, numbers: list[int], pid: int) -> str:
         """The footnotes a paragraph cites, right under it (cited ones highlighted)."""
@@ -90,15 +91,15 @@ class _Renderer:
             shown.append(self.note(n, note, f"fn-{pid}-{n}"))
         return f'<aside class="fn-block">{"".join(shown)}</aside>' if shown else ""
 
-    def note(self, n: int, note: dict, elem_id: str) -> str:
+    def note(self, n: int, note: Footnote, elem_id: str) -> str:
         cited = bool(self.hl and n in self.hl.footnotes)
         label = '<span class="fn-label">Chú thích được trích dẫn</span>' if cited else ""
         cls = "fn cited-fn" if cited else "fn"
         return (f'<p class="{cls}" id="{elem_id}" data-fn-n="{n}">{label}<sup>{n}</sup> '
-                f'{esc(note.get("text", ""))}</p>')
+                f'{esc(note.text)}</p>')
 
-    def page_mark(self, p: dict) -> str:
-        page = p.get("page_start")
+    def page_mark(self, p: Paragraph) -> str:
+        page = p.page_start
         mark = ""
         if page is not None and self.page is not None and page != self.page:
             mark = f'<span class="page-mark">— Trang {esc(page)} —</span>'
@@ -110,9 +111,9 @@ class _Renderer:
         """Paragraphs in nested <section>s that follow the report's heading tree."""
         out: list[str] = []
         stack: list[tuple[str, ...]] = []
-        for pid, p in enumerate(self.doc.get("paragraphs") or []):
-            path = tuple(p.get("section_path") or ())
-            heading = p["kind"] == "heading"
+        for pid, p in enumerate(self.doc.paragraphs):
+            path = p.section_path
+            heading = p.kind == "heading"
             while stack and not _opens(stack[-1], path, heading):
                 out.append("</section>")
                 stack.pop()
@@ -120,18 +121,18 @@ class _Renderer:
             if heading:
                 out.append(self.heading(p, path))
                 stack.append(path)
-            elif p["kind"] == "front":
-                out.append(f'<p class="front">{esc(p["text"])}</p>')
+            elif p.kind == "front":
+                out.append(f'<p class="front">{esc(p.text)}</p>')
             else:
                 out.append(self.paragraph(p, pid))
         out.extend("</section>" for _ in stack)
         return "".join(out) + self.other_notes()
 
-    def heading(self, p: dict, path: tuple[str, ...]) -> str:
+    def heading(self, p: Paragraph, path: tuple[str, ...]) -> str:
         level = max(len(path), 1)
         tag = f"h{min(level + 2, 6)}"
-        return (f'<section class="sec" id="sec-{p["start"]}" data-title="{esc(p["text"])}">'
-                f'<{tag} class="h lvl-{level}">{esc(p["text"])}</{tag}>')
+        return (f'<section class="sec" id="sec-{p.start}" data-title="{esc(p.text)}">'
+                f'<{tag} class="h lvl-{level}">{esc(p.text)}</{tag}>')
 
     def other_notes(self) -> str:
         """Footnotes no paragraph marker points at, so none is lost."""
@@ -152,20 +153,20 @@ def _opens(open_path: tuple[str, ...], path: tuple[str, ...], heading: bool) -> 
     return path[:n] == open_path
 
 
-def toc(doc: dict, current: tuple[str, ...] = ()) -> str:
+def toc(doc: Document, current: tuple[str, ...] = ()) -> str:
     """Section tree; the sections on the cited passage's path are marked current."""
     items = []
-    for s in doc.get("sections") or []:
-        path = tuple(s.get("path") or ())
+    for s in doc.sections:
+        path = s.path
         cur = " current" if current and current[:len(path)] == path else ""
-        items.append(f'<li class="lvl-{esc(s["level"])}{cur}"><a role="button" '
-                     f'data-target="sec-{esc(s["start"])}">{esc(s["title"])}</a></li>')
+        items.append(f'<li class="lvl-{esc(s.level)}{cur}"><a role="button" '
+                     f'data-target="sec-{esc(s.start)}">{esc(s.title)}</a></li>')
     if not items:
         return ""
     return f'<nav class="toc" aria-label="Mục lục"><ul>{"".join(items)}</ul></nav>'
 
 
-def _header(info, hl: Highlight | None) -> str:
+def _header(info: DocInfo, hl: Highlight | None) -> str:
     meta = [f"Kỳ báo cáo: {esc(info.period_label or '—')}", f"Loại: {esc(info.doc_type)}",
             f"Ngày: {esc(info.date or '—')}", f"Tệp: {esc(info.source)}",
             f"Số đoạn trong chỉ mục: {info.n_chunks}"]
@@ -180,7 +181,8 @@ def _header(info, hl: Highlight | None) -> str:
     return head
 
 
-def report_view(doc: dict, info, hl: Highlight | None = None, nonce: int = 0) -> str:
+def report_view(doc: Document, info: DocInfo, hl: Highlight | None = None,
+                nonce: int = 0) -> str:
     """The whole report; ``nonce`` makes re-opening the same citation scroll again."""
     r = _Renderer(doc, hl)
     body = r.body()

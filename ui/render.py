@@ -1,7 +1,7 @@
 """HTML for answers, passages, the report list and status lines.
 
-Inputs are the library's plain dicts (``Answer.to_dict()``, ``SearchResult.to_dict()``,
-``DocInfo``). Report text may contain anything (uploaded files included), so
+Inputs are the library's records (``Answer``, ``SearchResult``, ``DocInfo``).
+Report text may contain anything (uploaded files included), so
 every string from it is passed through ``html.escape`` before it is placed in
 markup; the only markup added is ours (marks, links with ``data-*`` ids).
 """
@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from rag.figures import FIGURE_RE
+from rag.ingest.figures import FIGURE_RE
+from rag.records import Answer, Citation, DocInfo, Footnote, Hit, SearchResult
 
 _INLINE = re.compile(rf"(?P<cite>\[(?P<n>\d{{1,3}})\])|(?P<fig>{FIGURE_RE.pattern})")
 
@@ -50,41 +51,47 @@ def _meta(period: str, section: str, page) -> str:
     return f'<div class="meta">{" · ".join(bits)}</div>' if bits else ""
 
 
-def _notes(notes: list[dict]) -> str:
+def _notes(notes: tuple[Footnote, ...]) -> str:
     if not notes:
         return ""
-    items = "".join(f'<li class="note" data-fn-n="{esc(f["n"])}"><sup>{esc(f["n"])}</sup> '
-                    f'{inline(f["text"])}</li>' for f in notes)
+    items = "".join(f'<li class="note" data-fn-n="{esc(f.n)}"><sup>{esc(f.n)}</sup> '
+                    f'{inline(f.text)}</li>' for f in notes)
     return f'<ul class="notes" aria-label="Chú thích">{items}</ul>'
 
 
-def _source(c: dict) -> str:
+def shown_footnotes(c: Citation) -> tuple[Footnote, ...]:
+    """The footnotes cited inside the quote and those the answer quotes, by number."""
+    seen = {f.n: f for f in (*c.quote_footnotes, *c.footnotes)}
+    return tuple(seen[n] for n in sorted(seen))
+
+
+def _source(c: Citation) -> str:
     """One numbered source: title, period, section path, page, quote, its footnotes."""
-    n = esc(c["n"])
+    n = esc(c.n)
     return (
         f'<li class="source" value="{n}" data-n="{n}">'
         f'<a class="source-title" role="button" tabindex="0" data-kind="cite" data-n="{n}">'
-        f'[{n}] {esc(c["title"])}</a>'
-        f'{_meta(c.get("period", ""), c.get("section", ""), c.get("page"))}'
-        f'<blockquote class="quote">{inline(c["quote"])}</blockquote>'
-        f'{_notes(c.get("shown_footnotes", c.get("footnotes", [])))}'
+        f'[{n}] {esc(c.title)}</a>'
+        f'{_meta(c.period, c.section, c.page)}'
+        f'<blockquote class="quote">{inline(c.quote)}</blockquote>'
+        f'{_notes(shown_footnotes(c))}'
         f'<a class="open-link" role="button" tabindex="0" data-kind="cite" data-n="{n}">'
         f'Xem trong báo cáo →</a></li>'
     )
 
 
-def answer_view(ans: dict, seconds: float | None = None, note: str = "") -> str:
+def answer_view(ans: Answer, seconds: float | None = None, note: str = "") -> str:
     """The answer paragraph (figures marked, [n] clickable) and its numbered sources."""
-    abstained = ans.get("abstained")
+    abstained = ans.abstained
     cls = "answer abstained" if abstained else "answer"
     head = "Không tìm thấy câu trả lời" if abstained else "Trả lời"
     took = f' <span class="muted">({seconds:.2f} giây)</span>' if seconds is not None else ""
-    parts = [f'<div class="view" data-question="{esc(ans.get("question", ""))}">',
+    parts = [f'<div class="view" data-question="{esc(ans.question)}">',
              note,
              f'<section class="{cls}"><h3>{head}{took}</h3>',
-             f'<p class="answer-text">{inline(ans.get("answer", ""), cites=True)}</p></section>']
-    cites = ans.get("citations") or []
-    related = (ans.get("hits") or [])[:3] if abstained else []
+             f'<p class="answer-text">{inline(ans.text, cites=True)}</p></section>']
+    cites = ans.citations
+    related = ans.result.hits[:3] if abstained else ()
     if related:  # let the official check for themselves what came closest
         parts.append('<h3>Các đoạn gần nhất (không trả lời trực tiếp câu hỏi)</h3>'
                      '<ol class="hits">' + "".join(_hit(h) for h in related) + "</ol>")
@@ -96,28 +103,28 @@ def answer_view(ans: dict, seconds: float | None = None, note: str = "") -> str:
     return "".join(parts)
 
 
-def _hit(h: dict) -> str:
+def _hit(h: Hit) -> str:
+    c = h.chunk
     return (
-        f'<li class="hit" value="{esc(h["rank"])}">'
+        f'<li class="hit" value="{esc(h.rank)}">'
         f'<a class="source-title" role="button" tabindex="0" data-kind="hit" '
-        f'data-chunk="{esc(h["chunk_id"])}">{esc(h["title"])}</a>'
-        f'{_meta(h.get("period", ""), h.get("section", ""), h.get("page"))}'
-        f'<div class="hit-text">{inline(h["text"])}</div>{_notes(h.get("footnotes", []))}'
+        f'data-chunk="{esc(c.chunk_id)}">{esc(h.doc.title)}</a>'
+        f'{_meta(c.period_label, c.section, c.page_start)}'
+        f'<div class="hit-text">{inline(c.text)}</div>{_notes(c.footnotes)}'
         f'<a class="open-link" role="button" tabindex="0" data-kind="hit" '
-        f'data-chunk="{esc(h["chunk_id"])}">Xem trong báo cáo →</a></li>'
+        f'data-chunk="{esc(c.chunk_id)}">Xem trong báo cáo →</a></li>'
     )
 
 
-def hits_view(result: dict, seconds: float | None = None, note: str = "") -> str:
+def hits_view(result: SearchResult, seconds: float | None = None, note: str = "") -> str:
     """Search-only mode: the ranked passages, no composed answer."""
-    hits = result.get("hits") or []
+    hits = result.hits
     took = f' <span class="muted">({seconds:.2f} giây)</span>' if seconds is not None else ""
-    parts = [f'<div class="view" data-question="{esc(result.get("query", ""))}">', note,
+    parts = [f'<div class="view" data-question="{esc(result.query)}">', note,
              f'<h3>Các đoạn liên quan ({len(hits)}){took}</h3>']
-    period = result.get("period")
-    if period and not result.get("period_covered", True):
-        parts.append(f'<p class="muted">Không có báo cáo nào cho kỳ {esc(period["label"])}; '
-                     "các đoạn dưới đây thuộc kỳ khác.</p>")
+    if result.periods and not result.period_covered:
+        parts.append(f'<p class="muted">Không có báo cáo nào cho kỳ '
+                     f'{esc(result.periods[0].label)}; các đoạn dưới đây thuộc kỳ khác.</p>')
     if not hits:
         parts.append('<p class="muted">Không có đoạn nào phù hợp.</p>')
     else:
@@ -126,7 +133,7 @@ def hits_view(result: dict, seconds: float | None = None, note: str = "") -> str
     return "".join(parts)
 
 
-def doc_list_view(docs: list) -> str:
+def doc_list_view(docs: list[DocInfo]) -> str:
     """Every indexed report as a clickable row: title, period, type, date, chunks."""
     if not docs:
         return '<div class="view muted">Chưa có báo cáo nào trong chỉ mục.</div>'
@@ -161,7 +168,7 @@ def status_view(status: dict) -> str:
     return f'<div class="{cls}" role="status">{esc(status["text"])}</div>'
 
 
-def upload_view(added: list, unchanged: list, failed: dict[str, str], totals: str,
+def upload_view(added: list[DocInfo], unchanged: list[str], failed: dict[str, str], totals: str,
                 replaced: set[str] = frozenset()) -> str:
     """What an upload did: added or replaced reports (openable), unchanged ones, refusals."""
     parts = ['<div class="view">']

@@ -8,7 +8,6 @@ writes a new index version under a lock and then swaps the engine's index
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -16,50 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag import service
+from rag.errors import BaocaoError
 from rag.index import default_index_dir
-from rag.readers import MAX_BYTES, SUFFIXES
-from rag.records import Chunk
-from rag.store import IndexStore, IndexStoreError
+from rag.ingest import check_file
+from rag.records import Chunk, DocInfo, Document
+from ui.messages import vi_error
 
 log = logging.getLogger("baocao.ui")
-
-_VI_ERRORS = [
-    (r"empty|has no text|no text found", "tệp rỗng, không có nội dung"),
-    (r"MB limit", f"tệp lớn hơn giới hạn {MAX_BYTES // 2**20} MB"),
-    (r"UTF-16", "tệp mã hoá UTF-16; hãy lưu lại dưới dạng UTF-8"),
-    (r"not valid UTF-8", "không phải văn bản UTF-8 (mã cũ TCVN3/VNI?); hãy lưu lại dạng UTF-8"),
-    (r"binary file", "tệp nhị phân, không phải văn bản"),
-    (r"unsupported file type", "định dạng không hỗ trợ; chỉ nhận " + ", ".join(SUFFIXES)),
-]
-
-
-def vi_error(message: str) -> str:
-    """The library's one-line error in Vietnamese, keeping its detail for support."""
-    for pattern, text in _VI_ERRORS:
-        if re.search(pattern, message, re.IGNORECASE):
-            return f"{text} ({message})"
-    return f"không đọc được tệp ({message})"
-
-
-def precheck(path: Path) -> str | None:
-    """Refuse obviously bad uploads before the parser sees them (cheap, clear messages)."""
-    if path.suffix.lower() not in SUFFIXES:
-        kind = path.suffix or "(không có)"
-        return f"định dạng {kind} không hỗ trợ; chỉ nhận {', '.join(SUFFIXES)}"
-    size = path.stat().st_size if path.is_file() else -1
-    if size < 0:
-        return "không tìm thấy tệp đã tải lên"
-    if size == 0:
-        return "tệp rỗng, không có nội dung"
-    if size > MAX_BYTES:
-        return (f"tệp {size / 2**20:.1f} MB, lớn hơn giới hạn {MAX_BYTES // 2**20} MB; "
-                "hãy tách báo cáo hoặc bỏ bớt hình ảnh")
-    return None
 
 
 @dataclass
 class UploadResult:
-    added: list = field(default_factory=list)  # DocInfo of added/replaced reports
+    added: list[DocInfo] = field(default_factory=list)  # added or replaced reports
     replaced: set[str] = field(default_factory=set)  # ids that were indexed before
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
@@ -86,7 +53,7 @@ class AppState:
         """
         if self.engine is not None:
             return self
-        build = IndexStore(self.root).current() is None
+        build = not (self.root / "CURRENT").exists()
         task = self._build if build else self._open_or_report
         if (background and build) or open_in_background:
             threading.Thread(target=task, name="baocao-index", daemon=True).start()
@@ -98,8 +65,8 @@ class AppState:
         self.progress = {"text": "Đang mở chỉ mục và tải mô hình…", "fraction": 0.5}
         try:
             self._open()
-        except IndexStoreError as exc:
-            self.error = str(exc)
+        except BaocaoError as exc:
+            self.error = vi_error(exc)
         except Exception as exc:  # noqa: BLE001 - e.g. a broken model cache: say so in the page
             log.exception("opening the index failed")
             self.error = f"Không mở được chỉ mục: {exc}"
@@ -149,7 +116,7 @@ class AppState:
             return {"state": "error", "text": self.error}
         return {"state": "building", **self.progress}
 
-    def docs(self) -> list:
+    def docs(self) -> list[DocInfo]:
         """Indexed reports, newest period first."""
         if self.engine is None:
             return []
@@ -162,7 +129,7 @@ class AppState:
             self._chunks = (id(index), {c.chunk_id: c for c in index.chunks})
         return self._chunks[1].get(chunk_id)
 
-    def document(self, doc_id: str) -> dict:
+    def document(self, doc_id: str) -> Document:
         """A parsed report; only indexed ids (IndexStoreError otherwise).
 
         If another process published a new version (old files are removed), reload once.
@@ -178,9 +145,10 @@ class AppState:
         result = UploadResult()
         ok = []
         for path in paths:
-            problem = precheck(path)
-            if problem:
-                result.failed[path.name] = problem
+            try:
+                check_file(path)
+            except BaocaoError as exc:
+                result.failed[path.name] = vi_error(exc)
             else:
                 ok.append(path)
         if not ok:
@@ -189,7 +157,7 @@ class AppState:
             before = set(self.engine.index.docs)
             report = service.add(ok, index_dir=self.root, progress=progress)
             result.replaced = before & set(report.added)
-            result.failed.update({k: vi_error(v) for k, v in report.failed.items()})
+            result.failed.update({k: vi_error(e) for k, e in report.errors.items()})
             result.unchanged = list(report.unchanged)
             if report.added:
                 self.engine.reload()

@@ -1,0 +1,17 @@
+"""Answer stage: ranked hits -> a cited extractive ``Answer``, or an abstention.
+
+``sentences`` splits and scores candidate sentences and footnotes; ``compose``
+picks them, labels their period, attaches footnotes and checks every figure.
+"""
+
+from rag.answer.compose import (
+    FigureCheckError,
+    asks_breakdown,
+    compose,
+    figure_check,
+    period_label,
+)
+from rag.answer.sentences import content_terms, split_sentences
+
+__all__ = ["FigureCheckError", "asks_breakdown", "compose", "content_terms", "figure_check",
+           "period_label", "split_sentences"]

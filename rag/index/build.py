@@ -1,0 +1,269 @@
+"""Build: report files -> a new index version, reusing what has not changed.
+
+Three kinds of reuse, each keyed by what could change it:
+
+* a report's parsed document and chunks: reused only when its content hash
+  *and* the parser version match; otherwise the report is parsed afresh (from
+  the copy of its file stored in the index when no new file is given), so a
+  parser or chunker fix reaches every indexed report at the next write;
+* a chunk's vector: reused whenever its embedded text is unchanged, whatever
+  changed around it (so re-parsing costs no embedding for unchanged chunks);
+* the BM25 matrix: rebuilt for every version, with the analyzer's current data.
+
+A write never starts from an index it could not read: it stops with one line
+naming the problem, unless the caller asks to replace the index (``force``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rag.chunk import chunk_document
+from rag.config import AnalyzerConfig
+from rag.embed import Embedder
+from rag.errors import BaocaoError, IndexStoreError, InputError
+from rag.fsutil import write_json
+from rag.index.analyzer import Analyzer, data_fingerprint
+from rag.index.bm25 import SparseBM25
+from rag.index.dense import DenseIndex
+from rag.index.load import load_index
+from rag.index.store import FORMAT_VERSION, IndexStore
+from rag.ingest import SUFFIXES, doc_id_for, parse_file
+from rag.records import Chunk, DocInfo, Document, EmbedderInfo, Manifest
+
+PARSER_VERSION = 2  # bump by hand to re-parse everything; a change to the code below does too
+_RAG = Path(__file__).resolve().parents[1]
+_PARSER_CODE = ("ingest/*.py", "chunk/*.py", "periods.py", "records.py", "config.py", "text.py")
+Progress = Callable[[str, int, int], None]
+
+
+@functools.cache
+def parser_version() -> str:
+    """PARSER_VERSION plus a hash of the code that turns a file into chunks."""
+    h = hashlib.sha256()
+    for pattern in _PARSER_CODE:
+        for path in sorted(_RAG.glob(pattern)):
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{PARSER_VERSION}-{h.hexdigest()[:12]}"
+
+
+@dataclass
+class Entry:
+    """One report's share of an index version."""
+
+    info: DocInfo
+    document: Document | None  # None: the stored JSON of the previous version is copied
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    source: Path | None  # the report file to store with the version
+
+
+@dataclass
+class BuildReport:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    reparsed: list[str] = field(default_factory=list)  # parsed again by a newer parser
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # file name -> one-line reason
+    errors: dict[str, BaocaoError] = field(default_factory=dict)
+    embedded_chunks: int = 0
+    total_chunks: int = 0
+
+
+@dataclass
+class _Previous:
+    entries: dict[str, Entry]
+    cache: dict[str, np.ndarray]  # text key -> vector
+    folder: Path | None
+    manifest: Manifest | None = None
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def list_report_files(folder: Path) -> list[Path]:
+    """Report files of a folder, in a stable order (README files are not reports)."""
+    files = [p for p in sorted(Path(folder).iterdir())
+             if p.is_file() and p.suffix.lower() in SUFFIXES and p.stem.upper() != "README"]
+    if not files:
+        raise InputError("folder.no_reports", folder=str(folder), allowed=", ".join(SUFFIXES))
+    return files
+
+
+def update_index(files: list[Path], embedder: Embedder, analyzer_config: AnalyzerConfig,
+                 root: Path, replace_all: bool = False, remove: list[str] = (),
+                 progress: Progress | None = None, force: bool = False) -> BuildReport:
+    """Add/replace ``files``, drop ``remove`` ids (or all others with ``replace_all``), publish.
+
+    A file that fails to parse is reported and skipped; the other files and
+    the existing index are not affected.
+    """
+    store = IndexStore(root)
+    with store.write_lock():
+        previous = _previous(store, embedder, replace_all, force)
+        report = BuildReport()
+        entries = previous.entries
+        new_ids = {_add_file(Path(p), entries, embedder, previous.cache, progress, report)
+                   for p in files}
+        _drop(entries, set(remove) | (set(entries) - new_ids if replace_all else set()),
+              set(remove), report)
+        _reparse_stale(entries, previous, embedder, report)
+        report.total_chunks = sum(len(e.chunks) for e in entries.values())
+        if _changed(report, previous, embedder, analyzer_config):
+            _write(store, entries, embedder, analyzer_config, previous.folder)
+        return report
+
+
+def _changed(report: BuildReport, previous: _Previous, embedder: Embedder,
+             analyzer_config: AnalyzerConfig) -> bool:
+    """Whether a new version is needed: nothing parsed, dropped or re-tokenized means the
+    live version already is the result (a refused upload publishes nothing)."""
+    if report.added or report.removed or report.reparsed or previous.manifest is None:
+        return True
+    m = previous.manifest
+    return (m.embedder.name != embedder.name or m.analyzer != analyzer_config
+            or m.analyzer_data != data_fingerprint())
+
+
+def _previous(store: IndexStore, embedder: Embedder, replace_all: bool,
+              force: bool) -> _Previous:
+    """What the live version offers for reuse; an unreadable index stops the write."""
+    if not (store.root / "CURRENT").exists() or force:
+        return _Previous({}, {}, None)
+    try:
+        old = load_index(store.root)
+    except (BaocaoError, OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexStoreError("index.unreadable", root=str(store.root), why=str(exc)) from exc
+    if old.embedder_name != embedder.name:
+        if replace_all:  # 'index build --embedder X': every chunk is embedded again
+            return _Previous({}, {}, old.folder, old.manifest)
+        raise IndexStoreError("index.embedder_mismatch", root=str(store.root),
+                              built_with=old.embedder_name, wanted=embedder.name)
+    entries = {}
+    for doc_id, info in old.docs.items():
+        rows = old.doc_rows.get(doc_id, np.zeros(0, dtype=np.int64))
+        entries[doc_id] = Entry(info, None, [old.chunks[i] for i in rows],
+                                old.dense.vectors[rows], _stored_source(old.folder, info))
+    cache = {text_key(c.search_text()): old.dense.vectors[i] for i, c in enumerate(old.chunks)}
+    return _Previous(entries, cache, old.folder, old.manifest)
+
+
+def _stored_source(folder: Path, info: DocInfo) -> Path | None:
+    path = folder / "sources" / f"{info.doc_id}{Path(info.source).suffix.lower()}"
+    return path if path.is_file() else None
+
+
+def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: dict,
+              progress: Progress | None, report: BuildReport) -> str:
+    doc_id = doc_id_for(path.name)
+    try:
+        doc = parse_file(path)
+    except BaocaoError as exc:
+        report.failed[path.name], report.errors[path.name] = str(exc), exc
+        return doc_id
+    same = entries.get(doc.doc_id)
+    if (same is not None and same.info.content_hash == doc.content_hash
+            and same.info.parser_version == parser_version()):
+        report.unchanged.append(doc.doc_id)
+        return doc_id
+    entries[doc.doc_id] = _embed_entry(doc, path, embedder, cache, progress, report)
+    report.added.append(doc.doc_id)
+    return doc_id
+
+
+def _drop(entries: dict[str, Entry], drop: set[str], asked: set[str],
+          report: BuildReport) -> None:
+    missing = sorted(asked - set(entries))
+    if missing:
+        raise IndexStoreError("index.no_report", doc_id=missing[0])
+    for doc_id in sorted(drop):
+        if entries.pop(doc_id, None) is not None:
+            report.removed.append(doc_id)
+
+
+def _reparse_stale(entries: dict[str, Entry], previous: _Previous, embedder: Embedder,
+                   report: BuildReport) -> None:
+    """Reports kept from the previous version but parsed by an older parser: read their
+    stored files again (their vectors are reused wherever a chunk's text is unchanged)."""
+    for doc_id, entry in sorted(entries.items()):
+        if entry.document is not None or entry.info.parser_version == parser_version():
+            continue
+        if entry.source is None:  # nothing to re-read; keep what we have
+            continue
+        doc = parse_file(entry.source, source_name=entry.info.source)
+        entries[doc_id] = _embed_entry(doc, entry.source, embedder, previous.cache, None, report)
+        report.reparsed.append(doc_id)
+
+
+def _embed_entry(doc: Document, source: Path, embedder: Embedder, cache: dict,
+                 progress: Progress | None, report: BuildReport) -> Entry:
+    chunks = chunk_document(doc)
+    texts = [c.search_text() for c in chunks]
+    missing = [i for i, t in enumerate(texts) if text_key(t) not in cache]
+    tick = (lambda done, total: progress(doc.doc_id, done, total)) if progress else None
+    fresh = embedder.embed_passages([texts[i] for i in missing], on_progress=tick)
+    for row, i in enumerate(missing):
+        cache[text_key(texts[i])] = fresh[row]
+    report.embedded_chunks += len(missing)
+    vectors = (np.stack([cache[text_key(t)] for t in texts]) if texts
+               else np.zeros((0, embedder.dim), dtype=np.float32))
+    info = DocInfo.of(doc, len(chunks), parser_version())
+    return Entry(info, doc, chunks, vectors, source)
+
+
+def _write(store: IndexStore, entries: dict[str, Entry], embedder: Embedder,
+           analyzer_config: AnalyzerConfig, old_folder: Path | None) -> Path:
+    ordered = [entries[k] for k in sorted(entries)]
+    chunks = [c for e in ordered for c in e.chunks]
+    vectors = (np.concatenate([e.vectors for e in ordered]) if ordered
+               else np.zeros((0, embedder.dim), dtype=np.float32))
+    folder = store.new_version()
+    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as fh:
+        for c in chunks:
+            fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+    DenseIndex(vectors).save(folder)
+    analyzer = Analyzer(analyzer_config)
+    SparseBM25.build(analyzer.tokens(c.search_text()) for c in chunks).save(folder)
+    for e in ordered:
+        _write_document(folder, e, old_folder)
+    manifest = Manifest(FORMAT_VERSION, parser_version(), EmbedderInfo(embedder.name, embedder.dim),
+                        analyzer_config, data_fingerprint(), len(chunks),
+                        tuple(e.info for e in ordered))
+    write_json(folder / "manifest.json", manifest.to_dict())
+    return store.publish(folder)
+
+
+def _write_document(folder: Path, entry: Entry, old_folder: Path | None) -> None:
+    """The parsed report as JSON and the report file itself (linked from the previous
+    version when unchanged, so keeping versions costs no extra space)."""
+    doc_id = entry.info.doc_id
+    target = folder / "docs" / f"{doc_id}.json"
+    if entry.document is not None:
+        write_json(target, entry.document.to_dict())
+    else:
+        _link_or_copy(old_folder / "docs" / f"{doc_id}.json", target)
+    if entry.source is None:
+        return
+    dest = folder / "sources" / f"{doc_id}{Path(entry.info.source).suffix.lower()}"
+    if old_folder is not None and old_folder in entry.source.parents:
+        _link_or_copy(entry.source, dest)
+    else:  # never link a user's file: an in-place edit would change our copy
+        shutil.copyfile(entry.source, dest)
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    """Files inside the index's own versions never change after publishing: share them."""
+    try:
+        os.link(src, dest)
+    except OSError:  # another file system, or links not allowed
+        shutil.copyfile(src, dest)

@@ -1,0 +1,90 @@
+"""Load an index version into memory: chunks, vectors, BM25 matrix, documents."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rag.errors import IndexStoreError
+from rag.index.analyzer import Analyzer, data_fingerprint
+from rag.index.bm25 import SparseBM25
+from rag.index.dense import DenseIndex
+from rag.index.store import IndexStore
+from rag.records import Chunk, DocInfo, Document, Manifest
+
+log = logging.getLogger(__name__)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_CORPUS = REPO_ROOT / "data" / "reports"
+
+
+def default_index_dir() -> Path:
+    return Path(os.environ.get("BAOCAO_INDEX_DIR") or REPO_ROOT / "index" / "default")
+
+
+@dataclass
+class Index:
+    """A loaded index version: chunk records, vectors, BM25 matrix, documents."""
+
+    folder: Path
+    manifest: Manifest
+    docs: dict[str, DocInfo]
+    chunks: list[Chunk]
+    dense: DenseIndex
+    bm25: SparseBM25
+    analyzer: Analyzer
+    doc_rows: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def embedder_name(self) -> str:
+        return self.manifest.embedder.name
+
+    def document(self, doc_id: str) -> Document:
+        """The stored parsed report, for the reader view; only indexed ids are served."""
+        if doc_id not in self.docs:
+            raise IndexStoreError("index.no_report", doc_id=doc_id)
+        path = self.folder / "docs" / f"{doc_id}.json"
+        return Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def load_index(root: Path | None = None, embedder_name: str | None = None) -> Index:
+    """Load the live version; refuse an index built with a different embedder."""
+    store = IndexStore(root or default_index_dir())
+    folder = store.live_folder()
+    manifest = store.manifest(folder)
+    built_with = manifest.embedder.name
+    if embedder_name is not None and embedder_name != built_with:
+        raise IndexStoreError("index.embedder_mismatch", root=str(store.root),
+                              built_with=built_with, wanted=embedder_name)
+    chunks = read_chunks(folder)
+    analyzer = Analyzer(manifest.analyzer)
+    index = Index(folder, manifest, {d.doc_id: d for d in manifest.documents}, chunks,
+                  DenseIndex.load(folder), _bm25(folder, manifest, chunks, analyzer), analyzer)
+    index.doc_rows = doc_rows(chunks)
+    return index
+
+
+def read_chunks(folder: Path) -> list[Chunk]:
+    with open(folder / "chunks.jsonl", encoding="utf-8") as fh:
+        return [Chunk.from_dict(json.loads(line)) for line in fh]
+
+
+def _bm25(folder: Path, manifest: Manifest, chunks: list[Chunk],
+          analyzer: Analyzer) -> SparseBM25:
+    """The stored matrix, or a fresh one when the analyzer's data files have changed since
+    the index was written (the stored tokens would no longer match the query's)."""
+    if manifest.analyzer_data == data_fingerprint():
+        return SparseBM25.load(folder)
+    log.info("analyzer data changed since %s was built: rebuilding BM25 in memory", folder.name)
+    return SparseBM25.build(analyzer.tokens(c.search_text()) for c in chunks)
+
+
+def doc_rows(chunks: list[Chunk]) -> dict[str, np.ndarray]:
+    rows: dict[str, list[int]] = {}
+    for i, c in enumerate(chunks):
+        rows.setdefault(c.doc_id, []).append(i)
+    return {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}

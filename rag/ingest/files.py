@@ -1,0 +1,69 @@
+"""Report files on disk: the checks every upload passes, and plain-text decoding.
+
+Plain text and markdown are read as they are (UTF-8 only: a wrong encoding is
+refused rather than guessed, because a mis-decoded figure is worse than
+none). PDF and DOCX go to their readers (``rag.ingest.pdf``, ``rag.ingest.docx``),
+which turn them into text with page breaks (``\\f``) and ``<sup>N</sup>``
+footnote markers so that one parser serves every format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag.errors import InputError
+
+MAX_BYTES = 20 * 1024 * 1024  # a 100-page report with images is ~5 MB; 20 MB leaves room
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+SUFFIXES = TEXT_SUFFIXES + (".pdf", ".docx")
+
+
+def check_file(path: Path) -> None:
+    """The cheap checks before any reader runs: exists, known type, not empty, not too big."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file.missing", name=str(path))
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError("file.type", name=path.name, suffix=suffix or "(none)",
+                         allowed=", ".join(SUFFIXES))
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("file.empty", name=path.name)
+    if size > MAX_BYTES:
+        raise InputError("file.too_large", name=path.name, size_mb=size / 2**20,
+                         limit_mb=MAX_BYTES // 2**20)
+
+
+def read_document_text(path: Path) -> str:
+    """Text of a report file, or ``InputError`` saying why it cannot be read."""
+    path = Path(path)
+    check_file(path)
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return decode_text(path.read_bytes(), path.name)
+    if suffix == ".pdf":
+        from rag.ingest.pdf import read_pdf
+
+        return read_pdf(path)
+    from rag.ingest.docx import read_docx
+
+    return read_docx(path)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Strict UTF-8 with clear errors for the usual wrong encodings."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:4000].count(b"\x00") > 10:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[1:200:2].count(b"\x00") > 50:
+            raise InputError("file.utf16", name=name)
+        raise InputError("file.binary", name=name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("file.encoding", name=name, byte=exc.start) from None
+    controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\n\r\t\f")
+    if controls > 20:
+        raise InputError("file.binary", name=name)
+    if not text.strip():
+        raise InputError("file.no_text", name=name)
+    return text

@@ -1,0 +1,86 @@
+"""Vietnamese messages for the library's error codes, and Vietnamese number format.
+
+The library raises ``BaocaoError(code, **details)``; the page shows
+``vi_error(exc)``: the code's Vietnamese sentence with the same details, so no
+English reaches an official and no message text is ever parsed. A test checks
+that every code of ``rag.errors.MESSAGES`` has a sentence here.
+"""
+
+from __future__ import annotations
+
+from rag.errors import BaocaoError
+
+VI: dict[str, str] = {
+    "file.missing": "không tìm thấy tệp «{name}»",
+    "file.empty": "tệp «{name}» rỗng, không có nội dung",
+    "file.no_text": "tệp «{name}» không có chữ nào",
+    "file.too_large": "tệp «{name}» {size_mb} MB, lớn hơn giới hạn {limit_mb} MB; hãy tách "
+                      "báo cáo hoặc bỏ bớt hình ảnh",
+    "file.type": "tệp «{name}»: định dạng {suffix} không hỗ trợ; chỉ nhận {allowed}",
+    "file.utf16": "tệp «{name}» mã hoá UTF-16; hãy lưu lại dưới dạng UTF-8",
+    "file.binary": "tệp «{name}» là tệp nhị phân, không phải văn bản",
+    "file.encoding": "tệp «{name}» không phải văn bản UTF-8 (mã cũ TCVN3/VNI?); hãy lưu lại "
+                     "dưới dạng UTF-8",
+    "folder.no_reports": "thư mục «{folder}» không có tệp báo cáo nào ({allowed})",
+    "pdf.not_pdf": "tệp «{name}» không phải PDF (thiếu phần đầu %PDF); hãy kiểm tra loại tệp",
+    "pdf.damaged": "tệp PDF «{name}» bị hỏng, không đọc được",
+    "pdf.encrypted": "tệp PDF «{name}» được mã hoá, không mở được; hãy lưu một bản không "
+                     "khoá",
+    "pdf.password": "tệp PDF «{name}» có mật khẩu; hãy lưu một bản không mật khẩu",
+    "pdf.no_pages": "tệp PDF «{name}» không có trang nào",
+    "pdf.page_damaged": "trang {page} của tệp PDF «{name}» bị hỏng, không đọc được",
+    "pdf.no_text_layer": "tệp PDF «{name}» không có lớp chữ (bản quét?)",
+    "docx.old_format": "tệp «{name}» là tệp Word .doc cũ hoặc .docx có mật khẩu; hãy lưu lại "
+                       "dưới dạng .docx không khoá",
+    "docx.not_zip": "tệp «{name}» không phải tệp Word .docx (tệp hỏng hoặc sai đuôi)",
+    "docx.too_large": "tệp Word «{name}» khi giải nén lớn {size_mb} MB, vượt giới hạn "
+                      "{limit_mb} MB",
+    "docx.damaged": "tệp Word «{name}» bị hỏng, không mở được; hãy lưu lại từ Word dưới "
+                    "dạng .docx",
+    "docx.footnotes_damaged": "phần chú thích của tệp Word «{name}» bị hỏng; hãy lưu lại từ "
+                              "Word",
+    "docx.no_text": "tệp Word «{name}» không có nội dung chữ",
+    "parse.no_text": "không tìm thấy nội dung chữ trong «{name}»",
+    "index.missing": "chưa có chỉ mục; hãy lập chỉ mục trước",
+    "index.format": "chỉ mục được lập bằng phiên bản khác ({found}, cần {expected}); hãy lập "
+                    "lại chỉ mục",
+    "index.embedder_mismatch": "chỉ mục được lập bằng mô hình «{built_with}», không phải "
+                               "«{wanted}»",
+    "index.no_report": "không có báo cáo «{doc_id}» trong chỉ mục",
+    "index.unreadable": "không đọc được chỉ mục hiện có; chưa thay đổi gì. Người quản trị "
+                        "cần khôi phục hoặc lập lại chỉ mục",
+    "embedder.unknown": "không có mô hình nhúng «{name}»",
+    "embedder.needs_package": "mô hình nhúng «{name}» cần cài thêm gói {packages}",
+    "embedder.prepare": "không chuẩn bị được mô hình nhúng ngoại tuyến",
+    "embedder.st_spec": "cần tên hoặc thư mục mô hình sau «st:»",
+    "embedder.not_model_folder": "«{folder}» không phải thư mục mô hình sentence-transformers",
+    "embedder.no_folder": "không có thư mục mô hình «{folder}»",
+    "embedder.load": "không nạp được mô hình «{spec}»",
+    "embedder.bad_argument": "tham số mô hình nhúng không hợp lệ",
+    "config.unknown_segmenter": "không có bộ tách từ «{name}»",
+    "data.bad_line": "tệp dữ liệu «{path}» lỗi ở dòng {line}",
+    "query.missing": "hãy nhập câu hỏi",
+}
+
+
+def vi_number(value: float, decimals: int = 1) -> str:
+    """25.8 -> "25,8"; 1234567 -> "1.234.567": the format officials read and write."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _vi_details(details: dict) -> dict:
+    out = {}
+    for key, value in details.items():
+        if isinstance(value, float):
+            out[key] = vi_number(value, 1)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out[key] = vi_number(value, 0)
+        else:
+            out[key] = value
+    return out
+
+
+def vi_error(exc: BaocaoError) -> str:
+    """The error in Vietnamese, its details in Vietnamese number format."""
+    return VI[exc.code].format(**_vi_details(exc.details))

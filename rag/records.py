@@ -100,6 +100,10 @@ class Document(Record):
     content_hash: str
     fmt: str = "paragraph"  # detected text convention ("wrapped" | "paragraph")
     plan_periods: tuple[Period, ...] = ()  # periods of the "next period tasks" part
+    # where ``periods`` came from: "title" | "heading" (the report says what it reports on),
+    # "text" (read from the dates and periods its body states) | "none"
+    period_source: str = "none"
+    places: tuple[str, ...] = ()  # provinces the text names, most often named first
 
 
 @dataclass(frozen=True)
@@ -158,11 +162,20 @@ class DocInfo(Record):
     content_hash: str
     n_chunks: int
     parser_version: str = ""  # the parser and chunker that made the stored chunks
+    period_source: str = "none"  # see Document.period_source
+    places: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, doc: Document, n_chunks: int, parser_version: str) -> DocInfo:
         return cls(doc.doc_id, doc.source, doc.title, doc.date, doc.doc_type, doc.province,
-                   doc.periods, doc.plan_periods, doc.content_hash, n_chunks, parser_version)
+                   doc.periods, doc.plan_periods, doc.content_hash, n_chunks, parser_version,
+                   doc.period_source, doc.places)
+
+    @property
+    def stated_period(self) -> bool:
+        """The report says what period it reports on (title or heading): a question for
+        another period need not look at it. Periods read from body text are weaker."""
+        return self.period_source in ("title", "heading")
 
     @property
     def period_label(self) -> str:
@@ -227,6 +240,7 @@ class Citation(Record):
     figures: tuple[str, ...]
     footnotes: tuple[Footnote, ...] = ()  # footnotes the answer itself quotes
     quote_footnotes: tuple[Footnote, ...] = ()  # every footnote cited inside the quote
+    context: str = ""  # the whole sentence when the quote is one clause or item of it
 
 
 @dataclass

@@ -26,7 +26,7 @@ from rag.index import (
     update_index,
 )
 from rag.query import Retriever
-from rag.records import Answer, DocInfo, SearchResult
+from rag.records import Answer, DocInfo, Period, SearchResult
 
 DEFAULT_ANALYZER = AnalyzerConfig(bigrams=True)  # eval/RESULTS.md: analyzer comparison
 _EMBEDDERS: dict[str, Embedder] = {}
@@ -111,5 +111,17 @@ class Engine:
 
     def ask(self, question: str, k: int = 10, doc_ids=None, period=None) -> Answer:
         result = self.search(question, k=k, doc_ids=doc_ids, period=period)
-        provinces = {d.province for d in self.index.docs.values() if d.province}
-        return compose(question, result, provinces)
+        return compose(question, result, self.places, available=self.periods)
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The periods the indexed reports cover (results parts), for "kỳ gần nhất"."""
+        found = {p for d in self.index.docs.values() for p in d.periods}
+        return tuple(sorted(found, key=lambda p: (p.year or 0, p.start_month, p.end_month,
+                                                  p.kind)))
+
+    @property
+    def places(self) -> set[str]:
+        """Every province some indexed text names (a question about another one abstains)."""
+        docs = self.index.docs.values()
+        return {p for d in docs for p in (d.places or (d.province,)) if p}

@@ -15,6 +15,7 @@ from rag.ingest.files import InputError, read_document_text
 from rag.ingest.footnotes import MarkerState, strip_markers
 from rag.ingest.layout import Block, layout
 from rag.ingest.structure import SectionStack, clean_markup, match_heading
+from rag.places import places_in
 from rag.records import Document, Footnote, Paragraph, Section
 
 _FOOTER = re.compile(r"^(Nơi nhận|TM\. ỦY BAN|TM\. UỶ BAN)", re.IGNORECASE)
@@ -47,12 +48,14 @@ def parse_text(text: str, source: str) -> Document:
     footnotes = {n: _clean_footnote(f) for n, f in sorted(lay.footnotes.items())}
     doc = Document(
         doc_id=doc_id_for(source), source=source, title="", date=front.date,
-        doc_type=front.doc_type or "báo cáo", province=metadata.province_of(text_out),
+        doc_type=front.doc_type or "báo cáo", province=None,
         periods=(), text=text_out, sections=sections, paragraphs=paragraphs,
         footnotes=footnotes, content_hash=hashlib.sha256(text.encode()).hexdigest(),
         fmt=lay.fmt,
     )
     _fill_title_and_periods(doc, front)
+    doc.places = places_in([text_out, doc.title, *(f.text for f in footnotes.values())])
+    doc.province = doc.places[0] if doc.places else None
     return doc
 
 
@@ -116,17 +119,22 @@ def _clean_footnote(note: Footnote) -> Footnote:
 
 
 def _fill_title_and_periods(doc: Document, front: metadata.FrontMatter) -> None:
-    """Title from the title block, else from the first results heading naming a period."""
+    """Title from the title block, else from the first results heading naming a period;
+    periods from the title, else from the top headings, else from what the body states."""
     year = metadata.default_year(front.title, front.date)
     title = front.title
     if title:
         doc.periods, doc.plan_periods = map(tuple, metadata.title_periods(title, year))
+        doc.period_source = "title" if doc.periods else "none"
     heads = [p for p in doc.paragraphs if p.kind == "heading" and len(p.section_path) <= 2]
     for h in heads:
         found = tuple(metadata.parse_periods(h.text, default_year=year))
         if found and h.is_plan and not doc.plan_periods:
             doc.plan_periods = found
         elif found and not h.is_plan and not doc.periods:
-            doc.periods = found
+            doc.periods, doc.period_source = found, "heading"
             title = title or metadata.title_from_heading(h.text)
     doc.title = title or doc.source
+    if not doc.periods:
+        doc.periods = metadata.text_periods(doc.paragraphs, doc.date)
+        doc.period_source = "text" if doc.periods else "none"

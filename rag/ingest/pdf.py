@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rag.errors import InputError
 from rag.ingest.ocr import OcrProgress, OcrResult, ocr_available, ocr_pages
-from rag.ingest.pdf_chars import Line, page_lines, widget_chars
+from rag.ingest.pdf_chars import Line, page_lines, widget_chars, with_widgets
 from rag.ingest.tables.grid import finish
 from rag.ingest.tables.pdf_grid import group_parts, page_tables
 from rag.records import Table
@@ -171,7 +171,7 @@ def _read_pages(path: Path) -> tuple[list[list[Line]], list[Table], list[bool]]:
 
 def _page(page, number: int) -> tuple[list[Line], list]:
     parts, inside = page_tables(page, number)
-    chars = [c for c in page.chars if id(c) not in inside] + widget_chars(page)
+    chars = with_widgets([c for c in page.chars if id(c) not in inside], widget_chars(page))
     return page_lines(chars, float(page.height)), parts
 
 

@@ -21,7 +21,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 WORD_GAP = 0.2  # format: a gap wider than this share of the font size is a word space
-SEGMENT_GAP = 3.0  # format: a gap this many font sizes wide separates two columns
+SEGMENT_GAP = 2.0  # format: a gap this many font sizes wide separates two columns
+WIDGET_GAP = 0.05  # a stamped number next to printed text: spaced past this gap
+STAMP_GLUE = "/-–)(.,"  # a stamp is glued to these ("4580/UBND-TH")
 LINE_OVERLAP = 0.5  # a glyph overlapping a line by this share of its height is on it
 MIN_SIZE = 2.0  # glyphs printed smaller than this are invisible padding (some spaces)
 
@@ -115,6 +117,21 @@ def _segments(row: list[dict]) -> list[list[dict]]:
     return [s for s in out if any(c["text"].strip() for c in s)]
 
 
+def _spaced(prev: dict, ch: dict) -> bool:
+    """Whether a word space stands between two glyphs. A stamp's glyphs are spread to fill
+    its box (one token); next to printed text a stamp is glued to "/" or "-" ("4580/UBND")
+    and spaced from letters ("ngày 07 tháng")."""
+    size = max(ch.get("size", 0.0), prev.get("size", 0.0))
+    gap = ch["x0"] - prev["x1"]
+    if ch.get("widget") and prev.get("widget"):
+        return False
+    if ch.get("widget") or prev.get("widget"):
+        if ch["text"][0] in STAMP_GLUE or prev["text"][-1] in STAMP_GLUE:
+            return False
+        return gap > WIDGET_GAP * size
+    return gap > WORD_GAP * size
+
+
 def _pieces(segment: list[dict]) -> list[Piece]:
     """Runs of glyphs of one size and baseline; a space wherever a word gap opens."""
     pieces: list[Piece] = []
@@ -122,10 +139,8 @@ def _pieces(segment: list[dict]) -> list[Piece]:
     for ch in segment:
         text = ch["text"]
         size = round(ch.get("size", 0.0), 1)
-        if prev is not None and text.strip() and prev["text"].strip():
-            gap = ch["x0"] - prev["x1"]
-            if gap > WORD_GAP * max(size, prev.get("size", 0.0)):
-                text = " " + text
+        if prev is not None and text.strip() and prev["text"].strip() and _spaced(prev, ch):
+            text = " " + text
         same = (pieces and abs(pieces[-1].size - size) < 0.05
                 and abs((pieces[-1].y or 0) - ch["y0"]) < 0.2 * max(size, 1.0))
         if same:
@@ -174,6 +189,19 @@ def widget_chars(page) -> list[dict]:
     return out
 
 
+def with_widgets(chars: list[dict], widgets: list[dict]) -> list[dict]:
+    """Page glyphs plus stamped ones; the blank placeholder spaces a stamp covers are dropped
+    (they would split "4580" into "4 5 8 0")."""
+    def covered(ch: dict) -> bool:
+        mid = (ch["x0"] + ch["x1"]) / 2
+        return any(w["box"][0] <= mid <= w["box"][1] and w["top"] < ch["bottom"]
+                   and ch["top"] < w["bottom"] for w in widgets)
+
+    if not widgets:
+        return chars
+    return [c for c in chars if c["text"].strip() or not covered(c)] + widgets
+
+
 def _widget_glyphs(annot, page_height: float) -> list[dict]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -196,7 +224,8 @@ def _widget_glyphs(annot, page_height: float) -> list[dict]:
                             min(rect[1], rect[3]) - bbox[1]))
     interpreter.do_Do(LIT("AP"))
     device.end_page(_FormPage(bbox))
-    return [_glyph(ch, page_height) for ch in _layout_chars(device.get_result())]
+    box = (min(rect[0], rect[2]), max(rect[0], rect[2]))
+    return [{**_glyph(ch, page_height), "box": box} for ch in _layout_chars(device.get_result())]
 
 
 class _FormPage:
@@ -220,4 +249,5 @@ def _layout_chars(item) -> list:
 def _glyph(ch, page_height: float) -> dict:
     return {"text": ch.get_text(), "size": float(ch.size), "x0": float(ch.x0),
             "x1": float(ch.x1), "top": page_height - float(ch.y1),
-            "bottom": page_height - float(ch.y0), "y0": float(ch.y0), "upright": True}
+            "bottom": page_height - float(ch.y0), "y0": float(ch.y0), "upright": True,
+            "widget": True}

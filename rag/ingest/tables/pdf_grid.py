@@ -30,6 +30,8 @@ from rag.ingest.tables.rows import key, squash
 
 RULE_MAX = 2.0  # format: a filled rectangle this thin (points) is a drawn rule
 MIN_CELLS = 4  # a data table has at least this many cells, in two or more columns
+CAPTION_LINES = 3  # format: an annex title takes up to three lines above its table
+CAPTION_MAX = 300  # longer text above a table is running text, not its caption
 
 
 def ruling_edges(page) -> tuple[list[tuple], list[tuple]]:
@@ -326,12 +328,14 @@ def lines_text(runs: list[Run]) -> list[str]:
 
 
 def _caption(above: list[Run]) -> str:
-    """The table's caption: a "Biểu/Bảng/Phụ lục N" line above it, else the closest short line."""
+    """The table's caption: from a "Biểu/Bảng/Phụ lục N" line above it to the table, else
+    the last few short lines above it (title and "Kèm theo Báo cáo …" of an annex)."""
     lines = lines_text(above)
-    named = [ln for ln in lines if CAPTION.search(ln)]
-    if named:
-        return named[-1]
-    return lines[-1] if lines and len(lines[-1]) <= 200 else ""
+    named = [i for i, ln in enumerate(lines) if CAPTION.search(ln)]
+    picked = lines[named[-1]:] if named else lines[-CAPTION_LINES:]
+    while picked and len(" ".join(picked)) > CAPTION_MAX:
+        picked = picked[1:] if not named else picked[:-1]
+    return " ".join(picked)
 
 
 def page_tables(page, pno: int) -> tuple[list[PageGrid], set[int]]:

@@ -1,0 +1,64 @@
+"""Table rows as retrievable chunks: one chunk per row (per column group of a wide table).
+
+A row's search text names everything a question about one cell uses: the
+caption (which often names the commune or district), the row's label path
+("B Diện tích trồng trọt > II Diện tích cây trồng lâu năm > 1 Cà phê"), the
+unit and "column header: cell" pairs. A table with one column group per
+commune (55 value columns) is cut per group, so "xã Ka Đơn" finds the group
+of that commune and the chunk stays inside the embedder's window. The chunk
+keeps its table id, row and columns (``TableRef``) so the answer can name the
+cell and the reader can highlight it.
+"""
+
+from __future__ import annotations
+
+from rag.records import Chunk, Document, Table, TableColumn, TableRef, TableRow
+
+MAX_CELLS = 12  # model: ~12 "header: value" pairs stay well inside e5's 512-token window
+
+
+def row_text(row: TableRow, columns: list[tuple[int, TableColumn]]) -> str:
+    """'Chỉ tiêu: A Diện tích đất > I Đất nông nghiệp | ĐVT: Ha | KH 2019: 10.500,00 | …'"""
+    parts = ["Chỉ tiêu: " + " > ".join(row.label_path)]
+    if row.unit:
+        parts.append(f"ĐVT: {row.unit}")
+    parts += [f"{col.name}: {row.cells[i].text}" for i, col in columns if row.cells[i].text]
+    return " | ".join(parts)
+
+
+def column_groups(table: Table) -> list[list[tuple[int, TableColumn]]]:
+    """The value columns, in one group, or one group per top header of a wide table."""
+    values = [(i, c) for i, c in enumerate(table.columns) if c.kind == "value"]
+    if len(values) <= MAX_CELLS:
+        return [values]
+    groups: dict[str, list[tuple[int, TableColumn]]] = {}
+    for i, c in values:
+        groups.setdefault(c.path[0] if c.path else "", []).append((i, c))
+    out = []
+    for group in groups.values():
+        out += [group[k:k + MAX_CELLS] for k in range(0, len(group), MAX_CELLS)]
+    return out
+
+
+def table_chunks(doc: Document, first: int) -> list[Chunk]:
+    """Row chunks of every table of ``doc``, numbered on from chunk ``first``."""
+    out: list[Chunk] = []
+    for table in doc.tables:
+        groups = column_groups(table)
+        for r, row in enumerate(table.rows):
+            for cols in groups:
+                if not any(row.cells[i].text for i, _ in cols) and len(groups) > 1:
+                    continue  # a commune with nothing in this row
+                out.append(_row_chunk(doc, table, r, row, cols, first + len(out)))
+    return out
+
+
+def _row_chunk(doc: Document, table: Table, r: int, row: TableRow,
+               cols: list[tuple[int, TableColumn]], n: int) -> Chunk:
+    ref = TableRef(table.table_id, r, table.title, row.label_path, row.unit,
+                   tuple(c.name for _, c in cols), tuple(row.cells[i].text for i, _ in cols),
+                   tuple(i for i, _ in cols), row.page)
+    page = row.page if row.page is not None else table.page_start
+    return Chunk(chunk_id=f"{doc.doc_id}#{n:03d}", doc_id=doc.doc_id, text=row_text(row, cols),
+                 section_path=(table.title,), page_start=page, page_end=page,
+                 start=table.offset, end=table.offset, periods=doc.periods, table=ref)

@@ -80,6 +80,12 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
     if not cands or cands[0].coverage < cfg.min_coverage:
         return _abstain(question, result, "no_answer",
                         "Không tìm thấy đoạn nào trả lời câu hỏi trong các báo cáo hiện có")
+    if cands[0].hit.chunk.table is not None:  # a table row: answer from its cell (cells.py)
+        from rag.answer.cells import table_answer
+
+        answer = table_answer(question, result, cands[0].hit)
+        if answer is not None:
+            return answer
     return _answer(question, result, _pick(cands, cfg), terms)
 
 
@@ -160,7 +166,7 @@ def _citation(n: int, cand: Candidate, notes: list[Footnote]) -> Citation:
         period=chunk.period_label, section=chunk.section, page=chunk.page_start,
         quote=cand.text, span=span,
         figures=tuple(m.group(0) for m in FIGURE_RE.finditer(cand.text)),
-        footnotes=tuple(notes), quote_footnotes=tuple(in_quote),
+        footnotes=tuple(notes), quote_footnotes=tuple(in_quote), scanned=hit.doc.ocr,
     )
 
 

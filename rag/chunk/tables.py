@@ -12,9 +12,21 @@ cell and the reader can highlight it.
 
 from __future__ import annotations
 
-from rag.records import Chunk, Document, Table, TableColumn, TableRef, TableRow
+import re
+
+from rag.periods import make_period
+from rag.records import Chunk, Document, Period, Table, TableColumn, TableRef, TableRow
 
 MAX_CELLS = 12  # model: ~12 "header: value" pairs stay well inside e5's 512-token window
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def column_periods(names: list[str], doc: Document) -> tuple[Period, ...]:
+    """The years a row's columns report on ("KH 2019", "ƯTH2020/ƯTH2019"), as year periods:
+    an annex table is about its columns' years, whatever period its report's title names."""
+    years = sorted({int(y) for name in names for y in _YEAR.findall(name)})
+    found = tuple(make_period("year", y, 1, 12) for y in years)
+    return found or doc.periods
 
 
 def row_text(row: TableRow, columns: list[tuple[int, TableColumn]]) -> str:
@@ -61,4 +73,5 @@ def _row_chunk(doc: Document, table: Table, r: int, row: TableRow,
     page = row.page if row.page is not None else table.page_start
     return Chunk(chunk_id=f"{doc.doc_id}#{n:03d}", doc_id=doc.doc_id, text=row_text(row, cols),
                  section_path=(table.title,), page_start=page, page_end=page,
-                 start=table.offset, end=table.offset, periods=doc.periods, table=ref)
+                 start=table.offset, end=table.offset,
+                 periods=column_periods([table.title, *ref.columns], doc), table=ref)

@@ -205,3 +205,20 @@ def ocr_pages(path: Path, pages: list[int], on_page: OcrProgress | None = None,
         texts[p], next_no = restore_marks(text, next_no)
     poor = tuple(p for p in pages if done[p].poor)
     return OcrResult(texts, tuple(pages), poor)
+
+
+OCR_STAGE = ": OCR"  # suffix of the progress label while a file's pages are OCR'd
+
+
+def ocr_progress(progress, doc_id: str) -> OcrProgress | None:
+    """OCR page progress through a build's ``progress(label, done, total)`` callback; the
+    label is ``doc_id + OCR_STAGE`` so a front end can say "pages" instead of "chunks"."""
+    if progress is None:
+        return None
+    return lambda page, done, total: progress(doc_id + OCR_STAGE, done, total)
+
+
+def poor_pages_warning(name: str, pages: tuple[int, ...]):
+    from rag.errors import BaocaoError
+
+    return BaocaoError("pdf.ocr_poor_pages", name=name, pages=", ".join(map(str, pages)))

@@ -3,9 +3,9 @@
 A row's search text names everything a question about one cell uses: the
 caption (which often names the commune or district), the row's label path
 ("B Diện tích trồng trọt > II Diện tích cây trồng lâu năm > 1 Cà phê"), the
-unit and "column header: cell" pairs. A table with one column group per
-commune (55 value columns) is cut per group, so "xã Ka Đơn" finds the group
-of that commune and the chunk stays inside the embedder's window. The chunk
+unit and "column header: cell" pairs. In a table with one column group per
+commune (55 value columns) each commune's name is written once before its
+cells, so the row stays one chunk inside the embedder's window. The chunk
 keeps its table id, row and columns (``TableRef``) so the answer can name the
 cell and the reader can highlight it.
 """
@@ -17,7 +17,9 @@ import re
 from rag.periods import make_period
 from rag.records import Chunk, Document, Period, Table, TableColumn, TableRef, TableRow
 
-MAX_CELLS = 12  # model: ~12 "header: value" pairs stay well inside e5's 512-token window
+# model: a wide row (55 value columns, one group per commune) written compactly is ~1,200
+# characters (~350 e5 tokens): one chunk per row keeps a 226-row annex at 226 chunks
+MAX_CELLS = 60
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -29,27 +31,45 @@ def column_periods(names: list[str], doc: Document) -> tuple[Period, ...]:
     return found or doc.periods
 
 
+def _cells_text(row: TableRow, columns: list[tuple[int, TableColumn]]) -> list[str]:
+    """"header: cell" pairs; columns under one top header (a commune) are written once under
+    it ("Xã Ka Đơn: TH2019: 380; ƯTH2020: 361") so a wide row stays one short chunk."""
+    out: list[str] = []
+    group, pairs = None, []
+    for i, col in columns:
+        text = row.cells[i].text
+        top = col.path[0] if len(col.path) > 1 else None
+        if top != group and pairs:
+            out.append(f"{group}: " + "; ".join(pairs) if group else "; ".join(pairs))
+            pairs = []
+        group = top
+        if text:
+            pairs.append(f"{' > '.join(col.path[1:]) if top else col.name}: {text}")
+    if pairs:
+        out.append(f"{group}: " + "; ".join(pairs) if group else "; ".join(pairs))
+    return out
+
+
 def row_text(row: TableRow, columns: list[tuple[int, TableColumn]]) -> str:
-    """'Chỉ tiêu: A Diện tích đất > I Đất nông nghiệp | ĐVT: Ha | KH 2019: 10.500,00 | …'"""
+    """'Chỉ tiêu: A Diện tích đất > I Đất nông nghiệp | ĐVT: Ha | KH 2019: 10.500,00; …'"""
     parts = ["Chỉ tiêu: " + " > ".join(row.label_path)]
     if row.unit:
         parts.append(f"ĐVT: {row.unit}")
-    parts += [f"{col.name}: {row.cells[i].text}" for i, col in columns if row.cells[i].text]
-    return " | ".join(parts)
+    return " | ".join(parts + _cells_text(row, columns))
 
 
 def column_groups(table: Table) -> list[list[tuple[int, TableColumn]]]:
-    """The value columns, in one group, or one group per top header of a wide table."""
+    """The value columns, in chunks of at most ``MAX_CELLS`` (cut between top headers)."""
     values = [(i, c) for i, c in enumerate(table.columns) if c.kind == "value"]
-    if len(values) <= MAX_CELLS:
-        return [values]
-    groups: dict[str, list[tuple[int, TableColumn]]] = {}
+    groups: list[list[tuple[int, TableColumn]]] = [[]]
     for i, c in values:
-        groups.setdefault(c.path[0] if c.path else "", []).append((i, c))
-    out = []
-    for group in groups.values():
-        out += [group[k:k + MAX_CELLS] for k in range(0, len(group), MAX_CELLS)]
-    return out
+        top = c.path[0] if len(c.path) > 1 else c.name
+        prev_top = (groups[-1][-1][1].path[0] if groups[-1] and len(groups[-1][-1][1].path) > 1
+                    else None)
+        if len(groups[-1]) >= MAX_CELLS and top != prev_top:
+            groups.append([])
+        groups[-1].append((i, c))
+    return [g for g in groups if g]
 
 
 def table_chunks(doc: Document, first: int) -> list[Chunk]:

@@ -133,6 +133,7 @@ class Table(Record):
     page_end: int | None = None
     decimal: str = ","  # "," (2.100,00) or "." (2790.5), as the table prints numbers
     offset: int = 0  # where in Document.text the table stands (the reader places it there)
+    anchor: str = ""  # the text printed just before the table, to find that place
 
     @property
     def title(self) -> str:

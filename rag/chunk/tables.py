@@ -72,26 +72,33 @@ def column_groups(table: Table) -> list[list[tuple[int, TableColumn]]]:
     return [g for g in groups if g]
 
 
+def _section_at(doc: Document, offset: int) -> tuple[str, ...]:
+    """The section path of the text where a table stands."""
+    before = [p for p in doc.paragraphs if p.start < offset or (p.start == offset == 0)]
+    return before[-1].section_path if before else ()
+
+
 def table_chunks(doc: Document, first: int) -> list[Chunk]:
     """Row chunks of every table of ``doc``, numbered on from chunk ``first``."""
     out: list[Chunk] = []
     for table in doc.tables:
         groups = column_groups(table)
+        section = (*_section_at(doc, table.offset), table.title)
         for r, row in enumerate(table.rows):
             for cols in groups:
                 if not any(row.cells[i].text for i, _ in cols) and len(groups) > 1:
                     continue  # a commune with nothing in this row
-                out.append(_row_chunk(doc, table, r, row, cols, first + len(out)))
+                out.append(_row_chunk(doc, table, r, row, cols, first + len(out), section))
     return out
 
 
 def _row_chunk(doc: Document, table: Table, r: int, row: TableRow,
-               cols: list[tuple[int, TableColumn]], n: int) -> Chunk:
+               cols: list[tuple[int, TableColumn]], n: int, section: tuple[str, ...]) -> Chunk:
     ref = TableRef(table.table_id, r, table.title, row.label_path, row.unit,
                    tuple(c.name for _, c in cols), tuple(row.cells[i].text for i, _ in cols),
                    tuple(i for i, _ in cols), row.page)
     page = row.page if row.page is not None else table.page_start
     return Chunk(chunk_id=f"{doc.doc_id}#{n:03d}", doc_id=doc.doc_id, text=row_text(row, cols),
-                 section_path=(table.title,), page_start=page, page_end=page,
+                 section_path=section, page_start=page, page_end=page,
                  start=table.offset, end=table.offset,
                  periods=column_periods([table.title, *ref.columns], doc), table=ref)

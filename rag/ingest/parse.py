@@ -71,7 +71,7 @@ def place_tables(tables: list[Table], paragraphs: list[Paragraph]) -> list[Table
     holds its caption, else after the last paragraph of the page it starts on."""
     pos, key = 0, lambda t: " ".join(t.split()).casefold()
     for table in tables:
-        cap = key(table.caption)
+        cap = key(table.anchor or table.caption)[:200]
         after = [p for p in paragraphs if p.start >= pos]
         hit = next((p for p in after if cap and cap in key(p.text)), None)
         if hit is None and table.page_start is not None:

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import re
 
-from rag.ingest.tables.grid import H_LABEL, H_STT, H_UNIT, GCell, PageGrid, finish, split_grid
+from rag.ingest.tables.grid import (
+    CAPTION,
+    H_LABEL,
+    H_STT,
+    H_UNIT,
+    GCell,
+    PageGrid,
+    finish,
+    split_grid,
+)
 from rag.ingest.tables.rows import numeric, squash
 from rag.ingest.wordml import VAL, int_or, w
 
@@ -19,6 +28,7 @@ _LAYOUT_WORDS = re.compile(r"cộng\s*hòa|cộng\s*hoà|độc\s*lập\s*-\s*t�
                            re.I | re.M)
 MIN_ROWS = 2  # format: a header and one data row
 NUMERIC_SHARE = 0.3  # format: a share of numeric body cells that makes a plain grid data
+CAPTION_MAX = 200  # a longer paragraph before a table is running text, not its caption
 
 
 def _cell_span(tc) -> tuple[int, str | None]:
@@ -74,10 +84,16 @@ def is_data_table(cells: list[GCell], nrows: int, ncols: int) -> bool:
 
 
 def docx_table(tbl, table_id: str, caption: str, cell_text) -> object | None:
-    """The ``Table`` of a data ``w:tbl``, or None for a layout table."""
+    """The ``Table`` of a data ``w:tbl``, or None for a layout table. ``caption``: the
+    paragraph before the table, kept when it names a table or is short (a title line)."""
+    anchor = caption
+    if not (CAPTION.search(caption) or len(caption) <= CAPTION_MAX) or caption.endswith("."):
+        caption = "" if not CAPTION.search(caption) else caption
     cells, nrows, ncols, header_rows = docx_grid(tbl, cell_text)
     if not is_data_table(cells, nrows, ncols):
         return None
     depth, roles, paths, colnum, rows = split_grid(cells, nrows, ncols, header_rows or 1)
     part = PageGrid(None, depth, roles, paths, colnum, rows, list(range(ncols + 1)), caption)
-    return finish(table_id, [part])
+    table = finish(table_id, [part])
+    table.anchor = anchor
+    return table

@@ -227,12 +227,24 @@ def join_parts(parts: list[PageGrid], roles: dict[str, int]) -> list[tuple[int |
     return merged
 
 
+def _drop_empty(paths: list[list[str]], merged: list[tuple[int | None, list[str]]],
+                roles: dict[str, int]) -> list[list[str]]:
+    """A trailing grid column with no header and no cell (a ruling past the last column)."""
+    while paths and not paths[-1] and len(paths) - 1 not in roles.values() \
+            and not any(t[len(paths) - 1] for _, t in merged):
+        paths = paths[:-1]
+        for _, t in merged:
+            t.pop()
+    return paths
+
+
 def finish(table_id: str, parts: list[PageGrid]) -> Table:
     """The parts of one table (its pages) -> the ``Table`` record."""
     first = parts[0]
     roles = guess_roles([t for p in parts for t in p.rows], len(first.paths), first.roles)
-    columns = make_columns(first.paths, roles, first.colnum)
     merged = join_parts(parts, roles)
+    paths = _drop_empty(first.paths, merged, roles)
+    columns = make_columns(paths, roles, first.colnum)
     values = [x for _, t in merged for c, x in enumerate(t) if columns[c].kind == "value"]
     decimal = detect_decimal(values)
     rows = make_rows([t for _, t in merged], columns, roles, decimal, [p for p, _ in merged])

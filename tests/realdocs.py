@@ -28,3 +28,17 @@ def realdoc(name: str) -> Path:
         missing = pytest.fail if os.environ.get("CI") else pytest.skip
         missing(f"{path} is missing")
     return path
+
+
+def table_index(root: Path) -> Path:
+    """An index (model-free ``hash`` embedder) of a sample report and the Đắk Hòa annex."""
+    from rag import service
+
+    folder = root.parent / f"{root.name}-files"
+    folder.mkdir()
+    for src in (REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt",
+                realdoc("daknong_2019-2020_dakhoa-indicator-table.pdf")):
+        (folder / src.name).symlink_to(src)
+    report = service.build(folder, index_dir=root, embedder_name="hash")
+    assert not report.failed and len(report.added) == 2
+    return root

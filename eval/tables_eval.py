@@ -90,8 +90,8 @@ def row_matches(chunk, item: dict) -> bool:
 def score_items(index: str, gold: str) -> dict:
     from rag.service import Engine
 
-    items = [json.loads(ln) for ln in open(gold, encoding="utf-8") if ln.strip()]
-    items = [i for i in items if i.get("type") == "table"]
+    lines = Path(gold).read_text(encoding="utf-8").splitlines()
+    items = [i for i in map(json.loads, filter(str.strip, lines)) if i.get("type") == "table"]
     engine = Engine.open(index)
     h1 = h5 = figs = 0
     for it in items:
@@ -116,8 +116,8 @@ def main() -> int:
     parser.add_argument("--gold")
     args = parser.parse_args()
     if args.what == "cells":
-        items = [json.loads(ln) for ln in open(REPO / "eval" / "data" / "table_cells.jsonl",
-                                               encoding="utf-8")]
+        data = (REPO / "eval" / "data" / "table_cells.jsonl").read_text(encoding="utf-8")
+        items = [json.loads(ln) for ln in data.splitlines() if ln.strip()]
         ok, fails = score_cells(items)
         for doc in sorted({i["doc"] for i in items}):
             n = sum(i["doc"] == doc for i in items)

@@ -140,3 +140,24 @@ def test_no_text_layer_without_ocr(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_reader, "ocr_available", lambda: False)
     with pytest.raises(InputError, match="no text layer .* OCR is not available"):
         read_pdf(no_text_pdf(tmp_path / "scan.pdf"))
+
+
+@needs_ocr
+def test_citations_from_a_scan_say_so(synthetic, tmp_path):
+    """CLI and library: an answer quoted from OCR'd text says it must be checked."""
+    import sys
+
+    from rag import service
+    from rag.answer.cells import SCANNED_NOTE
+
+    _, scan, _ = synthetic
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / scan.name).symlink_to(scan)
+    service.build(folder, index_dir=tmp_path / "index", embedder_name="hash")
+    answer = service.Engine.open(tmp_path / "index").ask("giải ngân vốn đầu tư công tháng 5")
+    assert "816 tỷ đồng" in answer.text and answer.citations[0].scanned
+    run = subprocess.run([sys.executable, "-m", "ui.cli", "ask", "giải ngân vốn đầu tư công "
+                          "tháng 5", "--index", str(tmp_path / "index")], cwd=REPORTS.parents[1],
+                         capture_output=True, text=True, timeout=300)
+    assert f"({SCANNED_NOTE})" in run.stdout

@@ -13,6 +13,7 @@ from pathlib import Path
 import gradio as gr
 
 from rag.errors import BaocaoError
+from rag.ingest.ocr import OCR_STAGE
 from rag.periods import parse_periods
 from rag.records import Citation
 from ui.messages import vi_error
@@ -173,7 +174,11 @@ class Handlers:
         progress(0, desc="Đang đọc tệp…")
 
         def on_progress(doc_id, done, total):
-            progress((done, total), desc=f"Đang lập chỉ mục {doc_id}", unit="đoạn")
+            if doc_id.endswith(OCR_STAGE):  # a scanned PDF: its pages are read first
+                progress((done, total), desc=f"Đang đọc bản quét (OCR) "
+                         f"{doc_id.removesuffix(OCR_STAGE)}", unit="trang")
+            else:
+                progress((done, total), desc=f"Đang lập chỉ mục {doc_id}", unit="đoạn")
 
         try:
             result = self.state.add(paths, on_progress)

@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "pdf.ocr_poor": "{name}: this PDF has no text layer and OCR could not read any of its "
                     "{pages} scanned page(s) well enough (faint, blurred or skewed scan?); "
                     "nothing was indexed",
+    "pdf.ocr_failed": "{name}: OCR of the scanned pages failed ({why})",
     "pdf.ocr_poor_pages": "{name}: OCR could not read scanned page(s) {pages} well; "
                           "they were left out of the index (check the scan)",
     "docx.old_format": "{name}: this is an old Word .doc file or a password-protected .docx; "

@@ -24,10 +24,13 @@ needs_ocr = pytest.mark.skipif(not ocr.ocr_available(),
                                reason="tesseract-ocr, tesseract-ocr-vie or poppler missing")
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory, monkeypatch):
-    """Each test module OCRs for real: the page cache lives in a folder of its own."""
-    monkeypatch.setenv("BAOCAO_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+@pytest.fixture(scope="module", autouse=True)
+def private_cache(tmp_path_factory):
+    """This module OCRs for real: its page cache is a folder of its own (set before any
+    module fixture reads a scan)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAOCAO_CACHE_DIR", str(tmp_path_factory.mktemp("ocr-cache")))
+        yield
 
 
 def scan_of(pdf, out, dpi: int = 200, blur: set[int] = frozenset(), last: int | None = None):
@@ -52,7 +55,7 @@ def plain(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory):
+def synthetic(tmp_path_factory, private_cache):
     if not ocr.ocr_available():
         pytest.skip("tesseract-ocr, tesseract-ocr-vie or poppler missing")
     folder = tmp_path_factory.mktemp("scan")
@@ -161,3 +164,16 @@ def test_citations_from_a_scan_say_so(synthetic, tmp_path):
                           "tháng 5", "--index", str(tmp_path / "index")], cwd=REPORTS.parents[1],
                          capture_output=True, text=True, timeout=300)
     assert f"({SCANNED_NOTE})" in run.stdout
+
+
+def test_ocr_failure_is_one_line(tmp_path, monkeypatch):
+    import rag.ingest.pdf as pdf_reader
+    from test_reader_pdf import no_text_pdf
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("tesseract: cannot open vie.traineddata")
+
+    monkeypatch.setattr(pdf_reader, "ocr_available", lambda: True)
+    monkeypatch.setattr(pdf_reader, "ocr_pages", broken)
+    with pytest.raises(InputError, match="OCR of the scanned pages failed .*traineddata"):
+        read_pdf(no_text_pdf(tmp_path / "scan.pdf"))

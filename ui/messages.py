@@ -33,6 +33,7 @@ VI: dict[str, str] = {
                          "(tesseract-ocr, tesseract-ocr-vie)",
     "pdf.ocr_poor": "tệp PDF «{name}» là bản quét và OCR không đọc rõ được trang nào ({pages} "
                     "trang); chưa lập chỉ mục tệp này",
+    "pdf.ocr_failed": "không đọc được bản quét «{name}» bằng OCR",
     "pdf.ocr_poor_pages": "tệp «{name}»: OCR không đọc rõ trang {pages} của bản quét; các "
                           "trang này không được đưa vào chỉ mục (hãy kiểm tra bản quét)",
     "docx.old_format": "tệp «{name}» là tệp Word .doc cũ hoặc .docx có mật khẩu; hãy lưu lại "

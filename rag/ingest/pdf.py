@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -91,7 +92,10 @@ def _ocr(path: Path, pages: list[list[Line]], images: list[bool],
     wanted = [p for p in empty if all_empty or images[p - 1]]
     if not wanted or not ocr_available():
         return OcrResult()
-    return ocr_pages(path, wanted, on_page)
+    try:
+        return ocr_pages(path, wanted, on_page)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:  # poppler/tesseract
+        raise InputError("pdf.ocr_failed", name=path.name, why=why(exc)) from None
 
 
 def _render(pages: list[list[Line]], ocr_texts: dict[int, str]) -> str:

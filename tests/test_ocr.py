@@ -167,8 +167,9 @@ def test_citations_from_a_scan_say_so(synthetic, tmp_path):
 
 
 def test_ocr_failure_is_one_line(tmp_path, monkeypatch):
-    import rag.ingest.pdf as pdf_reader
     from test_reader_pdf import no_text_pdf
+
+    import rag.ingest.pdf as pdf_reader
 
     def broken(*args, **kwargs):
         raise RuntimeError("tesseract: cannot open vie.traineddata")

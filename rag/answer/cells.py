@@ -29,6 +29,10 @@ _WORDS = re.compile(r"[a-z]+|\d{4}")
 _FILLER = frozenset({"nam", "cua", "va", "cac", "ca", "so", "uoc"})
 SCANNED_NOTE = "trích từ bản quét, cần đối chiếu"
 RATIO_BONUS = 2.5  # dev (realdocs items): asking "bao nhiêu %" outweighs a matching year
+PATH_WEIGHT = 1.0  # dev (realdocs items): a row path with unasked words ranks lower
+RANK_COST = 0.001  # retrieval's order breaks near-ties only
+DEPTH_BONUS = 0.01  # the more specific row, when the words fit equally
+ROW_WINDOW = 10  # rows of the first hits compared (a search returns 10)
 
 
 def _words(text: str) -> list[str]:
@@ -87,6 +91,44 @@ def cell_check(text: str, ref: TableRef) -> list[str]:
     sources = [*ref.cells, *ref.label_path, *ref.columns, ref.caption, ref.unit, str(ref.page)]
     return [m.group(0) for m in _NUMBER.finditer(text)
             if not any(m.group(0) in s for s in sources)]
+
+
+def _terms(text: str) -> set[str]:
+    """Topic words (folded); row codes ("1.3", "3.1.1") are not words of the label."""
+    from rag.answer.sentences import content_terms
+
+    return {t for t in content_terms(text) if not any(c.isdigit() for c in t)}
+
+
+def row_score(question_terms: set[str], hit: Hit) -> float:
+    """How well a row's label path says what the question asks: the question's words found
+    in the path (the caption counting half), the share of the row's own label the question
+    names ("Heo nái" when "heo" is asked: half), the share of the whole path it names
+    ("Rau khác" when "khác" is not asked), a little for a deeper row ("- Diện tích" under
+    "Rau các loại"), and retrieval's order for near-ties. Words that name the table's
+    columns (a commune, "TH", "KH") and not its path say which cell, not which row, and
+    are left out."""
+    ref = hit.chunk.table
+    leaf = _terms(ref.label_path[-1]) if ref.label_path else set()
+    path = _terms(" ".join(ref.label_path))
+    columns = set(_words(" ".join(ref.columns))) | _terms(" ".join(ref.columns))
+    terms = {t for t in question_terms if t in path or t not in columns}
+    if not terms:
+        return -RANK_COST * hit.rank
+    context = _terms(" ".join(hit.chunk.section_path))
+    found = sum(1.0 if t in path else 0.5 if t in context else 0.0 for t in terms)
+    precision = len(leaf & terms) / len(leaf) if leaf else 0.0
+    named = len(path & terms) / len(path) if path else 0.0
+    return (found / len(terms) + precision + PATH_WEIGHT * named
+            + DEPTH_BONUS * len(ref.label_path) - RANK_COST * hit.rank)
+
+
+def best_row(question: str, hits: tuple[Hit, ...], top: int = ROW_WINDOW) -> Hit | None:
+    """The table row among the first ``top`` hits whose label path fits the question best:
+    retrieval ranks a parent row and its "- Diện tích" child alike, the label decides."""
+    rows = [h for h in hits[:top] if h.chunk.table is not None]
+    terms = _terms(question)
+    return max(rows, key=lambda h: row_score(terms, h), default=None)
 
 
 def table_answer(question: str, result: SearchResult, hit: Hit) -> Answer | None:

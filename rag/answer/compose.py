@@ -81,9 +81,9 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
         return _abstain(question, result, "no_answer",
                         "Không tìm thấy đoạn nào trả lời câu hỏi trong các báo cáo hiện có")
     if cands[0].hit.chunk.table is not None:  # a table row: answer from its cell (cells.py)
-        from rag.answer.cells import table_answer
+        from rag.answer.cells import best_row, table_answer
 
-        answer = table_answer(question, result, cands[0].hit)
+        answer = table_answer(question, result, best_row(question, result.hits))
         if answer is not None:
             return answer
     return _answer(question, result, _pick(cands, cfg), terms)

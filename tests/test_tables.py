@@ -171,3 +171,27 @@ def test_signed_pdf_reads_whole_words_and_stamped_number():
     letter = parse_file(realdoc("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf"))
     assert letter.date == "2020-07-13"
     assert "Số: 4580/UBND-TH" in letter.text
+
+
+def test_row_choice_prefers_the_asked_child_row():
+    """A parent row and its "- Diện tích" child both match a question's words; the row
+    whose own label the question names, and no unasked word in its path, is the answer."""
+    from rag.answer.cells import best_row, pick_column
+    from rag.records import DocInfo, Hit
+
+    doc = parse_file(realdoc(DONDUONG))
+    rows = {c.table.label_path[-3:]: c for c in chunk_document(doc) if c.table is not None}
+    info = DocInfo.of(doc, len(rows), "test")
+    wanted = [("4 Cây thực phẩm", "3.1 Rau các loại", "Diện tích"),
+              ("I Diện tích cây hàng năm", "4 Cây thực phẩm", "3.1 Rau các loại"),
+              ("3.1 Rau các loại", "3.1.1 Rau khác", "Diện tích")]
+    hits = tuple(Hit(rank, 1.0 / rank, rows[path], info)
+                 for rank, path in enumerate(reversed(wanted), 1))  # the right row ranks last
+    question = "dien tich rau cac loai toan huyen Don Duong uoc thuc hien 2020"
+    best = best_row(question, hits)
+    assert best.chunk.table.label_path[-3:] == wanted[0]
+    ref = best.chunk.table
+    assert ref.columns[pick_column(question, ref)] == "Toàn huyện > ƯTH 2020"
+    assert ref.cells[pick_column(question, ref)] == "1350.2"
+    ka_don = "xa Ka Don dien tich rau uoc thuc hien 2020"
+    assert ref.columns[pick_column(ka_don, ref)] == "Ủy Ban Nhân Dân Xã Ka Đơn > ƯTH2020"

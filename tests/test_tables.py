@@ -195,3 +195,36 @@ def test_row_choice_prefers_the_asked_child_row():
     assert ref.cells[pick_column(question, ref)] == "1350.2"
     ka_don = "xa Ka Don dien tich rau uoc thuc hien 2020"
     assert ref.columns[pick_column(ka_don, ref)] == "Ủy Ban Nhân Dân Xã Ka Đơn > ƯTH2020"
+
+
+def test_pdf_page_number_by_position_and_decomposed_text(tmp_path):
+    """A page number drawn last in the content stream but printed in the top margin is
+    dropped wherever the stream put it; a number line inside the body is kept; text written
+    in decomposed Unicode (NFD) reads back composed."""
+    import unicodedata
+
+    from fpdf import FPDF
+    from office_files import font_file
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("dv", "", font_file("DejaVuSans.ttf"))
+    pdf.set_font("dv", size=12)
+    for page in (1, 2):
+        pdf.add_page()
+        pdf.set_xy(20, 40)
+        pdf.multi_cell(170, 6, f"Trang {page}: tổng số gồm 1.870 dịch vụ công trực tuyến.")
+        pdf.set_xy(20, 120)
+        pdf.cell(0, 6, "25")  # a figure alone on a body line
+        pdf.set_xy(100, 8)
+        pdf.cell(10, 6, str(page + 20))  # the page number, drawn after the body
+    pdf.add_page()
+    pdf.set_xy(20, 40)
+    pdf.cell(0, 6, unicodedata.normalize("NFD", "Kính gửi: Sở Tài nguyên và Môi trường"))
+    path = tmp_path / "numbers.pdf"
+    pdf.output(str(path))
+    text = read_pdf(path)
+    lines = [ln.strip() for ln in text.split("\n")]
+    assert "21" not in lines and "22" not in lines and lines.count("25") == 2
+    assert "gồm 1.870 dịch vụ" in text
+    assert "Kính gửi: Sở Tài nguyên và Môi trường" in text
+    assert unicodedata.is_normalized("NFC", text)

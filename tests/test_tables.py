@@ -228,3 +228,13 @@ def test_pdf_page_number_by_position_and_decomposed_text(tmp_path):
     assert "gồm 1.870 dịch vụ" in text
     assert "Kính gửi: Sở Tài nguyên và Môi trường" in text
     assert unicodedata.is_normalized("NFC", text)
+
+
+def test_real_word_layout_tables_stay_text():
+    """The letterhead, subject and signature tables of real Word reports are not data."""
+    for name in ("lamdong_2026-04_expressway-conclusion-notice.docx",
+                 "lamdong_2025_associations-report-bc-ubnd.docx"):
+        doc = parse_file(realdoc(name))
+        assert doc.tables == []
+        assert doc.text.startswith("ỦY BAN NHÂN DÂN\n\nTỈNH LÂM ĐỒNG")
+    assert doc.title == "Tổ chức, hoạt động và quản lý hội năm 2025"

@@ -138,8 +138,8 @@ def table_answer(question: str, result: SearchResult, hit: Hit) -> Answer | None
     if k is None:
         return None
     scanned = hit.doc.ocr
-    where = f"{ref.caption}" + (f", trang {ref.page}" if ref.page else "")
-    text = f"{cell_sentence(ref, k)} [1] (Nguồn: bảng «{where}»" \
+    where = f"bảng «{ref.caption}»" + (f", trang {ref.page}" if ref.page else "")
+    text = f"{cell_sentence(ref, k)} [1] (Nguồn: {where}" \
         + (f"; {SCANNED_NOTE}" if scanned else "") + ")."
     bad = cell_check(text.replace("[1]", ""), ref)
     if bad:

@@ -84,6 +84,12 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
         return _abstain(question, result, "no_answer",
                         f"Không tìm thấy đoạn nào trả lời câu hỏi{where} trong các báo cáo "
                         "hiện có")
+    if cands[0].hit.chunk.table is not None:  # a table row: answer from its cell (cells.py)
+        from rag.answer.cells import best_row, table_answer
+
+        answer = table_answer(question, result, best_row(question, result.hits))
+        if answer is not None:
+            return answer
     if not result.periods:
         cands = _latest_first(cands)
     return _answer(question, result, _pick(cands, cfg, req, asks_breakdown(question)), terms)
@@ -261,6 +267,7 @@ def _citation(n: int, cand: Candidate, notes: list[Footnote]) -> Citation:
         quote=cand.text, span=span,
         figures=tuple(m.group(0) for m in FIGURE_RE.finditer(cand.text)),
         footnotes=tuple(notes), quote_footnotes=tuple(in_quote), context=context,
+        scanned=hit.doc.ocr,
     )
 
 

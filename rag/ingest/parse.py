@@ -11,12 +11,12 @@ import re
 from pathlib import Path
 
 from rag.ingest import metadata
-from rag.ingest.files import InputError, read_document_text
+from rag.ingest.files import FileContent, InputError, read_document
 from rag.ingest.footnotes import MarkerState, strip_markers
 from rag.ingest.layout import Block, layout
 from rag.ingest.structure import SectionStack, clean_markup, match_heading
 from rag.places import places_in
-from rag.records import Document, Footnote, Paragraph, Section
+from rag.records import Document, Footnote, Paragraph, Section, Table
 
 _FOOTER = re.compile(r"^(Nơi nhận|TM\. ỦY BAN|TM\. UỶ BAN)", re.IGNORECASE)
 _SUP_TAG = re.compile(r"<sup>\s*(\d+)\s*</sup>")
@@ -28,16 +28,26 @@ def doc_id_for(name: str) -> str:
     return re.sub(r"[^\w.-]+", "-", stem, flags=re.UNICODE).strip("-") or "doc"
 
 
-def parse_file(path: str | Path, source_name: str | None = None) -> Document:
-    """``source_name``: the report's own file name when ``path`` is a stored copy."""
+def parse_file(path: str | Path, source_name: str | None = None, on_page=None) -> Document:
+    """``source_name``: the report's own file name when ``path`` is a stored copy;
+    ``on_page(page, done, total)``: progress of OCR, for a scanned PDF."""
     path = Path(path)
-    text = read_document_text(path)
-    return parse_text(text, source=source_name or path.name)
+    content = read_document(path, on_page)
+    return parse_content(content, source=source_name or path.name)
 
 
-def parse_text(text: str, source: str) -> Document:
+def parse_content(content: FileContent, source: str) -> Document:
+    """A read file -> a ``Document``: its text parsed, its tables placed in the text."""
+    doc = parse_text(content.text, source, allow_empty=bool(content.tables))
+    doc.tables = place_tables(content.tables, doc.paragraphs)
+    doc.ocr_pages, doc.poor_pages = content.ocr_pages, content.poor_pages
+    return doc
+
+
+def parse_text(text: str, source: str, allow_empty: bool = False) -> Document:
+    """``allow_empty``: the file's content is all in tables (an annex of indicator tables)."""
     lay = layout(text)
-    if not any(b.text.strip() for b in lay.blocks):
+    if not any(b.text.strip() for b in lay.blocks) and not allow_empty:
         raise InputError("parse.no_text", name=source)
     blocks = _cut_footer(lay.blocks)
     front = metadata.read_front_matter([b.text for b in blocks])
@@ -57,6 +67,24 @@ def parse_text(text: str, source: str) -> Document:
     doc.places = places_in([text_out, doc.title, *(f.text for f in footnotes.values())])
     doc.province = doc.places[0] if doc.places else None
     return doc
+
+
+def place_tables(tables: list[Table], paragraphs: list[Paragraph]) -> list[Table]:
+    """Where each table stands in the text, for the reader: right after the paragraph that
+    holds its caption, else after the last paragraph of the page it starts on."""
+    pos, key = 0, lambda t: " ".join(t.split()).casefold()
+    for table in tables:
+        cap = key(table.anchor or table.caption)[:200]
+        after = [p for p in paragraphs if p.start >= pos]
+        hit = next((p for p in after if cap and cap in key(p.text)), None)
+        if hit is None and table.page_start is not None:
+            hit = next((p for p in reversed(paragraphs)
+                        if (p.page_start or 0) <= table.page_start), None)
+        if hit is None:
+            hit = next((p for p in reversed(paragraphs) if p.start <= pos), None)
+        table.offset = hit.end if hit is not None else pos
+        pos = table.offset
+    return tables
 
 
 def _cut_footer(blocks: list[Block]) -> list[Block]:

@@ -44,8 +44,13 @@ def test_abstains_on_uncovered_period_and_place(engine):
     a = engine.ask("giải ngân vốn đầu tư công tháng 7/2024?")
     assert a.abstained and a.reason == "period_not_covered"
     assert "Không tìm thấy" in a.text and "tỷ đồng" not in a.text
+    # the reports name Cao Bằng (a neighbour), but no passage gives its budget revenue
     b = engine.ask("thu ngân sách tỉnh Cao Bằng tháng 5/2024?")
-    assert b.abstained and b.reason == "place_not_covered"
+    assert b.abstained and b.reason == "no_answer" and "Cao Bằng" in b.text
+    # no indexed text names Cà Mau at all
+    c = engine.ask("thu ngân sách tỉnh Cà Mau tháng 5/2024?")
+    assert c.abstained and c.reason == "place_not_covered"
+    assert c.text.startswith("Không tìm thấy thông tin về Cà Mau")
 
 
 def test_month_vs_cumulative_label(engine):

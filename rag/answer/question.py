@@ -6,10 +6,12 @@ about that road, "CPI tỉnh Lâm Đồng" with every Lâm Đồng report. So th
 requirements are read off the question, each a general rule of how officials
 phrase them ("<indicator> <place> <period>"):
 
-* the indicator: the phrase the question opens with (after any leading period
-  or wrapper, up to the first place, period, entity or question word; each
-  alternative of "A và B" on its own) must mostly appear, as word pairs, in the
-  passage's sentence, section path or footnotes;
+* the indicator: a known indicator the question names (rag/data/indicators.txt:
+  "CPI", "tổng mức đầu tư", "thu ngân sách" …) must be named by the passage, its
+  section path or footnotes; otherwise passages that share the phrase the question
+  opens with (after any leading period or wrapper, up to the first place,
+  period, entity or question word; each alternative of "A và B" on its own) are
+  preferred, and when none does, word coverage alone decides;
 * the place: a named commune, district or province must be named by the passage,
   its section path, its report's title, or be the province the report is about;
 * the direction: a revenue question ("thu") is never answered by a spending

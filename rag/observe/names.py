@@ -15,14 +15,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag.errors import BaocaoError
-from rag.index.analyzer import abbr_key, load_abbreviations
 from rag.text import fold_accents
 
 SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "indicator_synonyms.tsv"
 # Verbs and particles that end the subject of a figure sentence ("X ước đạt 5 tỷ đồng").
-_CUT = re.compile(r"\s(?:dự\s+ước|ước|đạt|là|được|đã|khoảng|tăng|giảm|bằng|chiếm|thu\s+hút|"
+_CUT = re.compile(r"\s(?:phấn\s+đấu|dự\s+ước|ước|đạt|là|được|đã|khoảng|tăng|giảm|bằng|chiếm|thu\s+hút|"
                   r"xảy\s+ra|hiện\s+có|có|với|tương\s+đương|cao\s+hơn|thấp\s+hơn)(?=\s|$|[:,])")
-_LEAD_WORDS = (r"trong\s+đó|bao\s+gồm|gồm|cụ\s+thể|và|với|còn|riêng|tính\s+riêng|đối\s+với|về|"
+_LEAD_WORDS = (r"phấn\s+đấu|trong\s+đó|bao\s+gồm|gồm|cụ\s+thể|và|với|còn|riêng|tính\s+riêng|đối\s+với|về|"
                r"dự\s+ước|ước\s+tính|ước|đã|đạt|có|được|thu\s+hút|hiện\s+nay|đến\s+nay|kết\s+quả|"
                r"cơ\s+bản|tiếp\s+tục|trong|là|khoảng|tính|chung|lũy\s+kế|luỹ\s+kế|"
                r"trên\s+địa\s+bàn(?:\s+toàn)?(?:\s+tỉnh)?|toàn\s+tỉnh")
@@ -53,24 +52,38 @@ def syllables(text: str) -> list[str]:
 
 
 def subject(gap: str) -> str:
-    """The last piece of ``gap`` (split at ; : ( ) and commas) that names something;
-    a one-word piece borrows the piece before it ("các khoản huy động, đóng góp")."""
-    pieces = [p for p in re.split(r"[;:()]", gap)]
-    parts = [p for p in pieces[-1].split(",")] if pieces else []
+    """The name in ``gap``: its last piece (split at ; : and commas) that names something;
+    a short piece borrows the verb-free piece before it ("các khoản huy động, đóng góp");
+    a one-word piece after a verb looks further back ("thu ngân sách …, ước thu được")."""
+    text = re.sub(r"\([^()]*\)", " ", gap)
+    single = ""
+    for piece in reversed(re.split(r"[;:]", text)):
+        name, single = _in_piece(piece.split(","), single)
+        if name:
+            return name
+    return single
+
+
+def _in_piece(parts: list[str], single: str) -> tuple[str, str]:
     for i in range(len(parts) - 1, -1, -1):
         name = clean(parts[i])
+        free = i > 0 and not _CUT.search(" " + parts[i - 1]) and clean(parts[i - 1])
         if len(syllables(name)) >= 2:
-            if len(syllables(name)) <= 2 and i > 0 and not _CUT.search(" " + parts[i - 1]):
+            if len(syllables(name)) <= 2 and free:
                 joined = clean(parts[i - 1] + "," + parts[i])
-                return joined if len(syllables(joined)) > 2 else name
-            return name
-        if name and i > 0 and not _CUT.search(" " + parts[i - 1]) and clean(parts[i - 1]):
-            return clean(parts[i - 1] + "," + parts[i])
-    return ""
+                return (joined if len(syllables(joined)) > 2 else name), single
+            return name, single
+        if name and free:
+            return clean(parts[i - 1] + "," + parts[i]), single
+        single = single or name
+    return "", single
 
 
 def expand(name: str) -> str:
     """Abbreviations written out: "thu NSNN" -> "thu ngân sách nhà nước"."""
+    # imported here: rag.index.build imports this package to write observations
+    from rag.index.analyzer import abbr_key, load_abbreviations
+
     table = load_abbreviations()
 
     def one(m: re.Match) -> str:

@@ -25,10 +25,13 @@ _CONNECT = frozenset(
     "ước đạt thực hiện là được khoảng trên dưới gần hơn với và trong đó so cùng kỳ năm trước "
     "tương đương bằng tăng giảm cao thấp ở mức còn thêm đến nay lên xuống kế hoạch dự toán "
     "giao chi tiết trung ương địa phương tỉnh tính riêng chung khoảng".split())
-_COMPONENT = re.compile(r"\b(?:trong\s+đó|bao\s+gồm|gồm|cụ\s+thể)\b", re.IGNORECASE)
-_PLAN_WORDS = re.compile(r"\b(?:phấn\s+đấu|mục\s+tiêu|dự\s+kiến|chỉ\s+tiêu)\b", re.IGNORECASE)
-_PLAN_NAME = re.compile(r"^(?:tổng\s+)?(?:nguồn\s+)?vốn\s+(?:đầu\s+tư|kế\s+hoạch)|^kế\s+hoạch\s+vốn|"
-                        r"^dự\s+toán", re.IGNORECASE)
+_COMPONENT = re.compile(r"\b(?:trong\s+đó|(?<!chưa )(?<!không )bao\s+gồm|(?<!bao )gồm|cụ\s+thể)\b",
+                        re.IGNORECASE)
+_PLAN_WORDS = re.compile(r"\b(?:phấn\s+đấu|dự\s+kiến|(?<!chương trình )mục\s+tiêu(?!\s+quốc)|"
+                         r"chỉ\s+tiêu\s+(?:giao|kế\s+hoạch))\b", re.IGNORECASE)
+# an allocation, not a result: "tổng nguồn vốn đầu tư công năm 2021 là …", "dự toán …"
+_PLAN_NAME = re.compile(r"^(?:tổng\s+)?nguồn\s+vốn\s+đầu\s+tư|^kế\s+hoạch\s+vốn|^dự\s+toán",
+                        re.IGNORECASE)
 # "do sản lượng … thấp hơn tháng trước": a reason, not a new subject
 _CAUSE = re.compile(r"\b(?:do|vì|nhờ)\s[^,;]*", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:trường\s+hợp|nếu)\b.*\bthì\b", re.IGNORECASE)
@@ -56,6 +59,7 @@ class Context:
     is_plan: bool = False
     cue_before: Cue | None = None
     parent: Draft | None = None
+    breakdown: bool = False  # a footnote opening "Trong đó:" / "Gồm:" lists components
 
 
 @dataclass
@@ -71,6 +75,7 @@ class Draft:
     as_of: str | None = None
     is_plan: bool = False
     component: bool = False
+    cue_at: int | None = None  # offset of the period cue it was read from
 
     @property
     def key(self) -> str:
@@ -93,7 +98,7 @@ def read_sentence(text: str, ctx: Context) -> list[Draft]:
     if _CONDITIONAL.search(text):
         return []
     cues = find_cues(text)
-    subjects = _subjects(text, cues)
+    subjects = _subjects(text, cues, ctx.breakdown)
     drafts: list[Draft] = []
     spans = [(a, a + len(c.text)) for subj in subjects for a, c, _ in subj.comps]
     for subj in subjects:
@@ -103,11 +108,10 @@ def read_sentence(text: str, ctx: Context) -> list[Draft]:
     return drafts
 
 
-def _subjects(text: str, cues: list[Cue]) -> list[_Subject]:
+def _subjects(text: str, cues: list[Cue], in_breakdown: bool) -> list[_Subject]:
     subjects: list[_Subject] = []
     cur: _Subject | None = None
     prev, consumed = 0, (0, 0, None)  # the last comparison's span and basis
-    in_breakdown = False
     for m in find_mentions(text):
         if m.start < consumed[1]:  # "(tăng 150 tỷ đồng)" inside a comparison's basis
             _nested(text, m, consumed, cur)
@@ -117,11 +121,12 @@ def _subjects(text: str, cues: list[Cue]) -> list[_Subject]:
             comp, c_start, c_end = _bare_rate(text, m, prev, cues, cur)
         at = c_start if comp else m.start
         gap = text[prev:at]
-        in_breakdown = in_breakdown or bool(_COMPONENT.search(gap))
+        in_breakdown = in_breakdown or bool(_COMPONENT.search(re.sub(r"\([^()]*\)", " ", gap)))
         depth = _depth(text, at)
         if comp is not None and cur is not None and depth < cur.depth:
             cur = next((s for s in reversed(subjects) if s.depth <= depth), cur)
-        if cur is None or _has_content(gap, prev, cues) or (comp is None and cur.value):
+        if cur is None or _has_content(gap, prev, cues) or (comp is None and cur.value) \
+                or _new_period(gap, prev, cues, cur):
             cur = _Subject(gap, prev, in_breakdown, depth)
             subjects.append(cur)
         if comp is not None:
@@ -149,6 +154,14 @@ def _bare_rate(text: str, m: Mention, prev: int, cues: list[Cue], cur: _Subject)
     base, end = basis(text, m.end)
     kind = "plan_pct" if base == "plan" else last.kind
     return Comparison(text[m.start:end].strip(), kind, m.value, last.basis), m.start, end
+
+
+def _new_period(gap: str, offset: int, cues: list[Cue], cur: _Subject) -> bool:
+    """"CPI tháng 5 tăng 3,95%, tính chung 5 tháng đầu năm tăng 2,75%": a period phrase
+    between two figures of one subject starts a new figure (same name)."""
+    if cur.value is None and not cur.comps:
+        return False
+    return any(offset <= c.start < offset + len(gap) for c in cues)
 
 
 def _depth(text: str, at: int) -> int:
@@ -235,7 +248,7 @@ def _draft(text: str, subj: _Subject, cues: list[Cue], spans: list[tuple[int, in
             return None
         (value_text, value, figure, at), comps = promoted
         unit = "%"
-    name = _name(text, subj, m, done, ctx)
+    name = _name(text, subj, m, cues, done, ctx)
     if not name:
         return None
     parent = _parent(subj, done, ctx)
@@ -246,9 +259,9 @@ def _draft(text: str, subj: _Subject, cues: list[Cue], spans: list[tuple[int, in
         is_plan = ctx.is_plan or bool(_PLAN_WORDS.search(gap) or _PLAN_NAME.match(name))
     stock = bool(_STOCK.search(name) or _STOCK.search(gap)) or any(
         c.basis == "vs_start_of_year" for c in comps)
-    period, as_of = _period(cues, spans, at, ctx, is_plan, stock)
+    period, as_of = _own_period(text, subj, cues, spans, at, done, ctx, is_plan, stock)
     return Draft(names.display(name), value_text, value, unit, figure, at, comps, period,
-                 as_of, is_plan, subj.component)
+                 as_of, is_plan, subj.component, _cue_at(cues, spans, at))
 
 
 def _promote(subj: _Subject):
@@ -269,16 +282,19 @@ def _parent(subj: _Subject, done: list[Draft], ctx: Context) -> Draft | None:
     return next((d for d in reversed(done) if not d.component), ctx.parent)
 
 
-def _name(text: str, subj: _Subject, m: Mention | None, done: list[Draft],
+def _name(text: str, subj: _Subject, m: Mention | None, cues: list[Cue], done: list[Draft],
           ctx: Context) -> str:
     """The subject's name: from the words before the figure, else after it, else the
     previous subject of the same unit (an elided name); completed when bare."""
-    gap = _without_cues(subj.gap, subj.gap_start, find_cues(text))
+    gap = _without_cues(subj.gap, subj.gap_start, cues)
     name = names.subject(gap)
     scope = ""
     if name and not names.group_key(name):  # only a scope: "tính riêng tại Hải quan tỉnh"
         scope, name = name, ""
     name = _elided(name, m, done) if name else name
+    tail = re.split(r"[,;:]", gap)[-1]
+    if m is not None and tail.strip() and not names.clean(tail) and _after(text, m.end):
+        name = ""  # "…, còn 358,9 tỷ đồng vốn NSTW chưa phân bổ": the name follows
     if not name and m is not None:
         name = _after(text, m.end)
         extra = names.syllables(m.text[len(m.num):])[len(names.syllables(m.unit)):]
@@ -317,7 +333,8 @@ def _without_cues(gap: str, offset: int, cues: list[Cue]) -> str:
 
 
 _AFTER = re.compile(r"\s*([^,;.()\d:]+)")
-_AFTER_CUT = re.compile(r"\s(?:tăng|giảm|so\s+với|bằng|với|ước|là|trong\s+đó)\b", re.IGNORECASE)
+_AFTER_CUT = re.compile(r"\s(?:tăng|giảm|so\s+với|bằng|với|ước|là|trong\s+đó|do|vì)\b",
+                        re.IGNORECASE)
 
 
 def _after(text: str, end: int) -> str:
@@ -346,6 +363,33 @@ def _topic(done: list[Draft], ctx: Context) -> str:
         return ""
     words = names.syllables(_QUALIFIER.sub("", first.name))
     return " ".join(words[-2:]) if len(words) > 2 else ""
+
+
+def _own_period(text: str, subj: _Subject, cues: list[Cue], spans: list[tuple[int, int]],
+                at: int, done: list[Draft], ctx: Context, is_plan: bool,
+                stock: bool) -> tuple[Period, str | None]:
+    """A cue in the subject's own words decides; else a component takes its parent's period
+    and a subject reusing a cue already read in the sentence takes that reading; a plan
+    names its year after the figure ("phấn đấu 10 xã … năm 2021")."""
+    own = [c for c in cues if subj.gap_start <= c.start < at]
+    parent = _parent(subj, done, ctx)
+    if not own and subj.component and parent is not None and parent.period is not None:
+        return parent.period, parent.as_of
+    if not own and is_plan:
+        stop = re.search(r"[,;.]|$", text[at:]).start() + at
+        after = [c for c in cues if at < c.start < stop and c.kind in ("year", "quarter")]
+        if after:
+            return resolve(after[0], ctx.time, stock)
+    period, as_of = _period(cues, spans, at, ctx, is_plan, stock)
+    for d in done:  # the same cue already read for an earlier figure of the sentence
+        if d.cue_at is not None and d.cue_at == _cue_at(cues, spans, at) and d.period:
+            return d.period, d.as_of
+    return period, as_of
+
+
+def _cue_at(cues: list[Cue], spans: list[tuple[int, int]], at: int) -> int | None:
+    usable = [c for c in cues if c.start < at and not any(a <= c.start < b for a, b in spans)]
+    return usable[-1].start if usable else None
 
 
 def _period(cues: list[Cue], spans: list[tuple[int, int]], at: int, ctx: Context,

@@ -25,6 +25,7 @@ from rag.index import (
     load_index,
     update_index,
 )
+from rag.observe.across import answer_across_periods
 from rag.query import Retriever
 from rag.records import Answer, DocInfo, SearchResult
 
@@ -112,4 +113,5 @@ class Engine:
     def ask(self, question: str, k: int = 10, doc_ids=None, period=None) -> Answer:
         result = self.search(question, k=k, doc_ids=doc_ids, period=period)
         provinces = {d.province for d in self.index.docs.values() if d.province}
-        return compose(question, result, provinces)
+        across = answer_across_periods(question, self.index, result, doc_ids, period, provinces)
+        return across or compose(question, result, provinces)

@@ -26,7 +26,8 @@ _LEAD_WORDS = (r"phấn\s+đấu|trong\s+đó|bao\s+gồm|gồm|cụ\s+thể|và
                r"cơ\s+bản|tiếp\s+tục|trong|là|khoảng|tính|chung|lũy\s+kế|luỹ\s+kế|"
                r"trên\s+địa\s+bàn(?:\s+toàn)?(?:\s+tỉnh)?|toàn\s+tỉnh")
 _LEAD = re.compile(rf"^(?:[\s,;:.\-–+*()]+|(?:{_LEAD_WORDS})(?=[\s,;:.]|$))+", re.IGNORECASE)
-_TRAIL = re.compile(r"(?:[\s,;:.\-–]|\bước|\bđạt|\blà|\bđược|\bđã|\bvà|\bcủa)+$", re.IGNORECASE)
+_TRAIL = re.compile(r"(?:[\s,;:.\-–]|\b(?:ước|đạt|là|được|đã|và|của|trong|trên|tại|từ|đến|với)"
+                    r"(?=[\s,;:.]|$))+$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w&\-]*", re.UNICODE)
 # Key words that say how much rather than what: dropped so "tổng số X" meets "X".
 _QUANTITY = re.compile(r"^(?:(?:tổng\s+số|tổng|số\s+lượng|lượng|số|kết\s+quả|dự\s+ước|ước)\s+)+")

@@ -252,6 +252,8 @@ def _draft(text: str, subj: _Subject, cues: list[Cue], spans: list[tuple[int, in
     if not name:
         return None
     parent = _parent(subj, done, ctx)
+    if subj.component and parent is not None:
+        name = _with_head(name, parent.name)
     gap = subj.gap
     if subj.component and parent is not None:
         is_plan = parent.is_plan or bool(_PLAN_WORDS.search(gap))
@@ -309,6 +311,26 @@ def _name(text: str, subj: _Subject, m: Mention | None, cues: list[Cue], done: l
         if not set(names.syllables(m.unit)) <= set(names.syllables(name)):
             name = f"số {m.unit} {name}"
     return name
+
+
+def _with_head(name: str, parent: str) -> str:
+    """A bare component takes its parent's measure: "xuất khẩu" under "tổng kim ngạch xuất
+    nhập khẩu" is "kim ngạch xuất khẩu"; "rau" under "diện tích gieo trồng" is "diện tích
+    gieo trồng rau". When they share a word the head is the parent's first two words;
+    when they share none, the whole (short) parent."""
+    own = names.syllables(name)
+    if len(own) > 3:
+        return name
+    words = names.syllables(_QUALIFIER.sub("", parent))
+    while words and words[0] in ("tổng", "số", "lượng", "các"):
+        words = words[1:]
+    if words[:2] == ["kết", "quả"]:
+        words = words[2:]
+    shared = set(words) & set(own)
+    head = words[:2] if shared else words
+    if not head or set(head) & set(own) or len(head) > 4:
+        return name
+    return " ".join(head) + " " + name
 
 
 def _elided(name: str, m: Mention | None, done: list[Draft]) -> str:

@@ -19,15 +19,20 @@ from rag.answer.compose import FigureCheckError, figure_check
 from rag.ingest.figures import FIGURE_RE
 from rag.observe.series import Series, best_key, period_order, series_of
 from rag.observe.store import observations_of
-from rag.periods import parse_periods, parse_query_periods
+from rag.periods import make_period, parse_periods, parse_query_periods
 from rag.records import Answer, Chunk, Citation, Observation, Period, SearchResult
 from rag.text import fold_accents
 
-_SPAN_WORDS = re.compile(r"\bqua\s+cac\s+(?:ky|nam|thang|quy|bao\s+cao)\b|\bcac\s+(?:nam|ky)\b|"
-                         r"\bxu\s+huong\b|\bdien\s+bien\b|\bbien\s+dong\b|\bso\s+voi\b|"
-                         r"\bso\s+sanh\b|\btu\s+.+\s+den\s+")
-_RANGE = re.compile(r"\btu\s+(?P<a>.+?)\s+den\s+(?P<b>nay|hien\s+nay|.+)$")
+_SPAN_WORDS = re.compile(r"\bqua\s+cac\s+(?:ky|nam|thang|quy|dot|bao\s+cao)\b|\bcac\s+(?:nam|ky)\b|"
+                         r"\bxu\s+huong\b|\bdien\s+bien\b|\bbien\s+dong\b")
+_PERIOD_START = r"(?:nam\s+|thang\s+|quy\s+|ky\s+)?(?:(?:19|20)\d{2}|\d{1,2}\s*/\s*(?:19|20)\d{2}|[ivx]+\b)"
+_RANGE = re.compile(rf"\btu\s+(?P<a>{_PERIOD_START}.*?)\s+den\s+(?P<b>nay|hien\s+nay|.+)$")
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+# Periods that pick a report or a capital plan, not periods asked about:
+# "(báo cáo 9 tháng 2021)", "nêu trong báo cáo tháng 1/2023", "kế hoạch vốn năm 2021".
+_NOT_ASKED = re.compile(r"\([^()]*\)|\bbao\s+cao\s+(?:ky\s+)?(?:thang\s+\d{1,2}(?:\s*/\s*\d{4})?|"
+                        r"quy\s+\w+(?:\s*/\s*\d{4})?|\d{1,2}\s+thang(?:\s+dau\s+nam)?(?:\s+\d{4})?|"
+                        r"nam\s+\d{4})|\bke\s+hoach(?:\s+\w+){0,4}?\s+nam\s+\d{4}")
 _SAME_CLASS = {"half": "cumulative"}
 
 
@@ -41,21 +46,36 @@ class Ask:
 
 
 def read_question(question: str) -> Ask | None:
-    """The periods a question asks across, or None when it is about one period."""
+    """The periods a question asks across, or None when it is about one period.
+
+    Across: a range ("từ 2021 đến nay"), a trend word ("qua các kỳ", "các năm", "xu
+    hướng"), or two or more asked periods ("quý I/2022 so với tháng 1/2023"). A period
+    in brackets or after "báo cáo" picks a report, a "kế hoạch … năm X" is a capital
+    plan, and a year with another period of that year only qualifies it: none of those
+    make a question about several periods ("so với cùng kỳ" compares inside one report).
+    """
     folded = fold_accents(question.lower())
-    periods = tuple(parse_query_periods(question))
     rng = _RANGE.search(folded)
     if rng:
         a = _YEAR.search(rng.group("a"))
         b = None if rng.group("b").strip() in ("nay", "hien nay") else _YEAR.search(rng.group("b"))
-        start = int(a.group(1)) if a else None
-        end = int(b.group(1)) if b else None
-        return Ask((), start, end)
-    if len(periods) >= 2:
-        return Ask(periods)
-    if _SPAN_WORDS.search(folded):
-        return Ask(periods)
+        return Ask((), int(a.group(1)) if a else None, int(b.group(1)) if b else None)
+    periods = asked_periods(folded)
+    if len(periods) >= 2 or _SPAN_WORDS.search(folded):
+        return Ask(tuple(periods))
     return None
+
+
+def asked_periods(folded: str) -> list[Period]:
+    """The periods a question is about (report pickers and plan years left out)."""
+    periods = parse_query_periods(_NOT_ASKED.sub(" ", folded))
+    named = {p.year for p in periods if p.year}
+    if len(named) == 1:  # "5 tháng và 6 tháng đầu năm 2024": one year for both
+        year = named.pop()
+        periods = [p if p.year else make_period(p.kind, year, p.start_month, p.end_month)
+                   for p in periods]
+    years = {p.year for p in periods if p.kind != "year"}
+    return [p for p in periods if not (p.kind == "year" and p.year in years)]
 
 
 def _same(asked: Period, got: Period) -> bool:
@@ -120,9 +140,9 @@ def row_label(o: Observation) -> str:
 def _figure(o: Observation) -> str:
     """The figure as printed; a unit the row does not print goes in brackets (so the
     figure check, which reads number+unit, only ever sees printed figures)."""
-    if o.unit and FIGURE_RE.fullmatch(o.figure or ""):
+    if not o.unit or re.search(r"[^\d\s.,/]", o.figure or ""):
         return o.figure
-    return f"{o.figure} ({o.unit})" if o.unit else o.figure
+    return f"{o.figure} ({o.unit})"
 
 
 def lines_of(rows: list[Observation], docs: dict) -> list[str]:

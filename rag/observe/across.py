@@ -25,7 +25,8 @@ from rag.text import fold_accents
 
 _SPAN_WORDS = re.compile(r"\bqua\s+cac\s+(?:ky|nam|thang|quy|dot|bao\s+cao)\b|\bcac\s+(?:nam|ky)\b|"
                          r"\bxu\s+huong\b|\bdien\s+bien\b|\bbien\s+dong\b")
-_PERIOD_START = r"(?:nam\s+|thang\s+|quy\s+|ky\s+)?(?:(?:19|20)\d{2}|\d{1,2}\s*/\s*(?:19|20)\d{2}|[ivx]+\b)"
+_PERIOD_START = (r"(?:nam\s+|thang\s+|quy\s+|ky\s+)?"
+                 r"(?:(?:19|20)\d{2}|\d{1,2}\s*/\s*(?:19|20)\d{2}|[ivx]+\b)")
 _RANGE = re.compile(rf"\btu\s+(?P<a>{_PERIOD_START}.*?)\s+den\s+(?P<b>nay|hien\s+nay|.+)$")
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 # Periods that pick a report or a capital plan, not periods asked about:
@@ -106,11 +107,11 @@ def select(series: Series, ask: Ask) -> tuple[list[Observation], list[Period]]:
     return chosen, missing
 
 
-def answer_across_periods(question: str, index, result: SearchResult,
-                          doc_ids=None, period_filter: str | None = None,
-                          places: set[str] | None = None) -> Answer | None:
-    """The cross-period answer, or None to let the ordinary composer answer (not such a
-    question, a period filter set, another province asked, or no such indicator)."""
+def across_rows(question: str, index, doc_ids=None, period_filter: str | None = None,
+                places: set[str] | None = None):
+    """(series, rows, missing periods) a cross-period question asks for, or None when the
+    ordinary composer should answer (not such a question, a period filter set, another
+    province asked, or no indicator of the index named). The web app's chart reads this."""
     from rag.query.places import foreign_place
 
     if period_filter or foreign_place(question, places or set()):
@@ -124,8 +125,17 @@ def answer_across_periods(question: str, index, result: SearchResult,
         return None
     series = series_of(observations, key, doc_ids=doc_ids)
     rows, missing = select(series, ask)
-    if not rows:
+    return (series, rows, missing) if rows else None
+
+
+def answer_across_periods(question: str, index, result: SearchResult,
+                          doc_ids=None, period_filter: str | None = None,
+                          places: set[str] | None = None) -> Answer | None:
+    """The cross-period answer, or None to let the ordinary composer answer."""
+    found = across_rows(question, index, doc_ids, period_filter, places)
+    if found is None:
         return None
+    series, rows, missing = found
     return compose_across(question, series, rows, missing, index, result)
 
 
@@ -231,5 +241,5 @@ def offer_line(rows: list[Observation], limit: int = 6) -> str:
     return "Các kỳ khác: " + ", ".join(labels) + "." if labels else ""
 
 
-__all__ = ["Ask", "answer_across_periods", "compose_across", "offer_line", "other_periods",
-           "parse_periods", "read_question", "select"]
+__all__ = ["Ask", "across_rows", "answer_across_periods", "compose_across", "offer_line",
+           "other_periods", "parse_periods", "read_question", "select"]

@@ -19,10 +19,10 @@ from rag.text import fold_accents
 
 SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "indicator_synonyms.tsv"
 # Verbs and particles that end the subject of a figure sentence ("X ước đạt 5 tỷ đồng").
-_CUT = re.compile(r"\s(?:phấn\s+đấu|dự\s+ước|ước|đạt|là|được|đã|khoảng|tăng|giảm|bằng|chiếm|thu\s+hút|"
-                  r"xảy\s+ra|hiện\s+có|có|với|tương\s+đương|cao\s+hơn|thấp\s+hơn)(?=\s|$|[:,])")
-_LEAD_WORDS = (r"phấn\s+đấu|trong\s+đó|bao\s+gồm|gồm|cụ\s+thể|và|với|còn|riêng|tính\s+riêng|đối\s+với|về|"
-               r"dự\s+ước|ước\s+tính|ước|đã|đạt|có|được|thu\s+hút|hiện\s+nay|đến\s+nay|kết\s+quả|"
+_CUT = re.compile(r"\s(?:phấn\s+đấu|dự\s+ước|ước|đạt|là|được|đã|khoảng|tăng|giảm|bằng|chiếm|"
+                  r"thu\s+hút|xảy\s+ra|hiện\s+có|có|với|tương\s+đương|cao\s+hơn|thấp\s+hơn)(?=\s|$|[:,])")
+_LEAD_WORDS = (r"phấn\s+đấu|trong\s+đó|bao\s+gồm|gồm|cụ\s+thể|và|với|còn|riêng|tính\s+riêng|"
+               r"đối\s+với|về|dự\s+ước|ước\s+tính|ước|đã|đạt|có|được|thu\s+hút|hiện\s+nay|đến\s+nay|kết\s+quả|"
                r"cơ\s+bản|tiếp\s+tục|trong|là|khoảng|tính|chung|lũy\s+kế|luỹ\s+kế|"
                r"trên\s+địa\s+bàn(?:\s+toàn)?(?:\s+tỉnh)?|toàn\s+tỉnh")
 _LEAD = re.compile(rf"^(?:[\s,;:.\-–+*()]+|(?:{_LEAD_WORDS})(?=[\s,;:.]|$))+", re.IGNORECASE)

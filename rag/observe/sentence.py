@@ -13,18 +13,24 @@ inherit their parent's plan flag and, when their name is a bare word, its head.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from rag.observe import names
 from rag.observe.compare import basis, comparison, denominator, same_as_last_year
+from rag.observe.draft import Context, Draft, Subject, parent_of
 from rag.observe.mentions import Mention, find_mentions, same_family
-from rag.observe.when import Cue, ReportTime, find_cues, resolve
+from rag.observe.naming import after_end, name_of, with_head, without_cues
+from rag.observe.when import Cue, find_cues, resolve
 from rag.records import Comparison, Period
 
-_CONNECT = frozenset(
-    "ước đạt thực hiện là được khoảng trên dưới gần hơn với và trong đó so cùng kỳ năm trước "
-    "tương đương bằng tăng giảm cao thấp ở mức còn thêm đến nay lên xuống kế hoạch dự toán "
-    "giao chi tiết trung ương địa phương tỉnh tính riêng chung khoảng".split())
+__all__ = ["Context", "Draft", "read_sentence", "usable_paragraph_cue"]
+
+_CONNECT = frozenset([
+    "ước", "đạt", "thực", "hiện", "là", "được", "khoảng", "trên", "dưới", "gần", "hơn",
+    "với", "và", "trong", "đó", "so", "cùng", "kỳ", "năm", "trước", "tương", "đương",
+    "bằng", "tăng", "giảm", "cao", "thấp", "ở", "mức", "còn", "thêm", "đến", "nay", "lên",
+    "xuống", "kế", "hoạch", "dự", "toán", "giao", "chi", "tiết", "trung", "ương", "địa",
+    "phương", "tỉnh", "tính", "riêng", "chung", "khoảng",
+])
 _COMPONENT = re.compile(r"\b(?:trong\s+đó|(?<!chưa )(?<!không )bao\s+gồm|(?<!bao )gồm|cụ\s+thể)\b",
                         re.IGNORECASE)
 _PLAN_WORDS = re.compile(r"\b(?:phấn\s+đấu|dự\s+kiến|(?<!chương trình )mục\s+tiêu(?!\s+quốc)|"
@@ -38,61 +44,6 @@ _CONDITIONAL = re.compile(r"\b(?:trường\s+hợp|nếu)\b.*\bthì\b", re.IGNOR
 # Stocks (balances at a date) take the month of their cut-off, not the report's span.
 _STOCK = re.compile(r"\b(?:dư\s+nợ|huy\s+động|số\s+dư|tỷ\s+lệ|tổng\s+đàn|tổng\s+số\s+hội)\b",
                     re.IGNORECASE)
-# Bare heads that need the sentence's topic ("doanh thu" after "khách du lịch").
-GENERIC_HEADS = frozenset({"doanh thu", "sản lượng", "diện tích", "giá trị", "tổng vốn",
-                           "số vốn", "kim ngạch", "tổng số vốn"})
-MEASURE_UNITS = frozenset({"tỷ đồng", "triệu đồng", "nghìn đồng", "đồng", "tỷ USD", "triệu USD",
-                           "nghìn USD", "USD", "%", "ha", "nghìn ha", "tấn", "nghìn tấn",
-                           "triệu tấn", "m3", "nghìn m3", "km", "triệu kWh", "lượt",
-                           "nghìn lượt", "triệu lượt", "con", "nghìn con", "triệu con",
-                           "triệu cây", "nghìn cây", "cây", "triệu viên", "viên"})
-_QUALIFIER = re.compile(r"\s+(?:tất\s+cả|qua|tại|trên\s+địa\s+bàn|của|thuộc|\().*$",
-                        re.IGNORECASE)
-
-
-@dataclass
-class Context:
-    """What a sentence inherits: its report's time, plan flag, the paragraph's last period
-    cue, and (for a footnote) the draft of the clause that cites it."""
-
-    time: ReportTime
-    is_plan: bool = False
-    cue_before: Cue | None = None
-    parent: Draft | None = None
-    breakdown: bool = False  # a footnote opening "Trong đó:" / "Gồm:" lists components
-
-
-@dataclass
-class Draft:
-    name: str
-    value_text: str
-    value: float
-    unit: str | None
-    figure: str
-    start: int
-    comps: list[Comparison] = field(default_factory=list)
-    period: Period | None = None
-    as_of: str | None = None
-    is_plan: bool = False
-    component: bool = False
-    cue_at: int | None = None  # offset of the period cue it was read from
-
-    @property
-    def key(self) -> str:
-        return names.group_key(self.name)
-
-
-@dataclass
-class _Subject:
-    gap: str
-    gap_start: int
-    component: bool
-    depth: int = 0  # parentheses open at its start
-    value: Mention | None = None
-    # (offset, comparison, its mention; None for a worded one such as "bằng cùng kỳ")
-    comps: list[tuple[int, Comparison, Mention | None]] = field(default_factory=list)
-
-
 def read_sentence(text: str, ctx: Context) -> list[Draft]:
     """Draft observations of one sentence (or footnote text), in order."""
     if _CONDITIONAL.search(text):
@@ -108,9 +59,9 @@ def read_sentence(text: str, ctx: Context) -> list[Draft]:
     return drafts
 
 
-def _subjects(text: str, cues: list[Cue], in_breakdown: bool) -> list[_Subject]:
-    subjects: list[_Subject] = []
-    cur: _Subject | None = None
+def _subjects(text: str, cues: list[Cue], in_breakdown: bool) -> list[Subject]:
+    subjects: list[Subject] = []
+    cur: Subject | None = None
     prev, consumed = 0, (0, 0, None)  # the last comparison's span and basis
     for m in find_mentions(text):
         if m.start < consumed[1]:  # "(tăng 150 tỷ đồng)" inside a comparison's basis
@@ -127,15 +78,15 @@ def _subjects(text: str, cues: list[Cue], in_breakdown: bool) -> list[_Subject]:
             cur = next((s for s in reversed(subjects) if s.depth <= depth), cur)
         if cur is None or _has_content(gap, prev, cues) or (comp is None and cur.value) \
                 or _new_period(gap, prev, cues, cur):
-            cur = _Subject(gap, prev, in_breakdown, depth)
+            cur = Subject(gap, prev, in_breakdown, depth)
             subjects.append(cur)
         if comp is not None:
             cur.comps.append((c_start, comp, m))
             prev, consumed = c_end, (c_start, c_end, comp)
         else:
             cur.value = m
-            named = names.subject(_without_cues(gap, at - len(gap), cues))
-            prev = m.end if named else _after_end(text, m.end)
+            named = names.subject(without_cues(gap, at - len(gap), cues))
+            prev = m.end if named else after_end(text, m.end)
     for at, comp in same_as_last_year(text, 0, len(text)):
         owner = next((s for s in reversed(subjects) if s.gap_start <= at), None)
         if owner is not None:
@@ -145,7 +96,7 @@ def _subjects(text: str, cues: list[Cue], in_breakdown: bool) -> list[_Subject]:
     return subjects
 
 
-def _bare_rate(text: str, m: Mention, prev: int, cues: list[Cue], cur: _Subject):
+def _bare_rate(text: str, m: Mention, prev: int, cues: list[Cue], cur: Subject):
     """"đạt 66,27% kế hoạch trung ương giao; 76,52% địa phương giao chi tiết": a rate with
     no verb right after a comparison repeats that comparison's verb."""
     if _has_content(text[prev:m.start], prev, cues):
@@ -156,7 +107,7 @@ def _bare_rate(text: str, m: Mention, prev: int, cues: list[Cue], cur: _Subject)
     return Comparison(text[m.start:end].strip(), kind, m.value, last.basis), m.start, end
 
 
-def _new_period(gap: str, offset: int, cues: list[Cue], cur: _Subject) -> bool:
+def _new_period(gap: str, offset: int, cues: list[Cue], cur: Subject) -> bool:
     """"CPI tháng 5 tăng 3,95%, tính chung 5 tháng đầu năm tăng 2,75%": a period phrase
     between two figures of one subject starts a new figure (same name)."""
     if cur.value is None and not cur.comps:
@@ -168,7 +119,7 @@ def _depth(text: str, at: int) -> int:
     return max(0, text.count("(", 0, at) - text.count(")", 0, at))
 
 
-def _nested(text: str, m: Mention, consumed, cur: _Subject | None) -> None:
+def _nested(text: str, m: Mention, consumed, cur: Subject | None) -> None:
     """A number inside a comparison's parenthesis takes that comparison's basis."""
     start, _, outer = consumed
     comp, c_start, _ = comparison(text, m, start + 1)
@@ -180,7 +131,7 @@ def _nested(text: str, m: Mention, consumed, cur: _Subject | None) -> None:
     cur.comps.append((c_start, Comparison(text_of, kind, comp.value, basis), m))
 
 
-def _inherit_bases(subjects: list[_Subject]) -> None:
+def _inherit_bases(subjects: list[Subject]) -> None:
     """"tăng 3,4% so với 31/12/2020; dư nợ …, tăng 6,7%": an elided basis is that of the
     change printed just before (only a start-of-year or month-on-month basis carries)."""
     last = None
@@ -197,7 +148,7 @@ def _inherit_bases(subjects: list[_Subject]) -> None:
             last = comp
 
 
-def _move_absolute(subjects: list[_Subject]) -> None:
+def _move_absolute(subjects: list[Subject]) -> None:
     """"19 vụ cháy rừng, diện tích 28,8 ha (tăng 10 vụ, tăng 16,6 ha)": an absolute
     change goes to the nearest subject measured in its unit."""
     for i, subj in enumerate(subjects):
@@ -225,16 +176,7 @@ def _has_content(gap: str, offset: int, cues: list[Cue]) -> bool:
     return any(w not in _CONNECT for w in names.syllables(text))
 
 
-def _after_end(text: str, end: int) -> int:
-    """Where a name printed after its figure ends (the figure's subject runs to there)."""
-    m = _AFTER.match(text, end)
-    if not m:
-        return end
-    cut = _AFTER_CUT.search(" " + m.group(1))
-    return m.start(1) + (cut.start() - 1 if cut else len(m.group(1)))
-
-
-def _draft(text: str, subj: _Subject, cues: list[Cue], spans: list[tuple[int, int]],
+def _draft(text: str, subj: Subject, cues: list[Cue], spans: list[tuple[int, int]],
            done: list[Draft], ctx: Context) -> Draft | None:
     comps = [c for _, c, _ in sorted(subj.comps, key=lambda x: x[0])]
     m = subj.value
@@ -248,12 +190,12 @@ def _draft(text: str, subj: _Subject, cues: list[Cue], spans: list[tuple[int, in
             return None
         (value_text, value, figure, at), comps = promoted
         unit = "%"
-    name = _name(text, subj, m, cues, done, ctx)
+    name = name_of(text, subj, m, cues, done, ctx)
     if not name:
         return None
-    parent = _parent(subj, done, ctx)
+    parent = parent_of(subj, done, ctx)
     if subj.component and parent is not None:
-        name = _with_head(name, parent.name)
+        name = with_head(name, parent.name)
     gap = subj.gap
     if subj.component and parent is not None:
         is_plan = parent.is_plan or bool(_PLAN_WORDS.search(gap))
@@ -266,7 +208,7 @@ def _draft(text: str, subj: _Subject, cues: list[Cue], spans: list[tuple[int, in
                  as_of, is_plan, subj.component, _cue_at(cues, spans, at))
 
 
-def _promote(subj: _Subject):
+def _promote(subj: Subject):
     """A subject with a rate but no figure: the rate is the figure (growth-only: IIP, CPI;
     or a share: "tỷ lệ … đạt 99,87%"). Absolute changes alone are not figures."""
     rated = [(c, mm) for _, c, mm in sorted(subj.comps, key=lambda x: x[0])
@@ -280,121 +222,14 @@ def _promote(subj: _Subject):
     return (mm.num, comp.value, mm.text, mm.start), comps
 
 
-def _parent(subj: _Subject, done: list[Draft], ctx: Context) -> Draft | None:
-    return next((d for d in reversed(done) if not d.component), ctx.parent)
-
-
-def _name(text: str, subj: _Subject, m: Mention | None, cues: list[Cue], done: list[Draft],
-          ctx: Context) -> str:
-    """The subject's name: from the words before the figure, else after it, else the
-    previous subject of the same unit (an elided name); completed when bare."""
-    gap = _without_cues(subj.gap, subj.gap_start, cues)
-    name = names.subject(gap)
-    scope = ""
-    if name and not names.group_key(name):  # only a scope: "tính riêng tại Hải quan tỉnh"
-        scope, name = name, ""
-    name = _elided(name, m, done) if name else name
-    tail = re.split(r"[,;:]", gap)[-1]
-    if m is not None and tail.strip() and not names.clean(tail) and _after(text, m.end):
-        name = ""  # "…, còn 358,9 tỷ đồng vốn NSTW chưa phân bổ": the name follows
-    if not name and m is not None:
-        name = _after(text, m.end)
-        extra = names.syllables(m.text[len(m.num):])[len(names.syllables(m.unit)):]
-        if name and extra:  # "nghìn lượt khách du lịch": "khách" starts the name
-            name = " ".join(extra) + " " + name
-    if not name:
-        name = _inherit(m, done, ctx)
-        name = f"{name} {scope}".strip() if name else ""
-    if name.lower() in GENERIC_HEADS:
-        name = f"{name} {_topic(done, ctx)}".strip()
-    if m is not None and m.unit not in MEASURE_UNITS and name:
-        if not set(names.syllables(m.unit)) <= set(names.syllables(name)):
-            name = f"số {m.unit} {name}"
-    return name
-
-
-def _with_head(name: str, parent: str) -> str:
-    """A bare component takes its parent's measure: "xuất khẩu" under "tổng kim ngạch xuất
-    nhập khẩu" is "kim ngạch xuất khẩu"; "rau" under "diện tích gieo trồng" is "diện tích
-    gieo trồng rau". When they share a word the head is the parent's first two words;
-    when they share none, the whole (short) parent."""
-    own = names.syllables(name)
-    if len(own) > 3:
-        return name
-    words = names.syllables(_QUALIFIER.sub("", parent))
-    while words and words[0] in ("tổng", "số", "lượng", "các"):
-        words = words[1:]
-    if words[:2] == ["kết", "quả"]:
-        words = words[2:]
-    shared = set(words) & set(own)
-    head = words[:2] if shared else words
-    if not head or set(head) & set(own) or len(head) > 4:
-        return name
-    return " ".join(head) + " " + name
-
-
-def _elided(name: str, m: Mention | None, done: list[Draft]) -> str:
-    """"tổng chi" after "tổng chi ngân sách địa phương" (same unit): the short form."""
-    key = names.group_key(name).split()
-    if not key:
-        return name
-    unit = m.unit if m is not None else "%"
-    for d in reversed(done):
-        longer = d.key.split()
-        if same_family(d.unit, unit) and len(longer) > len(key) and longer[:len(key)] == key:
-            return d.name
-    return name
-
-
-def _without_cues(gap: str, offset: int, cues: list[Cue]) -> str:
-    chars = list(gap)
-    for c in cues:
-        for i in range(max(c.start, offset), min(c.end, offset + len(gap))):
-            chars[i - offset] = " "
-    return "".join(chars)
-
-
-_AFTER = re.compile(r"\s*([^,;.()\d:]+)")
-_AFTER_CUT = re.compile(r"\s(?:tăng|giảm|so\s+với|bằng|với|ước|là|trong\s+đó|do|vì)\b",
-                        re.IGNORECASE)
-
-
-def _after(text: str, end: int) -> str:
-    """A name printed after its figure: "1.094,1 nghìn lượt khách du lịch"."""
-    m = _AFTER.match(text, end)
-    if not m:
-        return ""
-    words = m.group(1)
-    cut = _AFTER_CUT.search(" " + words)
-    words = words[:max(0, cut.start() - 1)] if cut else words
-    words = names.clean(words + " đạt") if words.strip() else ""
-    return words
-
-
-def _inherit(m: Mention | None, done: list[Draft], ctx: Context) -> str:
-    unit = m.unit if m is not None else "%"
-    for d in reversed(done):
-        if same_family(d.unit, unit):
-            return _QUALIFIER.sub("", d.name)
-    return _QUALIFIER.sub("", ctx.parent.name) if ctx.parent is not None else ""
-
-
-def _topic(done: list[Draft], ctx: Context) -> str:
-    first = done[0] if done else ctx.parent
-    if first is None:
-        return ""
-    words = names.syllables(_QUALIFIER.sub("", first.name))
-    return " ".join(words[-2:]) if len(words) > 2 else ""
-
-
-def _own_period(text: str, subj: _Subject, cues: list[Cue], spans: list[tuple[int, int]],
+def _own_period(text: str, subj: Subject, cues: list[Cue], spans: list[tuple[int, int]],
                 at: int, done: list[Draft], ctx: Context, is_plan: bool,
                 stock: bool) -> tuple[Period, str | None]:
     """A cue in the subject's own words decides; else a component takes its parent's period
     and a subject reusing a cue already read in the sentence takes that reading; a plan
     names its year after the figure ("phấn đấu 10 xã … năm 2021")."""
     own = [c for c in cues if subj.gap_start <= c.start < at]
-    parent = _parent(subj, done, ctx)
+    parent = parent_of(subj, done, ctx)
     if not own and subj.component and parent is not None and parent.period is not None:
         return parent.period, parent.as_of
     if not own and is_plan:

@@ -19,11 +19,13 @@ from rag.records import Observation, Period
 from rag.text import fold_accents
 
 # Words of a question that name no indicator: question words, periods, trend words.
-_STOP = frozenset(
-    "bao nhieu la gi nhu the nao cua thang nam quy ky cac qua so voi sanh va den "
-    "nay hien xu huong dien bien bien dong tinh hinh ket ba o tai ve duoc "
-    "tong so luong bao cao dau cuoi nhung giua hay cho biet xin muon hoi chung tang giam "
-    "luy ke i ii iii iv".split())
+_STOP = frozenset([
+    "bao", "nhieu", "la", "gi", "nhu", "the", "nao", "cua", "thang", "nam", "quy", "ky",
+    "cac", "qua", "so", "voi", "sanh", "va", "den", "nay", "hien", "xu", "huong", "dien",
+    "bien", "bien", "dong", "tinh", "hinh", "ket", "ba", "o", "tai", "ve", "duoc", "tong",
+    "so", "luong", "bao", "cao", "dau", "cuoi", "nhung", "giua", "hay", "cho", "biet",
+    "xin", "muon", "hoi", "chung", "tang", "giam", "luy", "ke", "i", "ii", "iii", "iv",
+])
 _KIND_ORDER = {"month": 0, "quarter": 1, "half": 2, "cumulative": 2, "year": 3}
 
 

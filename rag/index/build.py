@@ -232,7 +232,7 @@ def _write(store: IndexStore, entries: dict[str, Entry], embedder: Embedder,
     with open(folder / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for c in chunks:
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-    write_observations(folder, chunks, {e.info.doc_id: e.info for e in ordered})
+    write_observations(folder, chunks, {e.info.doc_id: e.info for e in ordered}, old_folder)
     DenseIndex(vectors).save(folder)
     analyzer = Analyzer(analyzer_config)
     SparseBM25.build(analyzer.tokens(c.search_text()) for c in chunks).save(folder)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from rag.observe import table
-from rag.observe.sentence import Context, Draft, read_sentence, usable_paragraph_cue
+from rag.observe.sentence import Context, Draft, cue_before, paragraph_cues, read_sentence
 from rag.observe.when import ReportTime
 from rag.records import Chunk, DocInfo, Footnote, Observation
 
@@ -96,9 +96,9 @@ def _read_section(sec: _Section, year: int | None) -> list[Observation]:
     out = []
     paragraphs = _paragraphs(sec.text)
     for p_start, para in paragraphs:
+        carried = paragraph_cues(para)
         for s_off, sent in sentences(para):
-            cue = usable_paragraph_cue(para[:s_off])
-            ctx = Context(rt, first.is_plan, cue)
+            ctx = Context(rt, first.is_plan, cue_before(carried, s_off))
             start = sec.start + p_start + s_off
             for d in read_sentence(sent, ctx):
                 sec.drafts.append((start + d.start, d))

@@ -20,7 +20,8 @@ from rag.text import fold_accents
 SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "indicator_synonyms.tsv"
 # Verbs and particles that end the subject of a figure sentence ("X ước đạt 5 tỷ đồng").
 _CUT = re.compile(r"\s(?:phấn\s+đấu|dự\s+ước|ước|đạt|là|được|đã|khoảng|tăng|giảm|bằng|chiếm|"
-                  r"thu\s+hút|xảy\s+ra|hiện\s+có|có|với|tương\s+đương|cao\s+hơn|thấp\s+hơn)(?=\s|$|[:,])")
+                  r"thu\s+hút|xảy\s+ra|hiện\s+có|có|với|tương\s+đương|cao\s+hơn|thấp\s+hơn)(?=\s|$|[:,])",
+                  re.IGNORECASE)
 _LEAD_WORDS = (r"phấn\s+đấu|trong\s+đó|bao\s+gồm|gồm|cụ\s+thể|và|với|còn|riêng|tính\s+riêng|"
                r"đối\s+với|về|dự\s+ước|ước\s+tính|ước|đã|đạt|có|được|thu\s+hút|hiện\s+nay|đến\s+nay|kết\s+quả|"
                r"cơ\s+bản|tiếp\s+tục|trong|là|khoảng|tính|chung|lũy\s+kế|luỹ\s+kế|"
@@ -68,16 +69,32 @@ def subject(gap: str) -> str:
 def _in_piece(parts: list[str], single: str) -> tuple[str, str]:
     for i in range(len(parts) - 1, -1, -1):
         name = clean(parts[i])
-        free = i > 0 and not _CUT.search(" " + parts[i - 1]) and clean(parts[i - 1])
         if len(syllables(name)) >= 2:
-            if len(syllables(name)) <= 2 and free:
-                joined = clean(parts[i - 1] + "," + parts[i])
-                return (joined if len(syllables(joined)) > 2 else name), single
-            return name, single
-        if name and free:
-            return clean(parts[i - 1] + "," + parts[i]), single
+            return _with_list(parts, i, name), single
+        if name and _free(parts, i):
+            return _with_list(parts, i, name), single
         single = single or name
     return "", single
+
+
+def _free(parts: list[str], i: int, short: bool = False) -> bool:
+    """Whether the comma piece before ``i`` continues a list of nouns (no verb; with
+    ``short``, at most four words)."""
+    if i == 0 or _CUT.search(" " + parts[i - 1]):
+        return False
+    before = clean(parts[i - 1])
+    return bool(before) and (not short or len(syllables(before)) <= 4)
+
+
+def _with_list(parts: list[str], i: int, name: str) -> str:
+    """A short name joined with the verb-free short pieces before it ("các khoản huy động,
+    đóng góp"; "thu BHXH, BHYT, BHTN"), up to four pieces."""
+    if len(syllables(name)) > 4:
+        return name
+    j = i
+    while j > 0 and i - j < 3 and _free(parts, j, short=j < i):
+        j -= 1
+    return clean(",".join(parts[j:i + 1])) if j < i else name
 
 
 def expand(name: str) -> str:

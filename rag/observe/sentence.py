@@ -22,7 +22,7 @@ from rag.observe.naming import after_end, name_of, with_head, without_cues
 from rag.observe.when import Cue, find_cues, resolve
 from rag.records import Comparison, Period
 
-__all__ = ["Context", "Draft", "read_sentence", "usable_paragraph_cue"]
+__all__ = ["Context", "Draft", "cue_before", "paragraph_cues", "read_sentence"]
 
 _CONNECT = frozenset([
     "ước", "đạt", "thực", "hiện", "là", "được", "khoảng", "trên", "dưới", "gần", "hơn",
@@ -273,7 +273,14 @@ def _period(cues: list[Cue], spans: list[tuple[int, int]], at: int, ctx: Context
     return period, as_of
 
 
-def usable_paragraph_cue(text: str) -> Cue | None:
-    """The last cue of a paragraph's text that carries to the sentences after it."""
-    kinds = ("month", "this_month", "cumulative", "to_month", "from_start")
-    return next((c for c in reversed(find_cues(text)) if c.kind in kinds), None)
+CARRIED = ("month", "this_month", "cumulative", "to_month", "from_start")
+
+
+def paragraph_cues(text: str) -> list[Cue]:
+    """The cues of a paragraph that carry to the sentences after them (not a year, a
+    quarter or a cut-off date: those belong to their own sentence)."""
+    return [c for c in find_cues(text) if c.kind in CARRIED]
+
+
+def cue_before(cues: list[Cue], at: int) -> Cue | None:
+    return next((c for c in reversed(cues) if c.end <= at), None)

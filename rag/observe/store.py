@@ -1,10 +1,11 @@
 """``observations.jsonl`` in an index version: written with the version, read once.
 
-One observation per line by the one conversion rule (``Record.to_dict``). Every write
-of a version extracts the observations of all its reports again: extraction is cheap
-next to embedding (eval/observe_bench.py measures it) and always matches the stored
-chunks. An index written before observations existed gets them extracted from its
-chunks at load time, so nothing has to be rebuilt.
+One observation per line by the one conversion rule (``Record.to_dict``). A write
+reuses the previous version's observations of a report whose chunks are unchanged (same
+chunk texts, same extractor code and data), and extracts the others; the meta file
+records the extractor fingerprint and each report's chunk fingerprint. An index written
+before observations existed, or by another extractor, gets them extracted from its
+chunks at load time, so nothing has to be rebuilt. eval/observe_bench.py measures both.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
-from rag.observe.extract import extract_all
+from rag.observe.extract import extract
 from rag.records import Chunk, DocInfo, Observation
 
 FILE = "observations.jsonl"
@@ -28,16 +29,55 @@ _CACHE_SIZE = 4  # the live version and the ones a long-running search may still
 _LOCK = threading.Lock()
 
 
-def write_observations(folder: Path, chunks: Iterable[Chunk],
-                       docs: dict[str, DocInfo]) -> int:
-    """Extract and write the observations of a version folder; returns how many."""
-    observations = extract_all(chunks, docs)
+def write_observations(folder: Path, chunks: Iterable[Chunk], docs: dict[str, DocInfo],
+                       previous: Path | None = None) -> int:
+    """Write the observations of a version folder (reusing ``previous``'s for reports whose
+    chunks did not change); returns how many were written."""
+    by_doc: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    old, old_prints = _previous(previous)
+    prints, count = {}, 0
     with open(Path(folder) / FILE, "w", encoding="utf-8") as fh:
-        for o in observations:
-            fh.write(json.dumps(o.to_dict(), ensure_ascii=False) + "\n")
-    meta = {"extractor": extractor_version(), "count": len(observations)}
+        for doc_id in sorted(by_doc):
+            prints[doc_id] = fingerprint(by_doc[doc_id])
+            if old_prints.get(doc_id) == prints[doc_id] and doc_id in old:
+                rows = old[doc_id]
+            else:
+                rows = [json.dumps(o.to_dict(), ensure_ascii=False)
+                        for o in extract(by_doc[doc_id], docs.get(doc_id))]
+            fh.writelines(r + "\n" for r in rows)
+            count += len(rows)
+    meta = {"extractor": extractor_version(), "count": count, "docs": prints}
     (Path(folder) / META).write_text(json.dumps(meta), encoding="utf-8")
-    return len(observations)
+    return count
+
+
+def fingerprint(chunks: list[Chunk]) -> str:
+    """What a report's observations depend on: its chunks (text, offsets, periods, notes)."""
+    h = hashlib.sha1()
+    for c in sorted(chunks, key=lambda c: c.start):
+        h.update(json.dumps(c.to_dict(), ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _previous(folder: Path | None) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The previous version's observation lines by report, when its extractor is ours."""
+    if folder is None:
+        return {}, {}
+    meta_path, path = Path(folder) / META, Path(folder) / FILE
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("extractor") != extractor_version():
+            return {}, {}
+        rows: dict[str, list[str]] = {}
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    rows.setdefault(json.loads(line)["doc_id"], []).append(line.rstrip("\n"))
+        return rows, meta.get("docs", {})
+    except (OSError, ValueError, KeyError):
+        return {}, {}  # nothing to reuse: extract afresh
 
 
 def extractor_version() -> str:
@@ -71,6 +111,8 @@ def observations_of(index) -> list[Observation]:
             return _CACHE[folder]
     found = read_observations(folder)
     if found is None:
+        from rag.observe.extract import extract_all
+
         found = extract_all(index.chunks, index.docs)
     with _LOCK:
         _CACHE[folder] = found

@@ -49,13 +49,26 @@ def observations(docs: set[str]) -> tuple[dict, float, list[str]]:
     return found, seconds, missing
 
 
+MEASURES = ("detection", "strict", *FIELDS, "grouping")
+
+
 def table(rows: list[tuple[str, dict]]) -> str:
-    out = ["| split | measure | precision | recall | F1 |", "|---|---|---|---|---|"]
-    for split, sc in rows:
-        for name in ("detection", "strict", *FIELDS, "grouping"):
-            s = sc[name]
-            out.append(f"| {split} | {name} | {s['precision']:.3f} | {s['recall']:.3f} | "
-                       f"{s['f1']:.3f} |")
+    """One row per measure, precision and recall for each split side by side."""
+    head = "| measure | " + " | ".join(f"{name} P | {name} R" for name, _ in rows) + " |"
+    out = [head, "|---|" + "---|---|" * len(rows)]
+    for measure in MEASURES:
+        cells = [f"{sc[measure]['precision']:.3f} | {sc[measure]['recall']:.3f}"
+                 for _, sc in rows]
+        out.append(f"| {measure} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def slices(rows: list[tuple[str, dict]]) -> str:
+    out = ["| slice | detection P | detection R | strict P | strict R |", "|---|---|---|---|---|"]
+    for name, sc in rows:
+        d, st = sc["detection"], sc["strict"]
+        out.append(f"| {name} | {d['precision']:.3f} | {d['recall']:.3f} | "
+                   f"{st['precision']:.3f} | {st['recall']:.3f} |")
     return "\n".join(out)
 
 
@@ -75,7 +88,9 @@ def main(argv=None) -> int:
         part = load_labels(LABELS, split)
         part = [x for x in part if x["doc"] not in missing]
         m = match(part, obs)
-        rows.append((f"{split} ({len(part)} spans, {m.n_gold} obs)", scores(m)))
+        rows.append((f"{split}", scores(m)))
+        sizes = f"{split}: {len(part)} spans, {m.n_gold} gold / {m.n_system} system observations"
+        print(sizes)
         for tag, keep in (("prose", lambda x: "table_row" not in x.get("tags", [])),
                           ("table rows", lambda x: "table_row" in x.get("tags", []))):
             sub = [x for x in part if keep(x)]
@@ -83,9 +98,10 @@ def main(argv=None) -> int:
             extra_rows.append((f"{split} {tag} ({len(sub)} spans, {ms.n_gold} obs)", scores(ms)))
         if args.show:
             _show(m, args.show, args.field)
+    print()
     print(table(rows))
     print("\nBy kind of span:\n")
-    print(table(extra_rows))
+    print(slices(extra_rows))
     g = [sc["grouping"]["thu_chi_joined"] for _, sc in rows]
     print(f"\nrevenue/spending pairs joined under one key: {g}")
     n = sum(len(v) for v in obs.values())

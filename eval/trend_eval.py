@@ -21,18 +21,29 @@ from rag.evaluation.trends import load, score_item, summary  # noqa: E402
 GOLD = REPO / "eval" / "observe" / "trend_gold.jsonl"
 
 
+def baseline(engine, question: str):
+    """The ordinary composer's answer, without the cross-period path."""
+    from rag.answer import compose
+
+    provinces = {d.province for d in engine.index.docs.values() if d.province}
+    return compose(question, engine.search(question), provinces)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", default=None)
     ap.add_argument("--split", default=None)
     ap.add_argument("--show", action="store_true", help="print each answer and its score")
+    ap.add_argument("--baseline", action="store_true",
+                    help="score the one-passage composer alone (the answer before this work)")
     args = ap.parse_args(argv)
     engine = service.Engine.open(args.index)
     rows = []
     for split in ([args.split] if args.split else ["dev", "test"]):
         scores = []
         for item in load(GOLD, split):
-            answer = engine.ask(item["question"])
+            answer = baseline(engine, item["question"]) if args.baseline else \
+                engine.ask(item["question"])
             s = score_item(item, answer)
             scores.append(s)
             if args.show:

@@ -59,7 +59,8 @@ def ask(page, question: str):
     page.get_by_role("tab", name="Hỏi đáp").click()
     page.locator("#question textarea").fill(question)
     page.locator("#ask-btn").click()
-    view = page.locator(f"#answer-view .view[data-question={json.dumps(question, ensure_ascii=False)}]")
+    quoted = json.dumps(question, ensure_ascii=False)
+    view = page.locator(f"#answer-view .view[data-question={quoted}]")
     expect(view).to_be_visible()
     return view
 
@@ -130,7 +131,7 @@ def test_series_tab_table_chart_and_downloads(page, tmp_path):
     path = tmp_path / "s.csv"
     dl.value.save_as(path)
     data = path.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf") and "1.934,5".encode() in data
+    assert data.startswith(b"\xef\xbb\xbf") and b"1.934,5" in data
     with page.expect_download() as dl:
         page.locator("#series-xlsx").click()
     xlsx = tmp_path / "s.xlsx"

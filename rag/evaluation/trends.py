@@ -1,11 +1,13 @@
 """Cross-period answers scored against eval/observe/trend_gold.jsonl.
 
-Per expected figure: *found* (the figure as printed stands in an answer line), *period*
-(that line's period label names the expected period), *cited* (the line's [n] cites the
-expected report). Per item: *in order* (found figures appear in the expected time
-order), *missing named* (each period with no figure is named after "Không có số liệu"),
-*no extra* (no line carries a figure that is not expected), and *correct* (all of them,
-with every expected figure found, its period right and cited to its report).
+Per expected figure: *in text* (the printed figure appears anywhere in the answer, the
+only measure a one-passage answer can meet), *found* (the figure as printed stands in an
+answer line), *period* (that line's period label names the expected period), *cited*
+(the line's [n] cites the expected report). Per item: *in order* (found figures appear
+in the expected time order), *missing named* (each period with no figure is named after
+"Không có số liệu"), *no extra* (no line carries a figure that is not expected), and
+*correct* (all of them, with every expected figure found, its period right and cited to
+its report).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class ItemScore:
     type: str
     split: str
     expected: int
+    anywhere: int = 0  # expected figures present anywhere in the answer text
     found: int = 0
     period_ok: int = 0
     cited: int = 0
@@ -69,6 +72,7 @@ def score_item(item: dict, answer: Answer) -> ItemScore:
     expected_figs = {_norm(e["figure"]) for e in item["expected"]}
     for e in item["expected"]:
         fig = _norm(e["figure"])
+        s.anywhere += fig in _norm(answer.text)
         at = next((i for i, m in enumerate(lines) if fig in _norm(m.group("body"))), None)
         if at is None:
             continue
@@ -97,6 +101,7 @@ def summary(scores: list[ItemScore]) -> dict[str, float]:
     n = len(scores) or 1
     return {
         "items": len(scores),
+        "figures_in_text": sum(s.anywhere for s in scores) / n_exp,
         "figures_found": sum(s.found for s in scores) / n_exp,
         "period_right": sum(s.period_ok for s in scores) / n_exp,
         "cited_to_report": sum(s.cited for s in scores) / n_exp,

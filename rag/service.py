@@ -25,6 +25,7 @@ from rag.index import (
     load_index,
     update_index,
 )
+from rag.observe.across import answer_across_periods
 from rag.query import Retriever
 from rag.records import Answer, DocInfo, Period, SearchResult
 
@@ -111,7 +112,9 @@ class Engine:
 
     def ask(self, question: str, k: int = 10, doc_ids=None, period=None) -> Answer:
         result = self.search(question, k=k, doc_ids=doc_ids, period=period)
-        return compose(question, result, self.places, available=self.periods)
+        across = answer_across_periods(question, self.index, result, doc_ids, period,
+                                       self.places)
+        return across or compose(question, result, self.places, available=self.periods)
 
     @property
     def periods(self) -> tuple[Period, ...]:

@@ -46,6 +46,9 @@ class FileContent:
     tables: list[Table] = field(default_factory=list)
     ocr_pages: tuple[int, ...] = ()
     poor_pages: tuple[int, ...] = ()
+    # the reader ends each paragraph's last line with two spaces (the PDF reader, from
+    # indents and gaps), so an unmarked line is known to wrap on
+    marked_ends: bool = False
 
 
 def read_document_text(path: Path) -> str:
@@ -64,7 +67,7 @@ def read_document(path: Path, on_page=None) -> FileContent:
         from rag.ingest.pdf import read_pdf_content
 
         pdf = read_pdf_content(path, on_page)
-        return FileContent(pdf.text, pdf.tables, pdf.ocr_pages, pdf.poor_pages)
+        return FileContent(pdf.text, pdf.tables, pdf.ocr_pages, pdf.poor_pages, marked_ends=True)
     from rag.ingest.docx import read_docx_content
 
     text, tables = read_docx_content(path)

@@ -175,17 +175,19 @@ def _scan_paragraphs(lines: list[str]) -> list[_Unit]:
 
 
 def _joins_wrapped(prev: _Unit, unit: _Unit, width: int, in_plan: bool,
-                   cfg: LayoutConfig) -> bool:
-    """Whether a wrapped line continues the paragraph of the previous line."""
-    if prev.text.endswith("./."):  # the report's closing mark
-        return False
+                   cfg: LayoutConfig, marked: bool = False) -> bool:
+    """Whether a wrapped line continues the paragraph of the previous line. ``marked``: the
+    reader marks paragraph ends (two trailing spaces, from indents and gaps), so a short
+    unmarked line that looks like a numbered heading ("2. Sở Tài nguyên …, Sở") wraps on."""
+    if prev.text.endswith("./.") or unit.text.startswith("#"):  # closing mark; a markdown
+        return False  # heading (DOCX and markdown files) never continues the line before it
     heading_next = looks_like_heading(unit.text, in_plan) or _LIST_ITEM.match(unit.text)
     if heading_next and (ends_paragraph(prev.text) or prev.width < cfg.join_full_line * width):
         return False
     if _starts_lower(unit.text):
         return True
     if looks_like_heading(prev.text, in_plan) and prev.width < cfg.heading_full_line * width:
-        return False
+        return marked and not (prev.hard_end or prev.text.isupper() or ends_paragraph(prev.text))
     if ends_paragraph(prev.text):
         return not (prev.hard_end or prev.width < cfg.join_sentence_full * width)
     return prev.width >= cfg.join_full_line * width
@@ -200,7 +202,7 @@ def _joins_paragraph(prev: _Unit, unit: _Unit, after_fn: bool, in_plan: bool) ->
     return _starts_lower(unit.text) or after_fn
 
 
-def _assemble(units: list[_Unit], fmt: str, cfg: LayoutConfig) -> Layout:
+def _assemble(units: list[_Unit], fmt: str, cfg: LayoutConfig, marked: bool) -> Layout:
     widths = sorted(u.width for u in units if u.fn is None and not u.fn_cont)
     width = max(cfg.min_width, widths[int(0.9 * (len(widths) - 1))]) if widths else 80
     blocks: list[Block] = []
@@ -216,7 +218,7 @@ def _assemble(units: list[_Unit], fmt: str, cfg: LayoutConfig) -> Layout:
         nxt = units[i + 1] if i + 1 < len(units) else None
         if prev is not None and blocks:
             if fmt == "wrapped":
-                join = _joins_wrapped(prev, u, width, in_plan, cfg)
+                join = _joins_wrapped(prev, u, width, in_plan, cfg, marked)
             else:
                 join = _joins_paragraph(prev, u, after_fn, in_plan)
             if join:
@@ -263,8 +265,9 @@ def _add_footnote(footnotes: dict[int, list], unit: _Unit, last: int | None) -> 
     return last
 
 
-def layout(text: str, cfg: LayoutConfig = LayoutConfig()) -> Layout:
+def layout(text: str, cfg: LayoutConfig = LayoutConfig(), marked: bool = False) -> Layout:
+    """``marked``: the reader marks every paragraph's last line (``_joins_wrapped``)."""
     lines = normalize(text).split("\n")
     fmt = detect_format(lines, cfg)
     units = _scan_wrapped(lines, cfg) if fmt == "wrapped" else _scan_paragraphs(lines)
-    return _assemble(units, fmt, cfg)
+    return _assemble(units, fmt, cfg, marked)

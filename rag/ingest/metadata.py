@@ -8,56 +8,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
-from rag.ingest.structure import clean_markup
-from rag.periods import cutoff_periods, make_period, parse_date, parse_periods
+from rag.periods import cutoff_periods, make_period, parse_periods
 from rag.records import Paragraph, Period
 
-_DOC_TYPES = ("THÔNG CÁO BÁO CHÍ", "BÁO CÁO", "TỜ TRÌNH", "KẾ HOẠCH", "CÔNG VĂN")
-_NUMBER_LINE = re.compile(r"^Số\s*:")
-_DATE_LINE = re.compile(r"ngày\s*\d*\s*tháng\s*\d*\s*năm\s*\d{4}")
-_ADDRESSEE = re.compile(r"^Kính gửi\s*:")
-_LETTERHEAD = re.compile(
-    r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|CỘNG HÒA XÃ HỘI CHỦ NGHĨA|"
-    r"CỘNG HOÀ XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do|TỈNH [A-ZĐÀ-Ỹ ]+$|THÀNH PHỐ [A-ZĐÀ-Ỹ ]+$|"
-    r"[-_=–—\s]+$)")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_PLAN_SPLIT = re.compile(r"\bnhiệm vụ\b", re.IGNORECASE)
+# The next period's part of a title follows a separator: "…, nhiệm vụ trọng tâm tháng 6",
+# "…; nhiệm vụ, giải pháp…", "… và nhiệm vụ…"; "thực hiện nhiệm vụ…" is the results part.
+_PLAN_SPLIT = re.compile(r"(?:[,;:–-]\s*|\bvà\s+)(?=nhiệm vụ\b)", re.IGNORECASE)
 TEXT_PERIODS = 3  # no measurement: the few periods a body states most often; more is noise
-
-
-@dataclass
-class FrontMatter:
-    doc_type: str | None = None
-    title: str | None = None
-    date: str | None = None
-    count: int = 0  # number of leading blocks that are front matter
-
-
-def read_front_matter(blocks: list[str]) -> FrontMatter:
-    """Leading "Số:", place-and-date, document type, title and "Kính gửi" lines."""
-    front = FrontMatter()
-    expect_title = False
-    for text in (clean_markup(b) for b in blocks):
-        if expect_title and len(text) < 300:
-            front.title, expect_title = text.rstrip(" ,;"), False
-        elif _NUMBER_LINE.match(text) or _ADDRESSEE.match(text) or _LETTERHEAD.match(text):
-            pass
-        elif _DATE_LINE.search(text) and len(text) < 120:
-            front.date = parse_date(text)
-        elif (doc_type := _doc_type(text)) is not None:
-            front.doc_type = doc_type.lower()
-            rest = text[len(doc_type):].strip(" :")
-            front.title, expect_title = (rest, False) if rest else (None, True)
-        else:
-            break
-        front.count += 1
-    return front
-
-
-def _doc_type(text: str) -> str | None:
-    return next((t for t in _DOC_TYPES if text.startswith(t)), None)
 
 
 def title_from_heading(heading: str) -> str:
@@ -78,7 +37,7 @@ def default_year(*texts: str | None) -> int | None:
 def split_results_plan(title: str) -> tuple[str, str]:
     """"Tình hình … tháng 5 …, nhiệm vụ … tháng 6 năm 2024" -> (results part, plan part)."""
     m = _PLAN_SPLIT.search(title)
-    return (title[: m.start()], title[m.start():]) if m else (title, "")
+    return (title[: m.start()], title[m.end():]) if m else (title, "")
 
 
 def title_periods(title: str, year: int | None) -> tuple[list[Period], list[Period]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from rag.ingest import metadata
 from rag.ingest.files import FileContent, InputError, read_document
 from rag.ingest.footnotes import MarkerState, strip_markers
+from rag.ingest.front import FrontMatter, read_front_matter
 from rag.ingest.layout import Block, layout
 from rag.ingest.structure import SectionStack, clean_markup, match_heading
 from rag.places import places_in
@@ -38,19 +39,22 @@ def parse_file(path: str | Path, source_name: str | None = None, on_page=None) -
 
 def parse_content(content: FileContent, source: str) -> Document:
     """A read file -> a ``Document``: its text parsed, its tables placed in the text."""
-    doc = parse_text(content.text, source, allow_empty=bool(content.tables))
+    doc = parse_text(content.text, source, allow_empty=bool(content.tables),
+                     marked=content.marked_ends)
     doc.tables = place_tables(content.tables, doc.paragraphs)
     doc.ocr_pages, doc.poor_pages = content.ocr_pages, content.poor_pages
     return doc
 
 
-def parse_text(text: str, source: str, allow_empty: bool = False) -> Document:
-    """``allow_empty``: the file's content is all in tables (an annex of indicator tables)."""
-    lay = layout(text)
+def parse_text(text: str, source: str, allow_empty: bool = False,
+               marked: bool = False) -> Document:
+    """``allow_empty``: the file's content is all in tables (an annex of indicator tables);
+    ``marked``: paragraph ends are marked by the reader (``FileContent.marked_ends``)."""
+    lay = layout(text, marked=marked)
     if not any(b.text.strip() for b in lay.blocks) and not allow_empty:
         raise InputError("parse.no_text", name=source)
     blocks = _cut_footer(lay.blocks)
-    front = metadata.read_front_matter([b.text for b in blocks])
+    front = read_front_matter([b.text for b in blocks])
     state = MarkerState(set(lay.footnotes), plain_digits=lay.fmt == "wrapped")
     paragraphs = _paragraphs(blocks, front.count, state)
     text_out, paragraphs = _place(paragraphs)
@@ -146,7 +150,7 @@ def _clean_footnote(note: Footnote) -> Footnote:
     return Footnote(note.n, text, note.page)
 
 
-def _fill_title_and_periods(doc: Document, front: metadata.FrontMatter) -> None:
+def _fill_title_and_periods(doc: Document, front: FrontMatter) -> None:
     """Title from the title block, else from the first results heading naming a period;
     periods from the title, else from the top headings, else from what the body states."""
     year = metadata.default_year(front.title, front.date)

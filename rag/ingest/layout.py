@@ -263,8 +263,10 @@ def _add_footnote(footnotes: dict[int, list], unit: _Unit, last: int | None) -> 
     return last
 
 
-def layout(text: str, cfg: LayoutConfig = LayoutConfig()) -> Layout:
+def layout(text: str, cfg: LayoutConfig = LayoutConfig(), fmt: str | None = None) -> Layout:
+    """``fmt``: the convention when the reader knows it (a web page is one block per
+    paragraph, however short its paragraphs are); else it is detected."""
     lines = normalize(text).split("\n")
-    fmt = detect_format(lines, cfg)
+    fmt = fmt or detect_format(lines, cfg)
     units = _scan_wrapped(lines, cfg) if fmt == "wrapped" else _scan_paragraphs(lines)
     return _assemble(units, fmt, cfg)

@@ -38,19 +38,26 @@ def parse_file(path: str | Path, source_name: str | None = None, on_page=None) -
 
 def parse_content(content: FileContent, source: str) -> Document:
     """A read file -> a ``Document``: its text parsed, its tables placed in the text."""
-    doc = parse_text(content.text, source, allow_empty=bool(content.tables))
+    hints = None
+    if content.doc_type is not None:  # a web page: its markup gave title and date
+        hints = metadata.FrontMatter(content.doc_type, content.title or None, content.date)
+    doc = parse_text(content.text, source, allow_empty=bool(content.tables), front=hints)
     doc.tables = place_tables(content.tables, doc.paragraphs)
     doc.ocr_pages, doc.poor_pages = content.ocr_pages, content.poor_pages
     return doc
 
 
-def parse_text(text: str, source: str, allow_empty: bool = False) -> Document:
-    """``allow_empty``: the file's content is all in tables (an annex of indicator tables)."""
-    lay = layout(text)
+def parse_text(text: str, source: str, allow_empty: bool = False,
+               front: metadata.FrontMatter | None = None) -> Document:
+    """``allow_empty``: the file's content is all in tables (an annex of indicator tables);
+    ``front``: title, date and type known from elsewhere (a web page's markup), for text
+    that prints none: it is then read as one paragraph per block and has no front matter
+    (a lead paragraph "UBND tỉnh …" is not a letterhead)."""
+    lay = layout(text, fmt="paragraph" if front is not None else None)
     if not any(b.text.strip() for b in lay.blocks) and not allow_empty:
         raise InputError("parse.no_text", name=source)
     blocks = _cut_footer(lay.blocks)
-    front = metadata.read_front_matter([b.text for b in blocks])
+    front = front or metadata.read_front_matter([b.text for b in blocks])
     state = MarkerState(set(lay.footnotes), plain_digits=lay.fmt == "wrapped")
     paragraphs = _paragraphs(blocks, front.count, state)
     text_out, paragraphs = _place(paragraphs)

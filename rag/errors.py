@@ -47,6 +47,15 @@ MESSAGES: dict[str, str] = {
     "docx.footnotes_damaged": "{name}: the footnotes of this .docx are damaged ({why}); "
                               "re-save it from Word",
     "docx.no_text": "{name}: the document has no text",
+    "html.not_html": "{name}: not a web page (no HTML markup, or another file type with an "
+                     ".html name); check the file type",
+    "html.charset": "{name}: the page declares an unknown character set {charset!r}; save it "
+                    "as UTF-8",
+    "html.encoding": "{name}: the page is not valid {charset} at byte {byte} (a wrong or "
+                     "missing <meta charset>?); save it as UTF-8",
+    "html.damaged": "{name}: the web page cannot be read ({why})",
+    "html.no_text": "{name}: the web page has no article text (only menus, scripts, links or "
+                    "images); save the article page itself",
     "parse.no_text": "{name}: no text found",
     # the index
     "index.missing": "no index at {root}; run 'baocao index build' first",

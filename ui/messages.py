@@ -46,6 +46,15 @@ VI: dict[str, str] = {
     "docx.footnotes_damaged": "phần chú thích của tệp Word «{name}» bị hỏng; hãy lưu lại từ "
                               "Word",
     "docx.no_text": "tệp Word «{name}» không có nội dung chữ",
+    "html.not_html": "tệp «{name}» không phải trang web (không có mã HTML, hoặc sai đuôi tệp); "
+                     "hãy kiểm tra loại tệp",
+    "html.charset": "trang web «{name}» khai báo bảng mã không biết «{charset}»; hãy lưu lại "
+                    "dưới dạng UTF-8",
+    "html.encoding": "trang web «{name}» không đúng bảng mã {charset} (khai báo charset sai "
+                     "hoặc thiếu?); hãy lưu lại dưới dạng UTF-8",
+    "html.damaged": "trang web «{name}» bị hỏng, không đọc được",
+    "html.no_text": "trang web «{name}» không có nội dung bài viết (chỉ có menu, mã lệnh, "
+                    "liên kết hoặc hình ảnh); hãy lưu chính trang bài viết",
     "parse.no_text": "không tìm thấy nội dung chữ trong «{name}»",
     "index.missing": "chưa có chỉ mục; hãy lập chỉ mục trước",
     "index.format": "chỉ mục được lập bằng phiên bản khác ({found}, cần {expected}); hãy lập "

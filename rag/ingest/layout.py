@@ -265,9 +265,12 @@ def _add_footnote(footnotes: dict[int, list], unit: _Unit, last: int | None) -> 
     return last
 
 
-def layout(text: str, cfg: LayoutConfig = LayoutConfig(), marked: bool = False) -> Layout:
-    """``marked``: the reader marks every paragraph's last line (``_joins_wrapped``)."""
+def layout(text: str, cfg: LayoutConfig = LayoutConfig(), fmt: str | None = None,
+           marked: bool = False) -> Layout:
+    """``fmt``: the convention when the reader knows it (a web page is one block per
+    paragraph, however short its paragraphs are); else it is detected. ``marked``: the
+    reader marks every paragraph's last line (``_joins_wrapped``)."""
     lines = normalize(text).split("\n")
-    fmt = detect_format(lines, cfg)
+    fmt = fmt or detect_format(lines, cfg)
     units = _scan_wrapped(lines, cfg) if fmt == "wrapped" else _scan_paragraphs(lines)
     return _assemble(units, fmt, cfg, marked)

@@ -39,7 +39,10 @@ def parse_file(path: str | Path, source_name: str | None = None, on_page=None) -
 
 def parse_content(content: FileContent, source: str) -> Document:
     """A read file -> a ``Document``: its text parsed, its tables placed in the text."""
-    doc = parse_text(content.text, source, allow_empty=bool(content.tables),
+    hints = None
+    if content.doc_type is not None:  # a web page: its markup gave title and date
+        hints = FrontMatter(content.doc_type, content.title or None, content.date)
+    doc = parse_text(content.text, source, allow_empty=bool(content.tables), front=hints,
                      marked=content.marked_ends)
     doc.tables = place_tables(content.tables, doc.paragraphs)
     doc.ocr_pages, doc.poor_pages = content.ocr_pages, content.poor_pages
@@ -47,14 +50,17 @@ def parse_content(content: FileContent, source: str) -> Document:
 
 
 def parse_text(text: str, source: str, allow_empty: bool = False,
-               marked: bool = False) -> Document:
+               front: FrontMatter | None = None, marked: bool = False) -> Document:
     """``allow_empty``: the file's content is all in tables (an annex of indicator tables);
-    ``marked``: paragraph ends are marked by the reader (``FileContent.marked_ends``)."""
-    lay = layout(text, marked=marked)
+    ``front``: title, date and type known from elsewhere (a web page's markup), for text
+    that prints none: it is then read as one paragraph per block and has no front matter
+    (a lead paragraph "UBND tỉnh …" is not a letterhead); ``marked``: paragraph ends are
+    marked by the reader (``FileContent.marked_ends``)."""
+    lay = layout(text, fmt="paragraph" if front is not None else None, marked=marked)
     if not any(b.text.strip() for b in lay.blocks) and not allow_empty:
         raise InputError("parse.no_text", name=source)
     blocks = _cut_footer(lay.blocks)
-    front = read_front_matter([b.text for b in blocks])
+    front = front or read_front_matter([b.text for b in blocks])
     state = MarkerState(set(lay.footnotes), plain_digits=lay.fmt == "wrapped")
     paragraphs = _paragraphs(blocks, front.count, state)
     text_out, paragraphs = _place(paragraphs)

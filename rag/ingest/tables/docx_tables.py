@@ -84,12 +84,18 @@ def is_data_table(cells: list[GCell], nrows: int, ncols: int) -> bool:
 
 
 def docx_table(tbl, table_id: str, caption: str, cell_text) -> object | None:
-    """The ``Table`` of a data ``w:tbl``, or None for a layout table. ``caption``: the
-    paragraph before the table, kept when it names a table or is short (a title line)."""
+    """The ``Table`` of a data ``w:tbl``, or None for a layout table."""
+    return grid_table(*docx_grid(tbl, cell_text), table_id, caption)
+
+
+def grid_table(cells: list[GCell], nrows: int, ncols: int, header_rows: int, table_id: str,
+               caption: str) -> object | None:
+    """The ``Table`` of a merged-cell grid (Word's or a web page's), or None for a layout
+    table. ``caption``: the paragraph before the table, kept when it names a table or is
+    short (a title line)."""
     anchor = caption
     if not (CAPTION.search(caption) or len(caption) <= CAPTION_MAX) or caption.endswith("."):
         caption = "" if not CAPTION.search(caption) else caption
-    cells, nrows, ncols, header_rows = docx_grid(tbl, cell_text)
     if not is_data_table(cells, nrows, ncols):
         return None
     depth, roles, paths, colnum, rows = split_grid(cells, nrows, ncols, header_rows or 1)

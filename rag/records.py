@@ -185,6 +185,11 @@ class TableRef(Record):
     page: int | None = None
 
 
+# The section path of a document's heading block (number, date, subject, addressees),
+# chunked on its own by ``rag.chunk``: no section of the body holds those facts.
+FRONT_SECTION = "Đầu văn bản"
+
+
 @dataclass(frozen=True)
 class Chunk(Record):
     chunk_id: str

@@ -117,3 +117,32 @@ def test_ratio_figures_keep_both_numbers_and_the_first_unit():
     assert [(f.text, f.value, f.unit) for f in figs] == [
         ("9.037/17.454 tỷ đồng", 9037.0, "tỷ đồng"), ("461 vụ/873 đối tượng", 461.0, "vụ"),
         ("06/139 kiến nghị", 6.0, "kiến nghị")]
+
+
+def test_heading_block_is_its_own_chunk_after_the_body():
+    from rag.chunk import chunk_document
+    from rag.records import FRONT_SECTION
+
+    chunks = chunk_document(_doc("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf"))
+    front = chunks[-1]
+    assert front.section_path == (FRONT_SECTION,)
+    assert "Số: 4580/UBND-TH" in front.text and "ngày 13 tháng 7 năm 2020" in front.text
+    assert chunks[0].text.startswith("Nhằm triển khai thực hiện Nghị quyết số 84/NQ-CP")
+    assert [c for c in chunks if c.section_path == (FRONT_SECTION,)] == [front]
+
+
+def test_a_letters_number_and_date_are_answered_from_its_heading_block(tmp_path):
+    from rag import service
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name in ("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf",):
+        (folder / name).symlink_to(realdoc(name))
+    (folder / "r.txt").symlink_to(REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt")
+    service.build(folder, index_dir=tmp_path / "idx", embedder_name="hash")
+    engine = service.Engine.open(tmp_path / "idx")
+    a = engine.ask("công văn của UBND tỉnh Bình Định về triển khai Nghị quyết 84/NQ-CP số mấy, "
+                   "ngày nào?")
+    assert not a.abstained
+    assert "4580/UBND-TH" in a.text and "ngày 13 tháng 7 năm 2020" in a.text
+    assert a.citations[0].section == "Đầu văn bản"

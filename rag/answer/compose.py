@@ -29,7 +29,7 @@ from rag.config import AnswerConfig
 from rag.ingest.figures import FIGURE_RE
 from rag.periods import covers, parse_periods
 from rag.places import foreign_place
-from rag.records import Answer, Citation, Footnote, Period, SearchResult
+from rag.records import FRONT_SECTION, Answer, Citation, Footnote, Period, SearchResult
 
 _BREAKDOWN = ("gom nhung", "bao gom", "co cau", "trong do", "chia theo", "cu the", "gom nhung gi",
               "thanh phan", "chi tiet", "nhung nguon", "nhung khoan", "gom", "chia ra",
@@ -40,6 +40,8 @@ _SPLITS = re.compile(r"^(?:[-+]\s*)?(?:trong\s+đó|cụ\s+thể|bao\s+gồm|g�
                      re.IGNORECASE)
 # A clause opening like this narrows the figure before it ("…; tính riêng tại Hải quan …").
 _NARROWS = re.compile(r"^(?:[-+]\s*)?(?:tính\s+riêng|riêng|trong\s+đó|chiếm)\b", re.IGNORECASE)
+# The number, date and subject lines of a document's heading block (rag.chunk._front_chunk).
+_FRONT_FACT = re.compile(r"^(Số\s*:|V/v|.{0,40}ngày\s*[\d.…]*\s*tháng\s*[\d.…]*\s*năm\s*\d{4})")
 # dev: a unit from a more recent report wins a question without a period when its
 # coverage is within this margin of the best unit's
 LATEST_MARGIN = 0.1
@@ -47,6 +49,24 @@ LATEST_MARGIN = 0.1
 
 class FigureCheckError(RuntimeError):
     """An answer would state a figure its sources do not contain: a bug, never shown."""
+
+
+# A question for a document's own number or date ("công văn … số mấy, ngày nào?",
+# "số hiệu văn bản", "ngày ban hành"): its heading block answers, not its body.
+_DOC_WORDS = ("cong van", "van ban", "thong bao", "bao cao", "quyet dinh", "ke hoach", "cv ",
+              "to trinh", "chi thi", "nghi quyet")
+_DOC_FACTS = ("so may", "so hieu", "so bao nhieu", "so van ban", "ngay nao", "ngay ban hanh",
+              "ban hanh ngay", "ky ngay", "ngay ky", "ngay thang")
+
+
+def asks_document_facts(question: str) -> bool:
+    text = f" {folded(question)} "
+    return any(w in text for w in _DOC_FACTS) and any(f" {w}" in text for w in _DOC_WORDS)
+
+
+def _front_first(cands: list[Candidate]) -> list[Candidate]:
+    front = [c for c in cands if c.hit.chunk.section_path == (FRONT_SECTION,)]
+    return front + [c for c in cands if c not in front]
 
 
 def asks_breakdown(question: str) -> bool:
@@ -94,6 +114,8 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
             return answer
     if not result.periods:
         cands = _latest_first(cands)
+    if asks_document_facts(question):
+        cands = _front_first(cands)
     return _answer(question, result, _pick(cands, cfg, req, asks_breakdown(question)), terms)
 
 
@@ -192,9 +214,18 @@ def _other_topics(chosen: list[Candidate], cands: list[Candidate],
     return out
 
 
+def _front_facts(best: Candidate, cands: list[Candidate]) -> list[Candidate]:
+    """A document's heading block answers with its number, date and subject together."""
+    same = [c for c in cands if c.hit.chunk.chunk_id == best.hit.chunk.chunk_id]
+    facts = [c for c in same if c is best or _FRONT_FACT.match(c.text)]
+    return sorted(facts, key=lambda c: c.start)
+
+
 def _pick(cands: list[Candidate], cfg: AnswerConfig, req: q.Requirements,
           breakdown: bool = False) -> list[Candidate]:
     best = cands[0]
+    if best.hit.chunk.section_path == (FRONT_SECTION,):
+        return _front_facts(best, cands)
     chosen = [best]
     if breakdown and best.footnote is None:
         chosen += sorted(_rest_of_sentence(best, cands, later=False), key=lambda c: c.start)

@@ -23,7 +23,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from rag.chunk.tables import table_chunks
 from rag.config import ChunkConfig
 from rag.ingest.figures import extract_figures
-from rag.records import Chunk, Document, Paragraph, footnotes_in_span
+from rag.records import FRONT_SECTION, Chunk, Document, Paragraph, footnotes_in_span
 
 CHUNKS = ChunkConfig()
 _SPLITTER = RecursiveCharacterTextSplitter(
@@ -67,7 +67,27 @@ def chunk_document(doc: Document) -> list[Chunk]:
         group = list(group)
         for start, end in _spans(doc.text, group):
             chunks.append(_make_chunk(doc, len(chunks), path, is_plan, start, end, pages, markers))
-    return chunks + table_chunks(doc, len(chunks))
+    chunks += table_chunks(doc, len(chunks))
+    front = _front_chunk(doc, len(chunks), pages)
+    return chunks + ([front] if front is not None else [])
+
+
+_FRONT_FACTS = ("Số", "V/v", "Kính gửi")
+
+
+def _front_chunk(doc: Document, i: int, pages: PageMap) -> Chunk | None:
+    """The front matter as one chunk, last (so body chunk ids stay put): officials ask a
+    letter's number, date and subject ("công văn số mấy, ngày nào"), which no section
+    holds. Only when it states a number, a subject or an addressee."""
+    front = [p for p in doc.paragraphs if p.kind == "front"]
+    if not any(p.text.startswith(_FRONT_FACTS) for p in front):
+        return None
+    start, end = front[0].start, front[-1].end
+    return Chunk(chunk_id=f"{doc.doc_id}#{i:03d}", doc_id=doc.doc_id, text=doc.text[start:end],
+                 section_path=(FRONT_SECTION,), page_start=pages.page_at(start),
+                 page_end=pages.page_at(max(start, end - 1)), start=start, end=end,
+                 footnotes=(), figures=tuple(extract_figures(doc.text[start:end])),
+                 periods=doc.periods, is_plan=False, markers=())
 
 
 def _spans(text: str, group: list[Paragraph]) -> list[tuple[int, int]]:

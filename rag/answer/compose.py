@@ -42,6 +42,7 @@ _SPLITS = re.compile(r"^(?:[-+]\s*)?(?:trong\s+đó|cụ\s+thể|bao\s+gồm|g�
 _NARROWS = re.compile(r"^(?:[-+]\s*)?(?:tính\s+riêng|riêng|trong\s+đó|chiếm)\b", re.IGNORECASE)
 # The number, date and subject lines of a document's heading block (rag.chunk._front_chunk).
 _FRONT_FACT = re.compile(r"^(Số\s*:|V/v|.{0,40}ngày\s*[\d.…]*\s*tháng\s*[\d.…]*\s*năm\s*\d{4})")
+_NUMBERED_FRONT = re.compile(r"(?m)^Số\s*:\s*\d")
 # dev: a unit from a more recent report wins a question without a period when its
 # coverage is within this margin of the best unit's
 LATEST_MARGIN = 0.1
@@ -65,7 +66,10 @@ def asks_document_facts(question: str) -> bool:
 
 
 def _front_first(cands: list[Candidate]) -> list[Candidate]:
-    front = [c for c in cands if c.hit.chunk.section_path == (FRONT_SECTION,)]
+    """Units of heading blocks that print a number first; a draft's "Số: /BC-UBND" names
+    none, so the question is about a document its body cites."""
+    front = [c for c in cands if c.hit.chunk.section_path == (FRONT_SECTION,)
+             and _NUMBERED_FRONT.search(c.hit.chunk.text)]
     return front + [c for c in cands if c not in front]
 
 
@@ -136,7 +140,9 @@ def _meets(req: q.Requirements, cand: Candidate, asked: tuple[Period, ...]) -> b
     when revenue is asked, and its period (its own, else its report's) covers the asked
     one. (The indicator is required of the whole passage, see ``compose``.)"""
     chunk, doc = cand.hit.chunk, cand.hit.doc
-    if not q.names_place(req, f"{doc.title} {chunk.section} {cand.text}", doc.province):
+    caption = chunk.table.caption if chunk.table is not None else ""  # "… của UBND huyện X"
+    if not q.names_place(req, f"{doc.title} {caption} {chunk.section} {cand.text}",
+                         doc.province):
         return False
     if not q.same_direction(req, cand.text):
         return False
@@ -270,7 +276,8 @@ def _answer(question: str, result: SearchResult, chosen: list[Candidate],
     for cand in chosen:
         notes = _wanted_notes(cand, terms, breakdown)
         n = len(citations) + 1
-        label = period_label(cand.hit.chunk, cand.text, cand.sentence_text())
+        front = cand.hit.chunk.section_path == (FRONT_SECTION,)  # a date, not a period
+        label = "" if front else period_label(cand.hit.chunk, cand.text, cand.sentence_text())
         prefix = f"Chú thích {cand.footnote} ({label})" if cand.footnote else label
         parts.append(f"{prefix}: {cand.text} [{n}]" if prefix else f"{cand.text} [{n}]")
         parts.extend(f"Chú thích {f.n}: {f.text} [{n}]" for f in notes)

@@ -161,7 +161,9 @@ def _names_after_units(question: str) -> list[str]:
         name = []
         for nxt in words[i + 1:i + 5]:
             core = nxt.strip(",.?:;()")
-            if not core or not core[0].isupper() or core.isdigit():
+            # names are title-cased: "TH", "KH", "ƯTH" after one are column abbreviations
+            if not core or not core[0].isupper() or core.isdigit() or (
+                    len(core) > 1 and core.isupper()):
                 break
             name.append(core)
         if name:

@@ -20,6 +20,9 @@ KINDS = ("query", "passage")
 class Embedder(ABC):
     name: str
     dim: int
+    # What exactly computes the vectors (model files, runtime version), for the vector
+    # cache (rag.embed.vcache); None: never cached.
+    fingerprint: str | None = None
 
     @abstractmethod
     def encode(self, texts: list[str], kind: str) -> np.ndarray:

@@ -27,7 +27,7 @@ from rag.errors import EmbedderError
 THREADS = 1
 WORKERS = 2
 BATCH = 16                  # texts per run at most
-BATCH_TOKENS = 16 * 320     # padded tokens per run at most: bounds activation memory
+BATCH_TOKENS = 2048         # padded tokens per run at most: bounds activation memory
 
 
 class OnnxE5Embedder(Embedder):
@@ -51,7 +51,7 @@ class OnnxE5Embedder(Embedder):
         self.prompts = dict(config["prompts"])
         self.pad_id = int(config["pad_id"])
         self.workers = max(1, workers)
-        self.fingerprint = f"{name}/{folder.name}"  # what the vector cache is keyed by
+        self.fingerprint = f"{name}/{folder.name}/onnxruntime-{ort.__version__}"
         self._lock = threading.Lock()
 
     def token_ids(self, texts: list[str], kind: str) -> list[list[int]]:

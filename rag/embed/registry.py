@@ -77,3 +77,29 @@ def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
     if name not in _REGISTRY:
         raise EmbedderError("embedder.unknown", name=name, known=", ".join(available_embedders()))
     return _REGISTRY[name](name)
+
+
+class DeferredEmbedder(Embedder):
+    """Name and dim now, the model on first use: removing a report re-embeds nothing
+    (unless a report must be re-parsed), so it should not pay for loading a model."""
+
+    def __init__(self, name: str, dim: int, load: Callable[[], Embedder]) -> None:
+        self.name, self.dim = name, dim
+        self._load = load
+        self._real: Embedder | None = None
+
+    @property
+    def fingerprint(self) -> str | None:
+        return self.loaded.fingerprint
+
+    @property
+    def loaded(self) -> Embedder:
+        if self._real is None:
+            self._real = self._load()
+        return self._real
+
+    def encode(self, texts: list[str], kind: str):
+        return self.loaded.encode(texts, kind)
+
+    def encode_batched(self, texts, batch_size, on_progress):
+        return self.loaded.encode_batched(texts, batch_size, on_progress)

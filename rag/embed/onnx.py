@@ -46,7 +46,7 @@ class OnnxE5Embedder(Embedder):
         config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
         self._ort, self._model = ort, str(folder / MODEL_FILE)
         self._sessions = [_session(ort, self._model)]
-        self._tok = UnigramTokenizer.from_file(folder / VOCAB_FILE)
+        self.tokenizer = UnigramTokenizer.from_file(folder / VOCAB_FILE)
         self.name, self.dim = name, int(config["dim"])
         self.prompts = dict(config["prompts"])
         self.pad_id = int(config["pad_id"])
@@ -56,7 +56,7 @@ class OnnxE5Embedder(Embedder):
 
     def token_ids(self, texts: list[str], kind: str) -> list[list[int]]:
         prompt = self.prompts[kind]
-        return [self._tok.encode(prompt + t) for t in texts]
+        return [self.tokenizer.encode(prompt + t) for t in texts]
 
     def encode(self, texts: list[str], kind: str) -> np.ndarray:
         return self._encode(self.token_ids(texts, kind), BATCH, None)

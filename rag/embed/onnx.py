@@ -37,20 +37,23 @@ class OnnxE5Embedder(Embedder):
     quantized per row and per block of 32, and padding is masked out.
     """
 
-    def __init__(self, name: str, folder: Path | None = None, workers: int = WORKERS) -> None:
+    def __init__(self, name: str, folder: Path | None = None, workers: int = WORKERS,
+                 threads: int = THREADS, batch_tokens: int = BATCH_TOKENS) -> None:
+        """``workers`` sessions of ``threads`` threads each (eval/bench_embedder.py compares
+        the combinations); ``batch_tokens`` caps the padded tokens of one run."""
         ort = _import_ort(name)
         from rag.embed.e5onnx import CONFIG_FILE, MODEL_FILE, VOCAB_FILE
         from rag.embed.unigram import UnigramTokenizer
 
         folder = Path(folder) if folder else _prepared_folder()
         config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
-        self._ort, self._model = ort, str(folder / MODEL_FILE)
-        self._sessions = [_session(ort, self._model)]
+        self._ort, self._model, self._threads = ort, str(folder / MODEL_FILE), threads
+        self._sessions = [_session(ort, self._model, threads)]
         self.tokenizer = UnigramTokenizer.from_file(folder / VOCAB_FILE)
         self.name, self.dim = name, int(config["dim"])
         self.prompts = dict(config["prompts"])
         self.pad_id = int(config["pad_id"])
-        self.workers = max(1, workers)
+        self.workers, self.batch_tokens = max(1, workers), batch_tokens
         self.fingerprint = f"{name}/{folder.name}/onnxruntime-{ort.__version__}"
         self._lock = threading.Lock()
 
@@ -72,7 +75,7 @@ class OnnxE5Embedder(Embedder):
                 on_progress: Callable[[int, int], None] | None) -> np.ndarray:
         """Length-sorted batches under a token budget, so padding wastes little work;
         several batches run on ``workers`` sessions side by side."""
-        batches = plan_batches([len(x) for x in ids], max_texts, BATCH_TOKENS)
+        batches = plan_batches([len(x) for x in ids], max_texts, self.batch_tokens)
         out = np.empty((len(ids), self.dim), dtype=np.float32)
         sessions = self._sessions_for(len(batches))
         done = 0
@@ -99,7 +102,7 @@ class OnnxE5Embedder(Embedder):
         want = min(self.workers, n_batches)
         with self._lock:
             while len(self._sessions) < want:
-                self._sessions.append(_session(self._ort, self._model))
+                self._sessions.append(_session(self._ort, self._model, self._threads))
             return self._sessions[:want]
 
     def _shrink(self, sessions) -> None:
@@ -158,9 +161,9 @@ def _import_ort(name: str):
     return ort
 
 
-def _session(ort, path: str):
+def _session(ort, path: str, threads: int):
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads, opts.inter_op_num_threads = THREADS, 1
+    opts.intra_op_num_threads, opts.inter_op_num_threads = threads, 1
     opts.log_severity_level = 3  # no warnings on stderr from a library
     return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
 

@@ -28,7 +28,14 @@ MESSAGES: dict[str, str] = {
     "pdf.password": "{name}: the PDF is password-protected; save a copy without a password",
     "pdf.no_pages": "{name}: the PDF has no pages",
     "pdf.page_damaged": "{name}: page {page} of the PDF is damaged and cannot be read ({why})",
-    "pdf.no_text_layer": "{name}: this PDF has no text layer (scanned image?); run OCR first",
+    "pdf.no_text_layer": "{name}: this PDF has no text layer (scanned image?) and OCR is not "
+                         "available; install tesseract-ocr, tesseract-ocr-vie and poppler-utils",
+    "pdf.ocr_poor": "{name}: this PDF has no text layer and OCR could not read any of its "
+                    "{pages} scanned page(s) well enough (faint, blurred or skewed scan?); "
+                    "nothing was indexed",
+    "pdf.ocr_failed": "{name}: OCR of the scanned pages failed ({why})",
+    "pdf.ocr_poor_pages": "{name}: OCR could not read scanned page(s) {pages} well; "
+                          "they were left out of the index (check the scan)",
     "docx.old_format": "{name}: this is an old Word .doc file or a password-protected .docx; "
                        "save it as an unprotected .docx",
     "docx.not_zip": "{name}: not a Word .docx file (not a zip package); the file is damaged "

@@ -15,7 +15,7 @@ from rag.config import AnalyzerConfig, RetrievalConfig
 from rag.embed import DEFAULT_EMBEDDER, DeferredEmbedder, Embedder, get_embedder
 from rag.errors import BaocaoError
 from rag.index.store import IndexStore
-from rag.records import Answer, DocInfo, SearchResult
+from rag.records import Answer, DocInfo, Period, SearchResult
 
 # The stages below are imported where they are used, so a command that only lists
 # or removes reports never loads the chunker (langchain), scipy, FAISS or a model.
@@ -139,5 +139,17 @@ class Engine:
         from rag.answer import compose
 
         result = self.search(question, k=k, doc_ids=doc_ids, period=period)
-        provinces = {d.province for d in self.index.docs.values() if d.province}
-        return compose(question, result, provinces)
+        return compose(question, result, self.places, available=self.periods)
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The periods the indexed reports cover (results parts), for "kỳ gần nhất"."""
+        found = {p for d in self.index.docs.values() for p in d.periods}
+        return tuple(sorted(found, key=lambda p: (p.year or 0, p.start_month, p.end_month,
+                                                  p.kind)))
+
+    @property
+    def places(self) -> set[str]:
+        """Every province some indexed text names (a question about another one abstains)."""
+        docs = self.index.docs.values()
+        return {p for d in docs for p in (d.places or (d.province,)) if p}

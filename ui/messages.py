@@ -29,7 +29,13 @@ VI: dict[str, str] = {
     "pdf.password": "tệp PDF «{name}» có mật khẩu; hãy lưu một bản không mật khẩu",
     "pdf.no_pages": "tệp PDF «{name}» không có trang nào",
     "pdf.page_damaged": "trang {page} của tệp PDF «{name}» bị hỏng, không đọc được",
-    "pdf.no_text_layer": "tệp PDF «{name}» không có lớp chữ (bản quét?)",
+    "pdf.no_text_layer": "tệp PDF «{name}» không có lớp chữ (bản quét?) và máy chưa cài OCR "
+                         "(tesseract-ocr, tesseract-ocr-vie)",
+    "pdf.ocr_poor": "tệp PDF «{name}» là bản quét và OCR không đọc rõ được trang nào ({pages} "
+                    "trang); chưa lập chỉ mục tệp này",
+    "pdf.ocr_failed": "không đọc được bản quét «{name}» bằng OCR",
+    "pdf.ocr_poor_pages": "tệp «{name}»: OCR không đọc rõ trang {pages} của bản quét; các "
+                          "trang này không được đưa vào chỉ mục (hãy kiểm tra bản quét)",
     "docx.old_format": "tệp «{name}» là tệp Word .doc cũ hoặc .docx có mật khẩu; hãy lưu lại "
                        "dưới dạng .docx không khoá",
     "docx.not_zip": "tệp «{name}» không phải tệp Word .docx (tệp hỏng hoặc sai đuôi)",

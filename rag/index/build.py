@@ -38,11 +38,13 @@ from rag.index.dense import DenseIndex
 from rag.index.load import load_index
 from rag.index.store import FORMAT_VERSION, IndexStore
 from rag.ingest import SUFFIXES, doc_id_for, parse_file
+from rag.ingest.ocr import ocr_progress, poor_pages_warning
 from rag.records import Chunk, DocInfo, Document, EmbedderInfo, Manifest
 
 PARSER_VERSION = 2  # bump by hand to re-parse everything; a change to the code below does too
 _RAG = Path(__file__).resolve().parents[1]
-_PARSER_CODE = ("ingest/*.py", "chunk/*.py", "periods.py", "records.py", "config.py", "text.py")
+_PARSER_CODE = ("ingest/*.py", "ingest/tables/*.py", "chunk/*.py", "periods.py", "records.py",
+                "config.py", "text.py")
 Progress = Callable[[str, int, int], None]
 
 
@@ -75,6 +77,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file name -> one-line reason
     errors: dict[str, BaocaoError] = field(default_factory=dict)
+    warnings: dict[str, BaocaoError] = field(default_factory=dict)  # indexed, but see why
     embedded_chunks: int = 0
     total_chunks: int = 0
 
@@ -167,10 +170,12 @@ def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: 
               progress: Progress | None, report: BuildReport) -> str:
     doc_id = doc_id_for(path.name)
     try:
-        doc = parse_file(path)
+        doc = parse_file(path, on_page=ocr_progress(progress, doc_id))
     except BaocaoError as exc:
         report.failed[path.name], report.errors[path.name] = str(exc), exc
         return doc_id
+    if doc.poor_pages:  # scanned pages OCR could not read well: said, not indexed
+        report.warnings[path.name] = poor_pages_warning(path.name, doc.poor_pages)
     same = entries.get(doc.doc_id)
     if (same is not None and same.info.content_hash == doc.content_hash
             and same.info.parser_version == parser_version()):

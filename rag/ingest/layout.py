@@ -64,9 +64,24 @@ def normalize(raw: str) -> str:
     return text.replace("\t", " ")
 
 
+def _outside_notes(lines: list[str], cfg: LayoutConfig) -> list[str]:
+    """Lines outside the footnote areas (a long blank line up to the next page break):
+    small-print notes run longer than body lines and say nothing about the body's wrap."""
+    out, in_notes = [], False
+    for ln in lines:
+        if ln == "\f":
+            in_notes = False
+        elif not ln.strip() and len(ln) >= cfg.note_rule_min:
+            in_notes = True
+        elif not in_notes:
+            out.append(ln)
+    return out
+
+
 def detect_format(lines: list[str], cfg: LayoutConfig = LayoutConfig()) -> str:
     """Hard-wrapped text has short lines that mostly stop mid-sentence."""
-    body = [ln.rstrip() for ln in lines if len(ln.strip()) > cfg.body_line_min]
+    body = [ln.rstrip() for ln in _outside_notes(lines, cfg)
+            if len(ln.strip()) > cfg.body_line_min]
     if not body:
         return "paragraph"
     lengths = sorted(len(ln) for ln in body)

@@ -11,8 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rag.ingest.structure import clean_markup
-from rag.periods import parse_date, parse_periods
-from rag.records import Period
+from rag.periods import cutoff_periods, make_period, parse_date, parse_periods
+from rag.records import Paragraph, Period
 
 _DOC_TYPES = ("THÔNG CÁO BÁO CHÍ", "BÁO CÁO", "TỜ TRÌNH", "KẾ HOẠCH", "CÔNG VĂN")
 _NUMBER_LINE = re.compile(r"^Số\s*:")
@@ -22,9 +22,9 @@ _LETTERHEAD = re.compile(
     r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|CỘNG HÒA XÃ HỘI CHỦ NGHĨA|"
     r"CỘNG HOÀ XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do|TỈNH [A-ZĐÀ-Ỹ ]+$|THÀNH PHỐ [A-ZĐÀ-Ỹ ]+$|"
     r"[-_=–—\s]+$)")
-_PROVINCE = re.compile(r"\btỉnh ([A-ZĐ][a-zà-ỹđ]+(?: [A-ZĐ][a-zà-ỹđ]+){0,2})")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _PLAN_SPLIT = re.compile(r"\bnhiệm vụ\b", re.IGNORECASE)
+TEXT_PERIODS = 3  # no measurement: the few periods a body states most often; more is noise
 
 
 @dataclass
@@ -60,12 +60,6 @@ def _doc_type(text: str) -> str | None:
     return next((t for t in _DOC_TYPES if text.startswith(t)), None)
 
 
-def province_of(text: str) -> str | None:
-    """The province named most often as "tỉnh X"."""
-    names = Counter(_PROVINCE.findall(text))
-    return names.most_common(1)[0][0] if names else None
-
-
 def title_from_heading(heading: str) -> str:
     """"II. TÌNH HÌNH … THÁNG 01 NĂM 2023" -> "Tình hình … tháng 01 năm 2023"."""
     text = re.sub(r"^([IVX]+|\d+(\.\d+)*)\.\s*", "", heading).strip()
@@ -90,3 +84,25 @@ def split_results_plan(title: str) -> tuple[str, str]:
 def title_periods(title: str, year: int | None) -> tuple[list[Period], list[Period]]:
     results, plan = split_results_plan(title)
     return parse_periods(results, default_year=year), parse_periods(plan, default_year=year)
+
+
+def text_periods(paragraphs: list[Paragraph], date: str | None) -> tuple[Period, ...]:
+    """The periods a report's body states most often (results part only), plus the month
+    of its date: for reports, letters and news whose title names no period, so that a
+    question for a period their text covers still finds them."""
+    year = int(date[:4]) if date else None
+    counts: Counter = Counter()
+    for p in paragraphs:
+        if p.kind != "body" or p.is_plan:
+            continue
+        found = parse_periods(p.text, default_year=year) + cutoff_periods(p.text)
+        counts.update(f for f in found if f.year is not None)
+    order = sorted(counts, key=lambda f: (-counts[f], -(f.year or 0), -f.end_month, f.kind))
+    periods = order[:TEXT_PERIODS]
+    if date and len(date) >= 7:
+        month = int(date[5:7])
+        dated = make_period("month", int(date[:4]), month, month)
+        if dated not in periods:
+            periods.append(dated)
+    return tuple(periods)
+

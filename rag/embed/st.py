@@ -1,4 +1,4 @@
-"""sentence-transformers backends: the converted e5-small (default) and ``st:<model>``."""
+"""sentence-transformers backends: e5-small (converted, the fp32 reference) and ``st:<model>``."""
 
 from __future__ import annotations
 

@@ -72,6 +72,8 @@ MESSAGES: dict[str, str] = {
     "data.bad_line": "{path}:{line}: {why}",
     # questions and commands
     "query.missing": "give a QUERY or --queries FILE",
+    "series.unknown_indicator": "no indicator in the index matches {indicator!r}; reported "
+                                "by several reports: {known}",
 }
 
 

@@ -137,9 +137,12 @@ class Engine:
 
     def ask(self, question: str, k: int = 10, doc_ids=None, period=None) -> Answer:
         from rag.answer import compose
+        from rag.observe.across import answer_across_periods
 
         result = self.search(question, k=k, doc_ids=doc_ids, period=period)
-        return compose(question, result, self.places, available=self.periods)
+        across = answer_across_periods(question, self.index, result, doc_ids, period,
+                                       self.places)
+        return across or compose(question, result, self.places, available=self.periods)
 
     @property
     def periods(self) -> tuple[Period, ...]:

@@ -13,6 +13,7 @@ import gradio as gr
 
 from rag.ingest import SUFFIXES
 from rag.service import Engine
+from ui import series as series_view
 from ui.assets import CLICK_JS, CSS, READER_JS
 from ui.handlers import ALL_PERIODS, MODES, Handlers
 from ui.render import message
@@ -60,10 +61,11 @@ def _ask_tab(reports: list, periods: list[str]) -> SimpleNamespace:
                              label="Kỳ báo cáo (chọn hoặc gõ, vd. tháng 5/2024)",
                              elem_id="period-filter", scale=2)
         mode = gr.Radio(list(MODES), value=MODES[0], label="Chế độ", elem_id="mode", scale=2)
+    trend = series_view.trend_slot()
     view = gr.HTML(message("Nhập câu hỏi rồi bấm «Hỏi». Bấm vào [n] để xem đoạn trích "
                            "trong báo cáo gốc."), elem_id="answer-view", js_on_load=CLICK_JS)
     return SimpleNamespace(question=question, ask=ask, docs=docs, period=period, mode=mode,
-                           view=view)
+                           view=view, trend=trend)
 
 
 def _reader_tab(reports: list, table: str) -> SimpleNamespace:
@@ -102,10 +104,14 @@ def build_app(engine_or_index_dir=None) -> gr.Blocks:
                 ask = _ask_tab(reports, periods)
             with gr.Tab("Đọc báo cáo", id="reader"):
                 read = _reader_tab(reports, table)
+            with gr.Tab("Số liệu theo kỳ", id="series") as series_tab:
+                series = series_view.series_tab(state)
             with gr.Tab("Thêm báo cáo", id="add"):
                 add = _add_tab()
         _wire(app, h, SimpleNamespace(status=status, timer=timer, citations=citations,
                                       tabs=tabs, ask=ask, read=read, add=add))
+        series_view.wire_trend(state, ask, ask.trend)
+        series_view.wire_series(h, series_tab, series, citations, [read.view, tabs, read.pick])
         gr.api(h.api_answer, api_name="answer", concurrency_limit=ENGINE_CONCURRENCY,
                concurrency_id="engine")
         gr.api(h.api_search, api_name="search", concurrency_limit=ENGINE_CONCURRENCY,

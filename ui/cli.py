@@ -12,6 +12,7 @@ import json
 import sys
 
 from rag.errors import BaocaoError, InputError
+from ui import cli_series
 
 
 def _print_json(obj) -> None:
@@ -224,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baselines", action="store_true", help="also BM25, dense, LangChain")
     _common(p)
     p.set_defaults(func=cmd_eval)
+    cli_series.register(sub)
     p = sub.add_parser("serve", help="run the web app")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)

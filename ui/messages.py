@@ -66,6 +66,8 @@ VI: dict[str, str] = {
     "config.unknown_segmenter": "không có bộ tách từ «{name}»",
     "data.bad_line": "tệp dữ liệu «{path}» lỗi ở dòng {line}",
     "query.missing": "hãy nhập câu hỏi",
+    "series.unknown_indicator": "không có chỉ tiêu nào khớp «{indicator}»; các chỉ tiêu có ở "
+                                "nhiều báo cáo: {known}",
 }
 
 

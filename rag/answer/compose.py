@@ -78,6 +78,8 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
     ask = Ask(frozenset(terms), question_numbers(question),
               frozenset(p.kind for p in result.periods))
     hits = tuple(h for h in result.hits if q.has_indicator(req, _chunk_text(h)))
+    if not hits and not req.term:  # an opening phrase said otherwise than the report says it
+        hits = result.hits
     cands = [c for c in candidates(ask, hits, cfg) if _meets(req, c, result.periods)]
     if not cands or cands[0].coverage < cfg.min_coverage:
         where = f" về {q.named_place_label(question)}" if req.places else ""

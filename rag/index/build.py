@@ -39,6 +39,7 @@ from rag.index.load import load_index
 from rag.index.store import FORMAT_VERSION, IndexStore
 from rag.ingest import SUFFIXES, doc_id_for, parse_file
 from rag.ingest.ocr import ocr_progress, poor_pages_warning
+from rag.observe.store import write_observations
 from rag.records import Chunk, DocInfo, Document, EmbedderInfo, Manifest
 
 PARSER_VERSION = 2  # bump by hand to re-parse everything; a change to the code below does too
@@ -239,6 +240,7 @@ def _write(store: IndexStore, entries: dict[str, Entry], embedder: Embedder,
     with open(folder / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for c in chunks:
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+    write_observations(folder, chunks, {e.info.doc_id: e.info for e in ordered}, old_folder)
     DenseIndex(vectors).save(folder)
     analyzer = Analyzer(analyzer_config)
     SparseBM25.build(analyzer.tokens(c.search_text()) for c in chunks).save(folder)

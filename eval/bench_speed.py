@@ -82,9 +82,9 @@ def _free_port() -> int:
 
 
 def ask_http(url: str, question: str, timeout: float = 30) -> dict | None:
-    """The app's JSON endpoint (``/answer``) through gradio's HTTP API; None while the
-    app is not up or still building its index."""
-    body = json.dumps({"data": [question]}).encode()
+    """The app's JSON endpoint (``/answer``, inputs: question, period, report ids) through
+    gradio's HTTP API; None while the app is not up or still building its index."""
+    body = json.dumps({"data": [question, "", []]}).encode()  # question, period, reports
     req = urllib.request.Request(f"{url}gradio_api/call/answer", data=body,
                                  headers={"Content-Type": "application/json"})
     try:

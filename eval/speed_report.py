@@ -1,7 +1,11 @@
-"""The markdown of eval/bench_speed.py's results: the issue's targets, one row each."""
+"""The markdown of eval/bench_speed.py's results: the issue's targets, one row each.
+
+Usage: python eval/speed_report.py RESULTS.json  (the file of ``bench_speed.py --json``),
+so a table can be remade from a run without running it again."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -41,7 +45,8 @@ def _search_rows(res: dict) -> list[str]:
         if bm:
             text += (f"; BM25 only: ours {bm['ours_p50_ms']} / {bm['ours_p95_ms']}, bm25s "
                      f"{bm['bm25s_p50_ms']} / {bm['bm25s_p95_ms']} ms")
-        rows.append(f"| search {r['label']} ({r['dense_index']}): {target} | {text} | {met} "
+        kind = r.get("dense_index", "flat")  # the sample's row has no dense_index: exact
+        rows.append(f"| search {r['label']} ({kind}): {target} | {text} | {met} "
                     f"| {r.get('load', '')} |")
     return rows
 
@@ -83,3 +88,7 @@ def markdown(res: dict) -> str:
         "Search latency in detail (eval/bench_index.py, run by the command above):", "",
         index_tables(res["search"])]
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))), end="")

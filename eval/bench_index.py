@@ -8,7 +8,10 @@ reports' periods shifted by year), and its vector is the real chunk's vector
 plus Gaussian noise (sigma 0.05), re-normalized. Embedding 1M chunks for real
 would take a day on 2 cores; queries are always embedded for real.
 
-Usage: python eval/bench_index.py [--sizes 10000 100000 1000000] [--json-out F] [--md-out F]
+BM25 alone is also compared with bm25s (a second BM25 peer) on the same tokens.
+eval/bench_speed.py runs this as one step of the issue's whole table.
+
+Usage: python eval/bench_index.py [--sizes 10000 1000000] [--json-out F] [--md-out F]
        python eval/bench_index.py --from-json F --md-out F   (tables from an earlier run)
 """
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import resource
 import statistics
@@ -116,7 +120,7 @@ def _shift(periods, years: int):
                         p.label) for p in periods)
 
 
-def bench_size(base: Index, embedder, size: int) -> dict:
+def bench_size(base: Index, embedder, size: int, with_bm25s: bool = True) -> dict:
     gc.collect()
     docs, chunks, vecs = synthetic(base, size)
     t0 = time.perf_counter()
@@ -125,14 +129,18 @@ def bench_size(base: Index, embedder, size: int) -> dict:
     t0 = time.perf_counter()
     dense = DenseIndex(vecs)
     t_dense = time.perf_counter() - t0
+    kind = dense.kind
     index = Index(base.folder, base.manifest, docs, chunks, dense, bm25, base.analyzer)
     index.doc_rows = _rows(chunks)
     retriever = Retriever(index, embedder)
-    p50, p95 = time_queries(lambda q: retriever.search(q, k=10))
-    row = {"chunks": size, "dense_index": dense.kind,
+    p50, p95 = time_queries(retriever.search)
+    rss = rss_mb()
+    del retriever, index, dense, vecs, chunks, docs
+    engines = bench_bm25_engines(base, size, bm25) if with_bm25s else None
+    row = {"chunks": size, "dense_index": kind, "bm25_engines": engines,
            "build_bm25_s": round(t_bm25, 1), "build_faiss_s": round(t_dense, 1),
            "build_chunks_per_s": round(size / (t_bm25 + t_dense)),
-           "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "rss_mb": round(rss_mb())}
+           "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "rss_mb": round(rss)}
     return row
 
 
@@ -157,6 +165,39 @@ def bench_langchain(base: Index, embedder, size: int) -> dict:
             "p95_ms": round(p95, 1), "rss_mb": round(rss_mb())}
 
 
+def bench_bm25_engines(base: Index, size: int | None, bm25: SparseBM25) -> dict:
+    """BM25 alone, same analyzer tokens: our sparse matrix against bm25s (a second BM25
+    peer, Robertson/Okapi scoring with the same k1 and b). Neither embeds the query.
+    ``size`` None: the real sample chunks' tokens, else the synthetic corpus of that size."""
+    import bm25s
+
+    from rag.index.bm25 import K1, B, top_k
+
+    tokens = (synthetic_tokens(base, size) if size else
+              (base.analyzer.tokens(c.search_text()) for c in base.chunks))
+    t0 = time.perf_counter()
+    peer = bm25s.BM25(method="robertson", k1=K1, b=B)
+    peer.index(list(tokens), show_progress=False)
+    build = time.perf_counter() - t0
+    analyzer = base.analyzer
+
+    def ours(q: str) -> None:
+        top_k(bm25.scores(analyzer.tokens(q)), 10)
+
+    def theirs(q: str) -> None:
+        ids = peer.get_tokens_ids(analyzer.tokens(q))
+        peer.retrieve([ids], k=10, show_progress=False, n_threads=1)
+
+    o50, o95 = time_queries(ours)
+    b50, b95 = time_queries(theirs)
+    peer = None
+    gc.collect()
+    return {"chunks": size or len(base.chunks), "ours_p50_ms": round(o50, 2),
+            "ours_p95_ms": round(o95, 2),
+            "bm25s_build_s": round(build, 1), "bm25s_p50_ms": round(b50, 2),
+            "bm25s_p95_ms": round(b95, 2), "rss_mb": round(rss_mb())}
+
+
 def bench_sample_build(embedder_name: str | None) -> dict:
     import tempfile
 
@@ -170,35 +211,44 @@ def bench_sample_build(embedder_name: str | None) -> dict:
 
 def markdown(out: dict) -> str:
     """The result tables as they go into eval/BENCHMARKS.md."""
-    s, q = out["sample"].get("build", {}), out["sample"]["query"]
-    lines = [f"Embedder: `{out['embedder']}`.", ""]
-    if s:
-        lines.append(f"Sample corpus build (5 reports, parse + embed + index): {s['chunks']} "
-                     f"chunks in {s['seconds']} s = {s['chunks_per_s']} chunks/s.")
-        lines.append("")
-    lines += ["| chunks | FAISS index | BM25 build s | FAISS build s | index build chunks/s "
-              "| query p50 ms | query p95 ms | RSS MB |", "|---|---|---|---|---|---|---|---|",
-              f"| {q['chunks']} (sample, real) | flat | | | | {q['p50_ms']} | {q['p95_ms']} "
-              f"| {q['rss_mb']} |"]
+    q = out["sample"]["query"]
+    lines = [f"Embedder: `{out['embedder']}`; 1-minute load average at each step in brackets.",
+             "", "| chunks | dense index | BM25 build s | dense build s | hybrid p50 ms "
+             "| hybrid p95 ms | RSS MB | load |", "|---|---|---|---|---|---|---|---|",
+             f"| {q['chunks']} (sample, real) | flat | | | {q['p50_ms']} | {q['p95_ms']} "
+             f"| {q['rss_mb']} | {q.get('load', '')} |"]
     for r in out["sizes"]:
         lines.append(f"| {r['chunks']:,} | {r['dense_index']} | {r['build_bm25_s']} "
-                     f"| {r['build_faiss_s']} | {r['build_chunks_per_s']} | {r['p50_ms']} "
-                     f"| {r['p95_ms']} | {r['rss_mb']} |")
+                     f"| {r['build_faiss_s']} | {r['p50_ms']} | {r['p95_ms']} | {r['rss_mb']} "
+                     f"| {r.get('load', '')} |")
     lines += ["", "LangChain EnsembleRetriever (BM25Retriever + FAISS vector store, 0.5/0.5), "
-              "same chunks, same embedder:", "",
-              "| chunks | build s | query p50 ms | query p95 ms | RSS MB |",
-              "|---|---|---|---|---|"]
+              "same chunks, same embedder, query embedded for real:", "",
+              "| chunks | build s | p50 ms | p95 ms | RSS MB |", "|---|---|---|---|---|"]
     lines += [f"| {r['chunks']:,} | {r['build_s']} | {r['p50_ms']} | {r['p95_ms']} "
               f"| {r['rss_mb']} |" for r in out["langchain"]]
+    engines = [out["sample"].get("bm25_engines")] + [r.get("bm25_engines") for r in out["sizes"]]
+    lines += ["", "BM25 alone, same analyzer tokens (no query embedding): our sparse matrix "
+              "against bm25s (Robertson, same k1/b):", "",
+              "| chunks | ours p50 ms | ours p95 ms | bm25s build s | bm25s p50 ms "
+              "| bm25s p95 ms |", "|---|---|---|---|---|---|"]
+    lines += [f"| {e['chunks']:,} | {e['ours_p50_ms']} | {e['ours_p95_ms']} "
+              f"| {e['bm25s_build_s']} | {e['bm25s_p50_ms']} | {e['bm25s_p95_ms']} |"
+              for e in engines if e]
     return "\n".join(lines) + "\n"
+
+
+def load_avg() -> float:
+    return round(os.getloadavg()[0], 1)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--index", default=None, help="built sample index (default index/default)")
-    ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
-    ap.add_argument("--langchain-sizes", type=int, nargs="*", default=[10_000, 100_000])
-    ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 1_000_000])
+    ap.add_argument("--langchain-sizes", type=int, nargs="*", default=[10_000])
+    ap.add_argument("--bm25s-max", type=int, default=1_000_000,
+                    help="largest size also indexed with bm25s (its build holds all tokens)")
+    ap.add_argument("--build", action="store_true", help="also time a sample build")
     ap.add_argument("--json-out", default=None)
     ap.add_argument("--md-out", default=None, help="write the tables as markdown")
     ap.add_argument("--from-json", default=None, help="render an earlier --json-out")
@@ -209,19 +259,21 @@ def main() -> int:
     engine = service.Engine.open(args.index)
     base, embedder = engine.index, engine.retriever.embedder
     out = {"embedder": embedder.name, "sample": {}, "sizes": [], "langchain": []}
-    if not args.skip_build:
+    if args.build:
         out["sample"]["build"] = bench_sample_build(embedder.name)
     p50, p95 = time_queries(lambda q: engine.search(q, k=10))
     out["sample"]["query"] = {"chunks": len(base.chunks), "p50_ms": round(p50, 1),
-                              "p95_ms": round(p95, 1), "rss_mb": round(rss_mb())}
-    lc = bench_langchain(base, embedder, len(base.chunks))
-    out["langchain"].append(lc)
-    for size in args.sizes:
-        out["sizes"].append(bench_size(base, embedder, size))
-        print(json.dumps(out["sizes"][-1]), file=sys.stderr, flush=True)
+                              "p95_ms": round(p95, 1), "rss_mb": round(rss_mb()),
+                              "load": load_avg()}
+    out["sample"]["bm25_engines"] = bench_bm25_engines(base, None, base.bm25)
+    out["langchain"].append(bench_langchain(base, embedder, len(base.chunks)))
     for size in args.langchain_sizes:
         out["langchain"].append(bench_langchain(base, embedder, size))
         print(json.dumps(out["langchain"][-1]), file=sys.stderr, flush=True)
+    for size in args.sizes:
+        row = bench_size(base, embedder, size, with_bm25s=size <= args.bm25s_max)
+        out["sizes"].append({**row, "load": load_avg()})
+        print(json.dumps(out["sizes"][-1]), file=sys.stderr, flush=True)
     text = json.dumps(out, ensure_ascii=False, indent=1)
     if args.json_out:
         Path(args.json_out).write_text(text)

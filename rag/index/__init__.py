@@ -3,12 +3,27 @@
 ``store`` keeps the versions and the pointer to the live one, ``build`` writes a
 new version from report files, ``load`` reads the live one; ``dense`` (FAISS),
 ``bm25`` (sparse matrix) and ``analyzer`` (Vietnamese tokens) are its parts.
+
+Names are imported on first use (as in ``rag``), so ``index list`` never loads
+the chunker, scipy or FAISS.
 """
 
-from rag.index.build import BuildReport, Progress, list_report_files, parser_version, update_index
-from rag.index.load import SAMPLE_CORPUS, Index, default_index_dir, load_index
-from rag.index.store import FORMAT_VERSION, IndexStore
+from __future__ import annotations
 
-__all__ = ["FORMAT_VERSION", "SAMPLE_CORPUS", "BuildReport", "Index", "IndexStore", "Progress",
-           "default_index_dir", "list_report_files", "load_index", "parser_version",
-           "update_index"]
+import importlib
+
+_EXPORTS = {
+    "BuildReport": "rag.index.build", "Progress": "rag.index.build",
+    "list_report_files": "rag.index.build", "parser_version": "rag.index.build",
+    "update_index": "rag.index.build",
+    "SAMPLE_CORPUS": "rag.index.load", "Index": "rag.index.load",
+    "default_index_dir": "rag.index.load", "load_index": "rag.index.load",
+    "FORMAT_VERSION": "rag.index.store", "IndexStore": "rag.index.store",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'rag.index' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

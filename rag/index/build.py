@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.chunk import chunk_document
 from rag.config import AnalyzerConfig
 from rag.embed import Embedder
+from rag.embed.vcache import embed_passages_cached
 from rag.errors import BaocaoError, IndexStoreError, InputError
 from rag.fsutil import write_json
 from rag.index.analyzer import Analyzer, data_fingerprint
@@ -213,14 +213,17 @@ def _reparse_stale(entries: dict[str, Entry], previous: _Previous, embedder: Emb
 
 def _embed_entry(doc: Document, source: Path, embedder: Embedder, cache: dict,
                  progress: Progress | None, report: BuildReport) -> Entry:
+    from rag.chunk import chunk_document  # langchain: ~1 s to import, not needed to remove
+
     chunks = chunk_document(doc)
     texts = [c.search_text() for c in chunks]
     missing = [i for i, t in enumerate(texts) if text_key(t) not in cache]
     tick = (lambda done, total: progress(doc.doc_id, done, total)) if progress else None
-    fresh = embedder.embed_passages([texts[i] for i in missing], on_progress=tick)
+    fresh, embedded = embed_passages_cached(embedder, [texts[i] for i in missing],
+                                            on_progress=tick)
     for row, i in enumerate(missing):
         cache[text_key(texts[i])] = fresh[row]
-    report.embedded_chunks += len(missing)
+    report.embedded_chunks += embedded  # by the model: the vector cache's are not counted
     vectors = (np.stack([cache[text_key(t)] for t in texts]) if texts
                else np.zeros((0, embedder.dim), dtype=np.float32))
     info = DocInfo.of(doc, len(chunks), parser_version())

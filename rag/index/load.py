@@ -7,15 +7,18 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rag.errors import IndexStoreError
 from rag.index.analyzer import Analyzer, data_fingerprint
-from rag.index.bm25 import SparseBM25
 from rag.index.dense import DenseIndex
 from rag.index.store import IndexStore
 from rag.records import Chunk, DocInfo, Document, Manifest
+
+if TYPE_CHECKING:  # scipy is imported only when an index is loaded
+    from rag.index.bm25 import SparseBM25
 
 log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +80,8 @@ def _bm25(folder: Path, manifest: Manifest, chunks: list[Chunk],
           analyzer: Analyzer) -> SparseBM25:
     """The stored matrix, or a fresh one when the analyzer's data files have changed since
     the index was written (the stored tokens would no longer match the query's)."""
+    from rag.index.bm25 import SparseBM25
+
     if manifest.analyzer_data == data_fingerprint():
         return SparseBM25.load(folder)
     log.info("analyzer data changed since %s was built: rebuilding BM25 in memory", folder.name)

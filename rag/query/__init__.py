@@ -2,9 +2,19 @@
 
 ``retrieve`` runs the search, ``fusion`` combines rankings, ``filters`` match
 periods, ``rewrite`` prepares the query the embedder sees, ``places`` finds
-place names in a question.
+place names in a question. Names are imported on first use, so the answer
+stage's use of ``places`` does not load the retriever's numpy/scipy stack.
 """
 
-from rag.query.retrieve import Retriever, asks_about_tasks
+from __future__ import annotations
 
-__all__ = ["Retriever", "asks_about_tasks"]
+import importlib
+
+_EXPORTS = {"Retriever": "rag.query.retrieve", "asks_about_tasks": "rag.query.retrieve"}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'rag.query' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -136,7 +136,8 @@ def test_a_letters_number_and_date_are_answered_from_its_heading_block(tmp_path)
 
     folder = tmp_path / "files"
     folder.mkdir()
-    for name in ("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf",):
+    for name in ("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf",
+                 "lamdong_2025_associations-report-bc-ubnd.docx"):
         (folder / name).symlink_to(realdoc(name))
     (folder / "r.txt").symlink_to(REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt")
     service.build(folder, index_dir=tmp_path / "idx", embedder_name="hash")
@@ -146,3 +147,10 @@ def test_a_letters_number_and_date_are_answered_from_its_heading_block(tmp_path)
     assert not a.abstained
     assert "4580/UBND-TH" in a.text and "ngày 13 tháng 7 năm 2020" in a.text
     assert a.citations[0].section == "Đầu văn bản"
+    # a figure question that shares words with a heading block ("BC-UBND") is answered
+    # from the body: the heading block answers number and date questions only
+    b = engine.ask("BC-UBND năm 2025 về hội: số người làm việc tại hội do hội tự hợp đồng?")
+    assert "24 người" in b.text and b.citations[0].section != "Đầu văn bản"
+    # a draft prints no number ("Số: /BC-UBND"): the document its body cites answers
+    c = engine.ask("báo cáo về hội năm 2025 thực hiện theo công văn số mấy của Bộ Nội vụ?")
+    assert "11902/BNV-TCPCP" in c.text

@@ -73,6 +73,11 @@ def _front_first(cands: list[Candidate]) -> list[Candidate]:
     return front + [c for c in cands if c not in front]
 
 
+def _no_front(cands: list[Candidate]) -> list[Candidate]:
+    """A heading block answers only for a document's number, date or subject."""
+    return [c for c in cands if c.hit.chunk.section_path != (FRONT_SECTION,)]
+
+
 def asks_breakdown(question: str) -> bool:
     text = folded(question)
     return any(re.search(rf"\b{w}\b", text) for w in _BREAKDOWN)
@@ -105,6 +110,8 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
     if not hits and not req.term:  # an opening phrase said otherwise than the report says it
         hits = result.hits
     cands = [c for c in candidates(ask, hits, cfg) if _meets(req, c, result.periods)]
+    facts = asks_document_facts(question)
+    cands = cands if facts else _no_front(cands)
     if not cands or cands[0].coverage < cfg.min_coverage:
         where = f" về {q.named_place_label(question)}" if req.places else ""
         return _abstain(question, result, "no_answer",
@@ -118,7 +125,7 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
             return answer
     if not result.periods:
         cands = _latest_first(cands)
-    if asks_document_facts(question):
+    if facts:
         cands = _front_first(cands)
     return _answer(question, result, _pick(cands, cfg, req, asks_breakdown(question)), terms)
 

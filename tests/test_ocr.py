@@ -132,6 +132,12 @@ def test_real_scanned_letter():
     assert "03/124 đơn vị hành chính cấp xã" in doc.text
     capacities = " ".join(f.text for f in doc.footnotes.values())
     assert "Cơ sở cai nghiện số 4 có công suất tiếp nhận là 1.500 người" in capacities
+    # OCR reads the markers "¹" "²" as "!" and "”": the notes still go with the chunk of
+    # their page that holds "04 cơ sở cai nghiện" (rag.chunk._with_orphan_notes)
+    from rag.chunk import chunk_document
+
+    chunk = next(c for c in chunk_document(doc) if "04 cơ sở cai nghiện" in c.text)
+    assert [f.n for f in chunk.footnotes] == [1, 2]
 
 
 def test_no_text_layer_without_ocr(tmp_path, monkeypatch):

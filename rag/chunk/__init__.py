@@ -16,6 +16,7 @@ own comparison clauses rather than to a neighbouring topic.
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import replace
 from itertools import groupby
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -67,6 +68,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
         group = list(group)
         for start, end in _spans(doc.text, group):
             chunks.append(_make_chunk(doc, len(chunks), path, is_plan, start, end, pages, markers))
+    chunks = _with_orphan_notes(doc, chunks, markers)
     chunks += table_chunks(doc, len(chunks))
     front = _front_chunk(doc, len(chunks), pages)
     return chunks + ([front] if front is not None else [])
@@ -88,6 +90,22 @@ def _front_chunk(doc: Document, i: int, pages: PageMap) -> Chunk | None:
                  page_end=pages.page_at(max(start, end - 1)), start=start, end=end,
                  footnotes=(), figures=tuple(extract_figures(doc.text[start:end])),
                  periods=doc.periods, is_plan=False, markers=())
+
+
+def _with_orphan_notes(doc: Document, chunks: list[Chunk],
+                       markers: list[tuple[int, int]]) -> list[Chunk]:
+    """A footnote whose marker the text lost (OCR reads "¹" as "!" or "”") still belongs
+    to its page: it goes with every chunk printed on that page, never dropped."""
+    cited = {n for n, _ in markers}
+    orphans = [f for n, f in sorted(doc.footnotes.items()) if n not in cited]
+    if not orphans:
+        return chunks
+    out = []
+    for c in chunks:
+        on_page = tuple(f for f in orphans if f.page is not None and c.page_start is not None
+                        and c.page_start <= f.page <= (c.page_end or c.page_start))
+        out.append(replace(c, footnotes=c.footnotes + on_page) if on_page else c)
+    return out
 
 
 def _spans(text: str, group: list[Paragraph]) -> list[tuple[int, int]]:

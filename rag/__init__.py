@@ -12,7 +12,7 @@ that needs no model or index never loads them.
 
 from __future__ import annotations
 
-import importlib
+from rag.lazy import lazy_exports
 
 _EXPORTS = {
     "build": "rag.service", "add": "rag.service", "remove": "rag.service",
@@ -27,8 +27,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'rag' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -10,7 +10,7 @@ the chunker, scipy or FAISS.
 
 from __future__ import annotations
 
-import importlib
+from rag.lazy import lazy_exports
 
 _EXPORTS = {
     "BuildReport": "rag.index.build", "Progress": "rag.index.build",
@@ -22,8 +22,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'rag.index' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -8,13 +8,9 @@ stage's use of ``places`` does not load the retriever's numpy/scipy stack.
 
 from __future__ import annotations
 
-import importlib
+from rag.lazy import lazy_exports
 
 _EXPORTS = {"Retriever": "rag.query.retrieve", "asks_about_tasks": "rag.query.retrieve"}
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'rag.query' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

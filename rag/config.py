@@ -106,3 +106,12 @@ class AnswerConfig(Record):
     section_weight: float = 0.5
     # dev: a second sentence must score at least this share of the best one
     close_ratio: float = 0.8
+
+
+@dataclass(frozen=True)
+class LimitsConfig(Record):
+    """What one request may cost (``rag.service``, ``rag.ingest``)."""
+
+    # gold set: the longest of 114 questions is 117 characters; 4x leaves room for a pasted
+    # sentence, while a 1 MB "question" took 25.5 s of server CPU (issue 14)
+    max_question_chars: int = 500

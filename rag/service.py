@@ -1,19 +1,22 @@
 """The library's front door: what the CLI, the app and the evaluation call.
 
 Holds the defaults (bundled sample corpus, default embedder, analyzer
-settings) in one place so every front end agrees.
+settings) and the limits every front end shares, so they all agree. Writes
+(``build``, ``add``, ``remove``, ``rollback``) log who made them in the
+index's ``changes.jsonl``; whether a caller may write at all is the front
+end's decision (the app is read-only without an admin token).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rag.answer import compose
-from rag.config import AnalyzerConfig, RetrievalConfig
+from rag.config import AnalyzerConfig, LimitsConfig, RetrievalConfig
 from rag.embed import DEFAULT_EMBEDDER, Embedder, get_embedder
-from rag.errors import BaocaoError
+from rag.errors import InputError
 from rag.index import (
     SAMPLE_CORPUS,
     BuildReport,
@@ -25,15 +28,22 @@ from rag.index import (
     load_index,
     update_index,
 )
+from rag.index.build import Replace
+from rag.index.history import Rollback
+from rag.index.history import rollback as _rollback
+from rag.index.plan import PlannedFile, plan_add
+from rag.periods import parse_query_periods
 from rag.query import Retriever
 from rag.records import Answer, DocInfo, SearchResult
 
 DEFAULT_ANALYZER = AnalyzerConfig(bigrams=True)  # eval/RESULTS.md: analyzer comparison
+LIMITS = LimitsConfig()
 _EMBEDDERS: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
 
-__all__ = ["DEFAULT_ANALYZER", "SAMPLE_CORPUS", "Engine", "add", "build", "embedder",
-           "list_documents", "list_report_files", "remove"]
+__all__ = ["DEFAULT_ANALYZER", "LIMITS", "SAMPLE_CORPUS", "Engine", "add", "build",
+           "check_question", "embedder", "list_documents", "list_report_files", "preview",
+           "remove", "rollback"]
 
 
 def embedder(name: str | None = None) -> Embedder:
@@ -50,39 +60,76 @@ def _root(index_dir) -> Path:
 
 
 def _index_embedder(root: Path) -> str:
-    """The embedder the live index was built with (the default for a new index)."""
-    try:
-        return IndexStore(root).manifest().embedder.name
-    except (BaocaoError, OSError, ValueError, KeyError):
-        return DEFAULT_EMBEDDER  # no index yet, or unreadable: the write itself will say so
+    """The embedder the live index was built with (the default for a new index). A damaged
+    index stops here, before the model is loaded for a write that would be refused."""
+    store = IndexStore(root)
+    if not store.exists():
+        return DEFAULT_EMBEDDER
+    folder = store.live_folder()
+    manifest = store.manifest(folder)
+    store.verify(folder, manifest)
+    return manifest.embedder.name
 
 
 def build(folder: Path | None = None, index_dir=None, embedder_name: str | None = None,
-          progress: Progress | None = None, force: bool = False) -> BuildReport:
+          progress: Progress | None = None, force: bool = False,
+          who: str | None = None) -> BuildReport:
     """Index every report of ``folder`` (default: the bundled sample corpus), dropping others.
     ``force`` replaces an index that cannot be read instead of stopping."""
     root = _root(index_dir)
     files = list_report_files(folder or SAMPLE_CORPUS)
-    emb = embedder(embedder_name or _index_embedder(root))
-    return update_index(files, emb, DEFAULT_ANALYZER, root, replace_all=True,
-                        progress=progress, force=force)
+    name = embedder_name or (DEFAULT_EMBEDDER if force else _index_embedder(root))
+    return update_index(files, embedder(name), DEFAULT_ANALYZER, root, replace_all=True,
+                        progress=progress, force=force, who=who)
 
 
 def add(files: list[Path], index_dir=None, embedder_name: str | None = None,
-        progress: Progress | None = None) -> BuildReport:
+        progress: Progress | None = None, replace: Replace = True,
+        who: str | None = None) -> BuildReport:
+    """Add reports; ``replace`` says which indexed reports they may replace (all, none, or
+    {doc_id: content hash shown to the user})."""
     root = _root(index_dir)
     emb = embedder(embedder_name or _index_embedder(root))
-    return update_index(files, emb, DEFAULT_ANALYZER, root, progress=progress)
+    return update_index(files, emb, DEFAULT_ANALYZER, root, progress=progress,
+                        replace=replace, who=who)
 
 
-def remove(doc_ids: list[str], index_dir=None) -> BuildReport:
+def remove(doc_ids: list[str], index_dir=None, who: str | None = None) -> BuildReport:
     root = _root(index_dir)
     return update_index([], embedder(_index_embedder(root)), DEFAULT_ANALYZER, root,
-                        remove=doc_ids)
+                        remove=doc_ids, who=who)
+
+
+def rollback(index_dir=None, who: str | None = None) -> Rollback:
+    """Make the previous loadable version live again (``baocao index rollback``)."""
+    return _rollback(_root(index_dir), who)
+
+
+def preview(files: list[Path], index: Index | None) -> list[PlannedFile]:
+    """What ``add`` would do with ``files`` (parsed, nothing written): for confirmations."""
+    return plan_add(files, index)
 
 
 def list_documents(index_dir=None) -> list[DocInfo]:
-    return list(IndexStore(_root(index_dir)).manifest().documents)
+    store = IndexStore(_root(index_dir))
+    folder = store.live_folder()
+    manifest = store.manifest(folder)
+    store.verify(folder, manifest)
+    return list(manifest.documents)
+
+
+def check_question(question: str | None) -> str:
+    """The question stripped; empty or over-long ones are a user error, never a search."""
+    text = (question or "").strip()
+    if not text:
+        raise InputError("query.empty")
+    if len(text) > LIMITS.max_question_chars:
+        raise InputError("query.too_long", n=len(text), limit=LIMITS.max_question_chars)
+    return text
+
+
+def _same_periods(a: str, b: str) -> bool:
+    return set(parse_query_periods(a)) == set(parse_query_periods(b))
 
 
 @dataclass
@@ -102,14 +149,55 @@ class Engine:
 
     def reload(self) -> None:
         index = load_index(self.root)
-        self.index = index
-        self.retriever = Retriever(index, self.retriever.embedder, self.retriever.config)
+        retriever = Retriever(index, self.retriever.embedder, self.retriever.config)
+        self.index, self.retriever = index, retriever
+
+    def live_version(self) -> str | None:
+        """The version ``CURRENT`` names now (None if it cannot be read): cheap, so a
+        server can poll it and reload when another process published."""
+        try:
+            return (self.root / "CURRENT").read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
 
     def search(self, query: str, k: int = 10, doc_ids=None, period=None,
                mode: str | None = None) -> SearchResult:
-        return self.retriever.search(query, k=k, doc_ids=doc_ids, period=period, mode=mode)
+        """The question's own period wins over the ``period`` filter (the result says
+        which filter it overrode in ``period_overridden``)."""
+        query = check_question(query)
+        overridden = None
+        if period and parse_query_periods(query):
+            overridden = None if _same_periods(period, query) else period
+            period = None
+        retriever = self.retriever
+        result = retriever.search(query, k=k, doc_ids=doc_ids, period=period, mode=mode)
+        return replace(result, period_overridden=overridden) if overridden else result
 
     def ask(self, question: str, k: int = 10, doc_ids=None, period=None) -> Answer:
+        """A cited answer; with a report filter that excludes the answer, an abstention that
+        says "trong báo cáo đã chọn" and names the reports that have it."""
         result = self.search(question, k=k, doc_ids=doc_ids, period=period)
-        provinces = {d.province for d in self.index.docs.values() if d.province}
-        return compose(question, result, provinces)
+        answer = compose(question.strip(), result, self._provinces())
+        if doc_ids and answer.abstained and answer.reason != "place_not_covered":
+            return self._outside_filter(answer, k, period) or answer
+        return answer
+
+    def _provinces(self) -> set[str]:
+        return {d.province for d in self.retriever.index.docs.values() if d.province}
+
+    def _outside_filter(self, filtered: Answer, k: int, period) -> Answer | None:
+        """The same question over every report; if that answers, say where."""
+        wider = compose(filtered.question, self.search(filtered.question, k=k, period=period),
+                        self._provinces())
+        if wider.abstained:
+            return None
+        docs = self.retriever.index.docs
+        found = tuple(docs[d] for d in dict.fromkeys(c.doc_id for c in wider.citations)
+                      if d in docs)
+        asked = filtered.result.periods
+        what = f"số liệu {asked[0].label}" if asked else "câu trả lời"
+        names = "; ".join(f"«{d.title}» ({d.period_label or 'không rõ kỳ'})" for d in found)
+        text = (f"Không tìm thấy {what} trong báo cáo đã chọn. Báo cáo có số liệu này: "
+                f"{names}.")
+        result = replace(filtered.result, elsewhere=found)
+        return Answer(filtered.question, text, True, "not_in_selected", (), result)

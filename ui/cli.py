@@ -1,4 +1,4 @@
-"""``baocao`` command line: a thin layer over the library.
+"""baocao command line: search and question answering over Vietnamese report files.
 
 User errors print one line to stderr and exit 2; ``--json`` prints machine
 output on stdout. Heavy modules are imported inside the commands that need
@@ -73,12 +73,24 @@ def _print_report(report, as_json: bool) -> None:
         out["errors"] = {k: {"code": e.code, **e.details} for k, e in report.errors.items()}
         _print_json(out)
         return
-    sys.stdout.write(
-        f"added: {len(report.added)}, unchanged: {len(report.unchanged)}, "
-        f"re-parsed: {len(report.reparsed)}, removed: {len(report.removed)}, "
-        f"chunks embedded: {report.embedded_chunks}, chunks in index: {report.total_chunks}\n")
+    w = sys.stdout.write
+    for doc_id in report.added:
+        w(f"{'replaced' if doc_id in report.replaced else 'added'}: {doc_id}\n")
+    for doc_id in report.removed:
+        w(f"removed: {doc_id}\n")
+    w(f"added: {len(report.added) - len(report.replaced)}, replaced: {len(report.replaced)}, "
+      f"unchanged: {len(report.unchanged)}, re-parsed: {len(report.reparsed)}, "
+      f"removed: {len(report.removed)}, {_count(report.embedded_chunks, 'chunk')} embedded, "
+      f"{_count(report.total_chunks, 'chunk')} in the index"
+      + (f" (live version {report.version})" if report.version else " (nothing changed)")
+      + "\n")
     for err in report.failed.values():
         sys.stderr.write(f"baocao: error: {err}\n")
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 chunk", "2 chunks"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def cmd_index(args) -> int:
@@ -88,6 +100,8 @@ def cmd_index(args) -> int:
 
     if args.action == "list":
         return _list(service.list_documents(args.index), args.json)
+    if args.action == "rollback":
+        return _rollback(service.rollback(args.index), args.json)
     progress = None if args.json else _progress_bar()
     if args.action == "build":
         report = service.build(Path(args.paths[0]) if args.paths else None, args.index,
@@ -100,13 +114,25 @@ def cmd_index(args) -> int:
     return 2 if report.failed else 0
 
 
+def _rollback(done, as_json: bool) -> int:
+    if as_json:
+        from dataclasses import asdict
+
+        _print_json(asdict(done))
+        return 0
+    was = f"; it replaces {done.previous}" if done.previous else ""
+    sys.stdout.write(f"live now: {done.live} (written {done.written}, "
+                     f"{_count(done.n_docs, 'report')}, {_count(done.n_chunks, 'chunk')}){was}\n")
+    return 0
+
+
 def _list(docs, as_json: bool) -> int:
     if as_json:
         _print_json([d.to_dict() for d in docs])
         return 0
     for d in docs:
-        unit = "chunk" if d.n_chunks == 1 else "chunks"
-        sys.stdout.write(f"{d.doc_id}\t{d.period_label or '—'}\t{d.n_chunks} {unit}\t{d.title}\n")
+        sys.stdout.write(f"{d.doc_id}\t{d.period_label or '—'}\t{_count(d.n_chunks, 'chunk')}"
+                         f"\t{d.title}\n")
     return 0
 
 
@@ -185,14 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_parse)
-    p = sub.add_parser("index", help="build and manage the index")
-    p.add_argument("action", choices=["build", "add", "remove", "list"])
-    p.add_argument("paths", nargs="*", help="build: folder; add: files; remove: report ids")
-    p.add_argument("--embedder", default=None, help="embedder registry name")
-    p.add_argument("--force", action="store_true",
-                   help="build: replace an index that cannot be read")
-    _common(p, k=False)
-    p.set_defaults(func=cmd_index)
+    _index_parsers(sub)
     p = sub.add_parser("search", help="ranked passages for a query")
     p.add_argument("query", nargs="?")
     p.add_argument("--queries", help="file with one query per line (JSON Lines out)")
@@ -215,6 +234,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=None)
     p.set_defaults(func=cmd_serve)
     return parser
+
+
+def _index_parsers(sub) -> None:
+    """``index build|add|remove|list|rollback``, each with its own arguments, so options
+    may come before or after the files (``index add --index DIR FILE``)."""
+    index = sub.add_parser("index", help="build and manage the index")
+    actions = index.add_subparsers(dest="action", required=True)
+    specs = {
+        "build": ("index every report of a folder (default: the bundled sample corpus)",
+                  "?", "folder of report files"),
+        "add": ("add or replace reports (.txt .md .pdf .docx)", "+", "report files"),
+        "remove": ("remove reports by id", "+", "report ids (see 'index list')"),
+        "list": ("list the indexed reports", None, None),
+        "rollback": ("make the previous version of the index live again", None, None),
+    }
+    for action, (text, nargs, what) in specs.items():
+        p = actions.add_parser(action, help=text, description=text)
+        if nargs:
+            p.add_argument("paths", nargs=nargs, default=[], help=what)
+        if action in ("build", "add"):
+            p.add_argument("--embedder", default=None, help="embedder registry name")
+        if action == "build":
+            p.add_argument("--force", action="store_true",
+                           help="replace an index that cannot be read")
+        _common(p, k=False)
+        p.set_defaults(func=cmd_index, paths=[], embedder=None, force=False)
 
 
 def cmd_eval(args) -> int:

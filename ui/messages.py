@@ -40,15 +40,35 @@ VI: dict[str, str] = {
     "docx.footnotes_damaged": "phần chú thích của tệp Word «{name}» bị hỏng; hãy lưu lại từ "
                               "Word",
     "docx.no_text": "tệp Word «{name}» không có nội dung chữ",
+    "docx.too_many_paragraphs": "tệp Word «{name}» có {count} đoạn, vượt giới hạn {limit} "
+                                "đoạn của một báo cáo; hãy tách văn bản",
+    "docx.xml_too_large": "phần nội dung của tệp Word «{name}» lớn {size_mb} MB, vượt giới "
+                          "hạn {limit_mb} MB; hãy tách văn bản",
+    "parse.timeout": "đọc tệp «{name}» quá {limit} giây; tệp quá phức tạp (hãy tách hoặc lưu "
+                     "lại dưới dạng .docx thông thường)",
     "parse.no_text": "không tìm thấy nội dung chữ trong «{name}»",
     "index.missing": "chưa có chỉ mục; hãy lập chỉ mục trước",
-    "index.format": "chỉ mục được lập bằng phiên bản khác ({found}, cần {expected}); hãy lập "
-                    "lại chỉ mục",
+    "index.format": "chỉ mục được lập bằng phiên bản cũ (định dạng {found}, cần {expected}); "
+                    "người quản trị cần lập lại chỉ mục",
+    "index.format_newer": "chỉ mục được lập bằng phiên bản baocao mới hơn (định dạng {found}, "
+                          "phiên bản này đọc {expected}); người quản trị cần nâng cấp baocao",
+    "index.damaged": "chỉ mục bị hỏng nên chưa trả lời được; chưa có gì bị thay đổi hay xoá. "
+                     "Người quản trị: chạy «baocao index rollback» để quay lại phiên bản "
+                     "trước, hoặc «baocao index build --force» để lập lại",
+    "index.no_previous": "chỉ mục không còn phiên bản cũ hơn để quay lại",
     "index.embedder_mismatch": "chỉ mục được lập bằng mô hình «{built_with}», không phải "
                                "«{wanted}»",
     "index.no_report": "không có báo cáo «{doc_id}» trong chỉ mục",
     "index.unreadable": "không đọc được chỉ mục hiện có; chưa thay đổi gì. Người quản trị "
-                        "cần khôi phục hoặc lập lại chỉ mục",
+                        "cần khôi phục («baocao index rollback») hoặc lập lại chỉ mục",
+    "index.replace_unconfirmed": "tệp «{name}» sẽ thay báo cáo đã có «{title}»; cần xác nhận "
+                                 "việc thay thế trước",
+    "index.no_chunks": "tệp «{name}» không có đoạn nội dung nào để lập chỉ mục (chỉ có tiêu "
+                       "đề, đề mục)",
+    "write.read_only": "máy chủ đang ở chế độ chỉ đọc; chỉ người quản trị (khởi động với "
+                       "BAOCAO_ADMIN_TOKEN) mới thêm, thay hoặc xoá được báo cáo",
+    "write.bad_token": "mã quản trị không đúng; chưa thay đổi gì",
+    "write.short_token": "mã quản trị phải có ít nhất {minimum} ký tự",
     "embedder.unknown": "không có mô hình nhúng «{name}»",
     "embedder.needs_package": "mô hình nhúng «{name}» cần cài thêm gói {packages}",
     "embedder.prepare": "không chuẩn bị được mô hình nhúng ngoại tuyến",
@@ -60,6 +80,9 @@ VI: dict[str, str] = {
     "config.unknown_segmenter": "không có bộ tách từ «{name}»",
     "data.bad_line": "tệp dữ liệu «{path}» lỗi ở dòng {line}",
     "query.missing": "hãy nhập câu hỏi",
+    "query.empty": "hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
+    "query.too_long": "câu hỏi dài {n} ký tự, vượt giới hạn {limit} ký tự; hãy hỏi ngắn gọn "
+                      "hơn",
 }
 
 

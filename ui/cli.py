@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 from rag.errors import BaocaoError, InputError
 
 
 def _print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=1) + "\n")
+    """Strict JSON (no ``Infinity``/``NaN``, which other tools cannot read)."""
+    sys.stdout.write(json.dumps(_finite(obj), ensure_ascii=False, indent=1,
+                                allow_nan=False) + "\n")
+
+
+def _finite(obj):
+    """Non-finite floats become null."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def cmd_parse(args) -> int:

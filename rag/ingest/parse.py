@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from rag.ingest import metadata
-from rag.ingest.files import InputError, read_document_text
+from rag.ingest.files import InputError, read_document_text, strip_controls
 from rag.ingest.footnotes import MarkerState, strip_markers
 from rag.ingest.layout import Block, layout
 from rag.ingest.structure import SectionStack, clean_markup, match_heading
@@ -35,6 +35,7 @@ def parse_file(path: str | Path, source_name: str | None = None) -> Document:
 
 
 def parse_text(text: str, source: str) -> Document:
+    text = strip_controls(text)  # NUL bytes and escape codes never reach chunk text
     lay = layout(text)
     if not any(b.text.strip() for b in lay.blocks):
         raise InputError("parse.no_text", name=source)

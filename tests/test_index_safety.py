@@ -20,7 +20,8 @@ import pytest
 
 from rag import service
 from rag.errors import BaocaoError, IndexStoreError
-from rag.index import IndexStore, load_index, store as store_module
+from rag.index import IndexStore, load_index
+from rag.index import store as store_module
 from rag.index.history import read_log
 from ui.cli import main as cli
 

@@ -153,7 +153,7 @@ def _list(docs, as_json: bool) -> int:
 def cmd_search(args) -> int:
     from rag import service
 
-    queries = _queries(args)
+    queries = [service.check_question(q) for q in _queries(args)]
     engine = service.Engine.open(args.index)
     for q in queries:
         result = engine.search(q, k=args.k, doc_ids=args.doc, period=args.period)
@@ -189,6 +189,7 @@ def _print_hits(result) -> None:
 def cmd_ask(args) -> int:
     from rag import service
 
+    service.check_question(args.question)  # before the model loads: an empty one is a typo
     engine = service.Engine.open(args.index)
     answer = engine.ask(args.question, k=args.k, doc_ids=args.doc, period=args.period)
     if args.json:

@@ -162,8 +162,8 @@ def _scan_paragraphs(lines: list[str]) -> list[_Unit]:
 def _joins_wrapped(prev: _Unit, unit: _Unit, width: int, in_plan: bool,
                    cfg: LayoutConfig) -> bool:
     """Whether a wrapped line continues the paragraph of the previous line."""
-    if prev.text.endswith("./."):  # the report's closing mark
-        return False
+    if prev.text.endswith("./.") or unit.text.startswith("#"):  # closing mark; a markdown
+        return False  # heading (DOCX and markdown files) never continues the line before it
     heading_next = looks_like_heading(unit.text, in_plan) or _LIST_ITEM.match(unit.text)
     if heading_next and (ends_paragraph(prev.text) or prev.width < cfg.join_full_line * width):
         return False

@@ -24,7 +24,11 @@ _LETTERHEAD = re.compile(
     r"[-_=–—\s]+$)")
 _PROVINCE = re.compile(r"\btỉnh ([A-ZĐ][a-zà-ỹđ]+(?: [A-ZĐ][a-zà-ỹđ]+){0,2})")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_PLAN_SPLIT = re.compile(r"\bnhiệm vụ\b", re.IGNORECASE)
+# The next period's part of a title follows a separator: "…, nhiệm vụ trọng tâm tháng 6",
+# "…; nhiệm vụ, giải pháp…", "… và nhiệm vụ…"; "thực hiện nhiệm vụ…" is the results part.
+_PLAN_SPLIT = re.compile(r"(?:[,;:–-]\s*|\bvà\s+)(?=nhiệm vụ\b)", re.IGNORECASE)
+# A sentence-case type word opening a one-line title: "Báo cáo tình hình … tháng 7 năm 2024".
+_TITLE_LINE_MAX = 200
 
 
 @dataclass
@@ -46,9 +50,10 @@ def read_front_matter(blocks: list[str]) -> FrontMatter:
             pass
         elif _DATE_LINE.search(text) and len(text) < 120:
             front.date = parse_date(text)
-        elif (doc_type := _doc_type(text)) is not None:
+        elif (doc_type := _doc_type(text) or _title_line_type(text, front)) is not None:
             front.doc_type = doc_type.lower()
             rest = text[len(doc_type):].strip(" :")
+            rest = rest[:1].upper() + rest[1:]
             front.title, expect_title = (rest, False) if rest else (None, True)
         else:
             break
@@ -58,6 +63,19 @@ def read_front_matter(blocks: list[str]) -> FrontMatter:
 
 def _doc_type(text: str) -> str | None:
     return next((t for t in _DOC_TYPES if text.startswith(t)), None)
+
+
+def _title_line_type(text: str, front: FrontMatter) -> str | None:
+    """"Báo cáo tình hình … tháng 7 năm 2024" as the first line of a plain-text upload: the
+    type word in sentence case with the title on the same line. Only before any title, on a
+    short line naming a year and not ending like a sentence, so body text never matches."""
+    if front.title or len(text) > _TITLE_LINE_MAX or not _YEAR.search(text):
+        return None
+    if text.rstrip().endswith((".", ";", ":", "!", "?")):
+        return None
+    head = text[:20].upper()
+    found = next((t for t in _DOC_TYPES if head.startswith(t + " ")), None)
+    return text[:len(found)] if found else None
 
 
 def province_of(text: str) -> str | None:
@@ -84,7 +102,7 @@ def default_year(*texts: str | None) -> int | None:
 def split_results_plan(title: str) -> tuple[str, str]:
     """"Tình hình … tháng 5 …, nhiệm vụ … tháng 6 năm 2024" -> (results part, plan part)."""
     m = _PLAN_SPLIT.search(title)
-    return (title[: m.start()], title[m.start():]) if m else (title, "")
+    return (title[: m.start()], title[m.end():]) if m else (title, "")
 
 
 def title_periods(title: str, year: int | None) -> tuple[list[Period], list[Period]]:

@@ -43,6 +43,8 @@ def parse_text(text: str, source: str) -> Document:
     front = metadata.read_front_matter([b.text for b in blocks])
     state = MarkerState(set(lay.footnotes), plain_digits=lay.fmt == "wrapped")
     paragraphs = _paragraphs(blocks, front.count, state)
+    if not _paged(source, blocks):
+        _drop_pages(paragraphs)
     text_out, paragraphs = _place(paragraphs)
     sections = _sections(paragraphs, len(text_out))
     footnotes = {n: _clean_footnote(f) for n, f in sorted(lay.footnotes.items())}
@@ -55,6 +57,19 @@ def parse_text(text: str, source: str) -> Document:
     )
     _fill_title_and_periods(doc, front)
     return doc
+
+
+def _paged(source: str, blocks: list[Block]) -> bool:
+    """Whether page numbers mean anything: a PDF has pages; any other file only when the
+    reader found page breaks (form feeds, printed page numbers, Word's rendered breaks).
+    Without them the layout stage calls everything page 1, which a citation must not show."""
+    return source.lower().endswith(".pdf") or any(b.page_end > 1 for b in blocks)
+
+
+def _drop_pages(paragraphs: list[Paragraph]) -> None:
+    for p in paragraphs:
+        p.page_start = p.page_end = None
+        p.page_breaks = ()
 
 
 def _cut_footer(blocks: list[Block]) -> list[Block]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rag.answer import compose
+from rag.batching import QueryBatcher
 from rag.config import AnalyzerConfig, LimitsConfig, RetrievalConfig
 from rag.embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from rag.errors import InputError
@@ -144,7 +145,7 @@ class Engine:
     def open(cls, index_dir=None, config: RetrievalConfig = RetrievalConfig()) -> Engine:
         root = _root(index_dir)
         index = load_index(root)
-        emb = embedder(index.embedder_name)
+        emb = QueryBatcher(embedder(index.embedder_name))  # concurrent searches share passes
         return cls(root, index, Retriever(index, emb, config))
 
     def reload(self) -> None:

@@ -33,6 +33,12 @@ blockquote.quote { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #d0d
 ul.notes { margin: 4px 0 0 0; padding-left: 1em; font-size: 0.9rem; color: #3d444d; }
 a.open-link { font-size: 0.88rem; color: #0b57d0; }
 .error-box { padding: 8px 12px; background: #fdecec; color: #8a1c1c; border-radius: 6px; }
+.warn-box { padding: 8px 12px; background: #fff7e0; border-radius: 6px; margin: 4px 0; }
+.notice { padding: 6px 10px; margin: 4px 0; background: #eef3fb; border-radius: 6px; }
+ul.changes, ul.elsewhere { margin: 4px 0; padding-left: 1.2em; }
+/* Gradio's progress text in the page's own font, not monospace */
+.progress-text, .wrap .meta-text, .wrap .progress-level {
+  font-family: inherit !important; }
 .ok-box { padding: 8px 12px; background: #eef6ee; border-radius: 6px; }
 table.doc-list { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
 .view table.doc-list th, .view table.doc-list td { border: 0 !important;
@@ -123,3 +129,6 @@ element.addEventListener('click', (e) => {
   if (t) t.scrollIntoView({block: a.dataset.block || 'start', behavior: 'smooth'});
 });
 """
+
+# The page is in Vietnamese: tell the browser (spell checking, screen readers, hyphenation).
+HEAD = '<script>document.documentElement.lang = "vi";</script>'

@@ -247,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--index", default=None)
+    p.add_argument("--admin-token-file", default=None,
+                   help="file holding the admin token that allows adding, replacing and "
+                        "removing reports in the app (or set BAOCAO_ADMIN_TOKEN); without "
+                        "one the app is read-only")
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -286,7 +290,8 @@ def cmd_eval(args) -> int:
 def cmd_serve(args) -> int:
     from ui.app import serve
 
-    serve(host=args.host, port=args.port, index_dir=args.index)
+    serve(host=args.host, port=args.port, index_dir=args.index,
+          admin_token_file=args.admin_token_file)
     return 0
 
 

@@ -86,6 +86,14 @@ VI: dict[str, str] = {
 }
 
 
+def vi_date(iso: str | None) -> str:
+    """"2024-06-04" -> "04/06/2024", "2021-10" -> "10/2021": one date format in the page."""
+    if not iso:
+        return "—"
+    parts = iso.split("-")
+    return "/".join(reversed(parts))
+
+
 def vi_number(value: float, decimals: int = 1) -> str:
     """25.8 -> "25,8"; 1234567 -> "1.234.567": the format officials read and write."""
     text = f"{value:,.{decimals}f}"

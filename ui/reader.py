@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rag.records import DocInfo, Document, Footnote, Paragraph
+from ui.messages import vi_date
 from ui.render import esc
 
 
@@ -168,14 +169,13 @@ def toc(doc: Document, current: tuple[str, ...] = ()) -> str:
 
 def _header(info: DocInfo, hl: Highlight | None) -> str:
     meta = [f"Kỳ báo cáo: {esc(info.period_label or '—')}", f"Loại: {esc(info.doc_type)}",
-            f"Ngày: {esc(info.date or '—')}", f"Tệp: {esc(info.source)}",
-            f"Số đoạn trong chỉ mục: {info.n_chunks}"]
+            f"Ngày: {esc(vi_date(info.date))}", f"Tệp: {esc(info.source)}"]
     head = (f'<div class="reader-head"><h2>{esc(info.title)}</h2>'
             f'<div class="meta">{" · ".join(meta)}</div></div>')
     if hl:
         where = " > ".join(hl.section_path)
-        head += (f'<div class="reader-banner">Đoạn trích dẫn {esc(hl.label)}'
-                 f'{" — mục " + esc(where) if where else ""}. '
+        what = " ".join(x for x in (esc(hl.label), f"— mục {esc(where)}" if where else "") if x)
+        head += (f'<div class="reader-banner">Đoạn trích dẫn {what or "được tô màu bên dưới"}. '
                  '<a class="open-link" role="button" data-target="cited-anchor" '
                  'data-block="center">Đến đoạn trích dẫn ↓</a></div>')
     return head

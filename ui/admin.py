@@ -118,8 +118,9 @@ class AdminHandlers:
         refused = self._allowed(token)
         if refused or not paths:
             discard(paths)
-            return (message(refused or "Chưa chọn tệp nào.", "error-box" if refused else "muted"),
-                    None, *_buttons(False))
+            names = ", ".join(f"«{Path(p).name}»" for p in paths)
+            text = f"Không đọc {names}: {refused}" if refused else "Chưa chọn tệp nào."
+            return message(text, "error-box" if refused else "muted"), None, *_buttons(False)
         with self.state.write_lock:
             plans = service.preview([Path(p) for p in paths], self.state.engine.index)
         pending = _pending(plans)
@@ -136,7 +137,7 @@ class AdminHandlers:
         refused = self._allowed(token)
         if refused:
             return message(refused, "error-box"), pending, *_buttons(True)
-        progress(0, desc="Đang đọc tệp…")
+        progress(None, desc="Đang đọc tệp…")
 
         def on_progress(doc_id, done, total):
             progress((done, total), desc=f"Đang lập chỉ mục «{doc_id}»", unit="đoạn")

@@ -190,9 +190,10 @@ def _wire_admin(a: AdminHandlers, h: Handlers, ui: SimpleNamespace) -> None:
     m = ui.manage
     write = dict(concurrency_limit=1, concurrency_id="write", api_visibility="private")
     after = [ui.status, *_lists(ui)]
+    # a new choice of files while one is being read is read next, never dropped
     m.upload.upload(a.preview, inputs=[m.upload, m.token],
                     outputs=[m.plan, m.pending, m.confirm, m.cancel], show_progress_on=[m.plan],
-                    **write)
+                    trigger_mode="always_last", **write)
     m.confirm.click(a.confirm, inputs=[m.pending, m.token],
                     outputs=[m.plan, m.pending, m.confirm, m.cancel], show_progress_on=[m.plan],
                     **write).then(h.refreshed, outputs=after, api_visibility="private")

@@ -36,9 +36,12 @@ a.open-link { font-size: 0.88rem; color: #0b57d0; }
 .warn-box { padding: 8px 12px; background: #fff7e0; border-radius: 6px; margin: 4px 0; }
 .notice { padding: 6px 10px; margin: 4px 0; background: #eef3fb; border-radius: 6px; }
 ul.changes, ul.elsewhere { margin: 4px 0; padding-left: 1.2em; }
-/* Gradio's progress text in the page's own font, not monospace */
-.progress-text, .wrap .meta-text, .wrap .progress-level {
-  font-family: inherit !important; }
+/* Gradio's progress text in the page's own font (not monospace), over an opaque overlay;
+   its timer and queue counter ("2.1s", English number format) are hidden: the text says
+   what is happening, in Vietnamese */
+.gradio-container { --font-mono: var(--font); }
+.gradio-container .wrap.translucent { background: rgba(255, 255, 255, 0.94) !important; }
+.gradio-container .meta-text, .gradio-container .meta-text-center { display: none !important; }
 .ok-box { padding: 8px 12px; background: #eef6ee; border-radius: 6px; }
 table.doc-list { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
 .view table.doc-list th, .view table.doc-list td { border: 0 !important;

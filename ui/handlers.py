@@ -80,8 +80,9 @@ class Handlers:
             status = self.state.status()
             if status["state"] == "error":
                 return False
-            progress(status.get("fraction", 0.0),
-                     desc=f"Câu hỏi sẽ được trả lời ngay khi chỉ mục sẵn sàng. {status['text']}")
+            done = round(100 * status.get("fraction", 0.0))
+            progress(None, desc=f"Câu hỏi sẽ được trả lời ngay khi chỉ mục sẵn sàng. "
+                               f"{status['text']} — {done}%")
             self.state.wait_ready(0.5)
         return self.state.ready
 

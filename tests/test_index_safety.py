@@ -143,6 +143,18 @@ def test_refused_upload_publishes_nothing(index_copy, tmp_path):
     assert report.version is None and snapshot(index_copy) == before
 
 
+def test_cli_add_of_a_refused_file_says_why_on_stderr_and_exits_2(index_copy, tmp_path,
+                                                                   capsys):
+    bad = tmp_path / "hong.txt"
+    bad.write_bytes("Báo cáo".encode("utf-16"))
+    before = snapshot(index_copy)
+    assert cli(["index", "add", "--index", str(index_copy), str(bad)]) == 2
+    out, err = capsys.readouterr()
+    assert err == "baocao: error: hong.txt: the file is UTF-16 encoded; save it as UTF-8\n"
+    assert "(nothing changed)" in out and "failed" not in out
+    assert snapshot(index_copy) == before
+
+
 def test_a_reader_that_read_current_before_many_publishes_still_opens_its_version(
         index_copy, tmp_path):
     """Deterministic interleaving: CURRENT is read, five versions are published, then the

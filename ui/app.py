@@ -7,6 +7,7 @@ app is read-only unless started with an admin token (``ui.admin``).
 """
 
 import logging
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -27,9 +28,9 @@ log = logging.getLogger("baocao.ui")
 # them with the periods of the reports actually indexed (latest first), whatever the province.
 EXAMPLE_TOPICS = ("giải ngân vốn đầu tư công", "thu ngân sách nhà nước",
                   "kim ngach XNK", "tổng lượng khách du lịch")
-# eval/BENCHMARKS.md "Load": searches of the engine group run this many at a time; the
-# rest wait in the queue (2 cores: more at once only makes each one slower).
-ENGINE_CONCURRENCY = 2
+# eval/BENCHMARKS.md "Load": searches of the engine group run this many at a time (the rest
+# wait in the queue); their query embeddings are batched together (rag.batching).
+ENGINE_CONCURRENCY = int(os.environ.get("BAOCAO_ENGINE_CONCURRENCY", "16"))
 QUEUE_MAX = 256
 UPLOAD_CAP = "200mb"  # hard stop; the 20 MB report limit is checked with a clear message
 # Gradio's upload folder: files older than an hour are deleted every hour (uploads are also
@@ -218,6 +219,10 @@ def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: boo
 def serve(host: str = "127.0.0.1", port: int = 7860, index_dir=None,
           admin_token_file: str | None = None) -> None:
     """``baocao serve``: open (or, on first start, build) the index and run the app."""
+    # Before torch loads: idle OpenMP threads sleep instead of spinning. A server runs
+    # short passes from many threads, and spinning workers burned the CPU the next pass
+    # needed (eval/BENCHMARKS.md "Load": 126-158 -> 50-59 ms of server CPU per question).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     admin = Admin.configured(admin_token_file)
     state = AppState(Path(index_dir) if index_dir else None)

@@ -2,11 +2,21 @@
 
 The gold set is written by reading the reports, so a typo in a span would make
 an item unanswerable by construction. This checks each item against the
-report file itself (never against the parser's output): the normalized
-evidence must occur in the normalized report, and every answer figure must
-occur verbatim in the evidence. Usage:
+report file itself (never against the parser's output):
+
+* sample reports (``data/reports``, .txt): the normalized evidence occurs in
+  the normalized report, every answer figure occurs in the evidence;
+* real documents (``../shared/realdocs``, split ``realdocs``): text items
+  against the text layer as poppler's ``pdftotext`` reads it (or a DOCX's
+  body, tables and footnotes); table items by their row label and figures on
+  the stated page; items from a scanned page (``source_kind: ocr``) have no
+  text layer to check against and must say in ``note`` that they were read
+  from the page image.
+
+Usage:
 
     .venv/bin/python eval/verify_gold.py eval/gold.jsonl [--reports data/reports]
+        [--realdocs ../shared/realdocs]
 
 Exit status 1 and one line per problem when anything does not match.
 """
@@ -15,43 +25,97 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import subprocess
 import sys
 import unicodedata
+import zipfile
+from functools import cache
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rag.evaluation.metrics import normalize  # noqa: E402  (the harness's own normalization)
 
-TYPES = {"figure", "fact", "footnote", "breakdown", "unanswerable"}
+TYPES = {"figure", "fact", "footnote", "breakdown", "table", "unanswerable"}
 FIELDS = {"id", "question", "doc", "answer_figures", "evidence", "in_footnote", "type"}
+REALDOCS = ROOT.parent / "shared" / "realdocs"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def problems(item: dict, reports: dict[str, str]) -> list[str]:
+def _squash(text: str) -> str:
+    """Normalized and without spaces: extractors disagree on spaces, never on letters."""
+    return re.sub(r"\s+", "", normalize(text.replace("\u00ad", "")))
+
+
+def problems(item: dict, reports: dict[str, str], realdocs: Path | None = None) -> list[str]:
     """Why one gold item does not match its report (empty list when it does)."""
-    out = []
     missing = FIELDS - set(item)
     if missing:
         return [f"missing fields {sorted(missing)}"]
-    if item["type"] not in TYPES:
-        out.append(f"unknown type {item['type']!r}")
+    out = [] if item["type"] in TYPES else [f"unknown type {item['type']!r}"]
     if item["type"] == "unanswerable":
         if item["doc"] is not None or item["answer_figures"] or item["evidence"]:
             out.append("unanswerable item must have doc null, no figures, no evidence")
         return out
+    if item.get("split") == "realdocs":
+        return out + _realdoc_problems(item, realdocs or REALDOCS)
     if item["doc"] not in reports:
         return out + [f"unknown doc {item['doc']!r}"]
-    evidence = normalize(item["evidence"])
+    return out + _span_problems(item, normalize(item["evidence"]), reports[item["doc"]])
+
+
+def _span_problems(item: dict, evidence: str, text: str) -> list[str]:
+    out = []
     words = len(evidence.split())
     if not 15 <= words <= 40:
         out.append(f"evidence has {words} words (15-40)")
-    if evidence not in reports[item["doc"]]:
+    if evidence not in text and _squash(evidence) not in _squash(text):
         out.append("evidence not found in the report")
     for fig in item["answer_figures"]:
         if unicodedata.normalize("NFC", fig).lower() not in evidence:
             out.append(f"figure {fig!r} not in the evidence")
     return out
+
+
+def _realdoc_problems(item: dict, folder: Path) -> list[str]:
+    path = folder / item["doc"]
+    if not path.is_file():
+        return [f"unknown doc {item['doc']!r} in {folder}"]
+    kind = item.get("source_kind", "text")
+    if kind == "ocr":
+        return [] if "visual" in item.get("note", "") else ["ocr item without a visual-check note"]
+    if kind == "table":
+        page = _squash(_pdf_text(path, item["page"]))
+        wanted = [item["row_path"][-1].lstrip("-–+ ").strip(), *item["answer_figures"]]
+        return [f"{w!r} not on page {item['page']}" for w in wanted if _squash(w) not in page]
+    return _span_problems(item, normalize(item["evidence"]), normalize(_doc_text(path)))
+
+
+@cache
+def _pdf_text(path: Path, page: int | None = None) -> str:
+    """poppler's text layer (it includes the text stamped in signature widgets)."""
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    run = subprocess.run(["pdftotext", *pages, str(path), "-"], capture_output=True, check=True)
+    return run.stdout.decode("utf-8", "replace")
+
+
+@cache
+def _doc_text(path: Path) -> str:
+    if path.suffix.lower() == ".pdf":
+        return _pdf_text(path)
+    paragraphs = []
+    with zipfile.ZipFile(path) as zf:
+        for name in ("word/document.xml", "word/footnotes.xml"):
+            if name not in zf.namelist():
+                continue
+            for para in ElementTree.fromstring(zf.read(name)).iter(f"{_W}p"):
+                paragraphs.append("".join(
+                    (el.text or "") if el.tag == f"{_W}t" else " "
+                    for el in para.iter() if el.tag in (f"{_W}t", f"{_W}tab")))
+    return "\n".join(paragraphs)
 
 
 def load_reports(folder: Path) -> dict[str, str]:
@@ -62,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold", type=Path)
     ap.add_argument("--reports", type=Path, default=ROOT / "data" / "reports")
+    ap.add_argument("--realdocs", type=Path, default=REALDOCS)
     args = ap.parse_args(argv)
     reports = load_reports(args.reports)
     bad, seen = 0, set()
@@ -69,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         if not line.strip():
             continue
         item = json.loads(line)
-        errs = problems(item, reports)
+        errs = problems(item, reports, args.realdocs)
         if item.get("id") in seen:
             errs.append("duplicate id")
         seen.add(item.get("id"))

@@ -106,6 +106,12 @@ class AnswerConfig(Record):
     section_weight: float = 0.5
     # dev: a second sentence must score at least this share of the best one
     close_ratio: float = 0.8
+    # dev: the clause right after the best one in its sentence joins it above this share
+    clause_ratio: float = 0.7
+    # dev: bonus per number of the question (a plan year, a resolution number) in a unit
+    number_bonus: float = 0.05
+    # dev: bonus when a unit states the asked kind of period (the month, the cumulative)
+    kind_bonus: float = 0.1
 
 
 @dataclass(frozen=True)

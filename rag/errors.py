@@ -28,7 +28,14 @@ MESSAGES: dict[str, str] = {
     "pdf.password": "{name}: the PDF is password-protected; save a copy without a password",
     "pdf.no_pages": "{name}: the PDF has no pages",
     "pdf.page_damaged": "{name}: page {page} of the PDF is damaged and cannot be read ({why})",
-    "pdf.no_text_layer": "{name}: this PDF has no text layer (scanned image?); run OCR first",
+    "pdf.no_text_layer": "{name}: this PDF has no text layer (scanned image?) and OCR is not "
+                         "available; install tesseract-ocr, tesseract-ocr-vie and poppler-utils",
+    "pdf.ocr_poor": "{name}: this PDF has no text layer and OCR could not read any of its "
+                    "{pages} scanned page(s) well enough (faint, blurred or skewed scan?); "
+                    "nothing was indexed",
+    "pdf.ocr_failed": "{name}: OCR of the scanned pages failed ({why})",
+    "pdf.ocr_poor_pages": "{name}: OCR could not read scanned page(s) {pages} well; "
+                          "they were left out of the index (check the scan)",
     "docx.old_format": "{name}: this is an old Word .doc file or a password-protected .docx; "
                        "save it as an unprotected .docx",
     "docx.not_zip": "{name}: not a Word .docx file (not a zip package); the file is damaged "
@@ -46,6 +53,15 @@ MESSAGES: dict[str, str] = {
                           "the {limit_mb} MB limit; split the document",
     "parse.timeout": "{name}: reading took longer than {limit} s; the file is too complex "
                      "(split it or save it again as plain .docx)",
+    "html.not_html": "{name}: not a web page (no HTML markup, or another file type with an "
+                     ".html name); check the file type",
+    "html.charset": "{name}: the page declares an unknown character set {charset!r}; save it "
+                    "as UTF-8",
+    "html.encoding": "{name}: the page is not valid {charset} at byte {byte} (a wrong or "
+                     "missing <meta charset>?); save it as UTF-8",
+    "html.damaged": "{name}: the web page cannot be read ({why})",
+    "html.no_text": "{name}: the web page has no article text (only menus, scripts, links or "
+                    "images); save the article page itself",
     "parse.no_text": "{name}: no text found",
     # the index
     "index.missing": "no index at {root}; run 'baocao index build' first",
@@ -91,6 +107,8 @@ MESSAGES: dict[str, str] = {
     "query.empty": "the question is empty; ask e.g. 'giải ngân vốn đầu tư công tháng 5/2024'",
     "query.too_long": "the question has {n} characters, over the {limit} limit; ask a "
                       "shorter question",
+    "series.unknown_indicator": "no indicator in the index matches {indicator!r}; reported "
+                                "by several reports: {known}",
 }
 
 

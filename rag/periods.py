@@ -91,13 +91,18 @@ _CUTOFF = re.compile(r"\b(?:tinh\s+)?den\s+(?:het\s+)?(?:ngay\s+)?\d{1,2}\s*/\s*
                      r"\s*/\s*(?P<year>(?:19|20)\d{2})\b")
 
 
+def cutoff_periods(text: str) -> list[Period]:
+    """"(tính) đến (hết) (ngày) 31/01/2023" names the month of its cut-off date."""
+    folded = fold_accents(text.lower())
+    return [make_period("month", int(m.group("year")), int(m.group("m")), int(m.group("m")))
+            for m in _CUTOFF.finditer(folded) if 1 <= int(m.group("m")) <= 12]
+
+
 def parse_query_periods(text: str) -> list[Period]:
     """Periods of a question. Besides ``parse_periods``: "(tính) đến (hết) 31/01/2023"
     names the report's cut-off, so it asks for the report of month 1/2023 (in
     "vốn năm 2022 đến hết 31/01/2023" the year is the capital plan's, not the report's)."""
-    folded = fold_accents(text.lower())
-    cutoffs = [make_period("month", int(m.group("year")), int(m.group("m")), int(m.group("m")))
-               for m in _CUTOFF.finditer(folded) if 1 <= int(m.group("m")) <= 12]
+    cutoffs = cutoff_periods(text)
     if not cutoffs:
         return parse_periods(text)
     return cutoffs + [p for p in parse_periods(text) if p.kind != "year" and p not in cutoffs]

@@ -7,7 +7,7 @@ persisted (as JSON, by ``rag.serialize``) and replaced one at a time.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rag.config import AnalyzerConfig
 from rag.serialize import Record
@@ -84,6 +84,63 @@ class Paragraph(Record):
     markers: tuple[tuple[int, int], ...] = ()
 
 
+@dataclass(frozen=True)
+class TableColumn(Record):
+    """One column of a table: its header path, merged header cells resolved top-down
+    ("Năm 2019" > "Kế hoạch năm 2019"), and its role."""
+
+    path: tuple[str, ...]
+    kind: str = "value"  # "stt" | "label" | "unit" | "value"
+    number: str | None = None  # the printed column number ("4", "8=7/4")
+
+    @property
+    def name(self) -> str:
+        return " > ".join(self.path)
+
+
+@dataclass(frozen=True)
+class TableCell(Record):
+    """A cell as printed and, for value columns, its parsed number."""
+
+    text: str
+    value: float | None = None
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class TableRow(Record):
+    """A data row: its code (STT), label, label path up the STT/roman/letter hierarchy."""
+
+    code: str
+    label: str
+    label_path: tuple[str, ...]
+    level: int
+    unit: str
+    cells: tuple[TableCell, ...]  # one per column of the table
+    page: int | None = None
+
+
+@dataclass
+class Table(Record):
+    """An indicator table of a report (a DOCX ``w:tbl`` or a ruled PDF table)."""
+
+    table_id: str  # unique inside its document ("T1", "T2", …)
+    caption: str
+    number: str | None  # "07" of "Biểu 07"
+    columns: tuple[TableColumn, ...]
+    rows: tuple[TableRow, ...]
+    page_start: int | None = None
+    page_end: int | None = None
+    decimal: str = ","  # "," (2.100,00) or "." (2790.5), as the table prints numbers
+    offset: int = 0  # where in Document.text the table stands (the reader places it there)
+    anchor: str = ""  # the text printed just before the table, to find that place
+
+    @property
+    def title(self) -> str:
+        """The caption, or "Biểu N", or a generic name: what a citation calls the table."""
+        return self.caption or (f"Biểu {self.number}" if self.number else "Bảng số liệu")
+
+
 @dataclass
 class Document(Record):
     doc_id: str
@@ -100,6 +157,32 @@ class Document(Record):
     content_hash: str
     fmt: str = "paragraph"  # detected text convention ("wrapped" | "paragraph")
     plan_periods: tuple[Period, ...] = ()  # periods of the "next period tasks" part
+    # where ``periods`` came from: "title" | "heading" (the report says what it reports on),
+    # "text" (read from the dates and periods its body states) | "none"
+    period_source: str = "none"
+    places: tuple[str, ...] = ()  # provinces the text names, most often named first
+    tables: list[Table] = field(default_factory=list)
+    ocr_pages: tuple[int, ...] = ()  # pages read by OCR (the file had no text layer there)
+    poor_pages: tuple[int, ...] = ()  # scanned pages OCR could not read well: not indexed
+
+    def table(self, table_id: str) -> Table | None:
+        return next((t for t in self.tables if t.table_id == table_id), None)
+
+
+@dataclass(frozen=True)
+class TableRef(Record):
+    """What a table-row chunk carries of its row, so an answer can name the cell without
+    loading the document: the columns shown in the chunk and their cells, in order."""
+
+    table_id: str
+    row: int  # index into Table.rows
+    caption: str
+    label_path: tuple[str, ...]
+    unit: str
+    columns: tuple[str, ...]  # column names ("Năm 2019 > Kế hoạch năm 2019")
+    cells: tuple[str, ...]  # cell texts, aligned with ``columns``
+    col_index: tuple[int, ...]  # the table column of each
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +201,7 @@ class Chunk(Record):
     is_plan: bool = False
     # (footnote number, offset inside ``text`` where its marker stood)
     markers: tuple[tuple[int, int], ...] = ()
+    table: TableRef | None = None  # set on a table-row chunk
 
     def search_text(self) -> str:
         """Text that is embedded and BM25-indexed: the section path gives the
@@ -158,11 +242,21 @@ class DocInfo(Record):
     content_hash: str
     n_chunks: int
     parser_version: str = ""  # the parser and chunker that made the stored chunks
+    period_source: str = "none"  # see Document.period_source
+    places: tuple[str, ...] = ()
+    ocr: bool = False  # some text was read by OCR: citations say it must be checked
 
     @classmethod
     def of(cls, doc: Document, n_chunks: int, parser_version: str) -> DocInfo:
         return cls(doc.doc_id, doc.source, doc.title, doc.date, doc.doc_type, doc.province,
-                   doc.periods, doc.plan_periods, doc.content_hash, n_chunks, parser_version)
+                   doc.periods, doc.plan_periods, doc.content_hash, n_chunks, parser_version,
+                   doc.period_source, doc.places, bool(doc.ocr_pages))
+
+    @property
+    def stated_period(self) -> bool:
+        """The report says what period it reports on (title or heading): a question for
+        another period need not look at it. Periods read from body text are weaker."""
+        return self.period_source in ("title", "heading")
 
     @property
     def period_label(self) -> str:
@@ -229,6 +323,11 @@ class Citation(Record):
     figures: tuple[str, ...]
     footnotes: tuple[Footnote, ...] = ()  # footnotes the answer itself quotes
     quote_footnotes: tuple[Footnote, ...] = ()  # every footnote cited inside the quote
+    context: str = ""  # the whole sentence when the quote is one clause or item of it
+    scanned: bool = False  # the quote was read by OCR: "trích từ bản quét, cần đối chiếu"
+    table_id: str | None = None  # a cited table row: the table, row and cited columns
+    row: int | None = None
+    columns: tuple[int, ...] = ()
 
 
 @dataclass
@@ -239,3 +338,47 @@ class Answer(Record):
     reason: str | None  # why it abstained: "place_not_covered" | "period_not_covered" | ...
     citations: tuple[Citation, ...]
     result: SearchResult
+
+
+# ------------------------------------------------------------- observations
+
+
+@dataclass(frozen=True)
+class Comparison(Record):
+    """A comparison printed next to a figure: "đạt 53% dự toán", "tăng 30,9% so với cùng kỳ".
+
+    ``kind``: plan_pct | yoy_pct | yoy_abs | other (then ``basis`` says against what:
+    yoy_ratio, vs_start_of_year, mom, denominator, ...). ``value`` is signed ("giảm" < 0).
+    """
+
+    text: str
+    kind: str
+    value: float
+    basis: str | None = None
+
+
+@dataclass(frozen=True)
+class Observation(Record):
+    """One printed figure of one indicator for one period, with where it stands.
+
+    ``group`` is the normalised indicator key that different wordings share ("thu NSNN",
+    "tổng thu ngân sách nhà nước trên địa bàn" -> one key); ``figure`` is the number with
+    its unit exactly as printed, so an answer quoting it passes the figure check.
+    Each report's own figure is kept (early estimates are revised by later reports).
+    """
+
+    indicator: str
+    group: str
+    value_text: str
+    value: float
+    unit: str | None
+    period: Period
+    doc_id: str
+    chunk_id: str
+    quote: str  # the sentence (or footnote text) the figure stands in
+    figure: str = ""
+    comparisons: tuple[Comparison, ...] = ()
+    is_plan: bool = False
+    as_of: str | None = None  # cut-off date (ISO) of a stock or a "tính đến ngày" figure
+    footnote: int | None = None  # the footnote the quote is, None for body text
+    span: tuple[int, int] | None = None  # the quote's offsets in Document.text

@@ -33,9 +33,10 @@ from rag.index.build import Replace
 from rag.index.history import Rollback
 from rag.index.history import rollback as _rollback
 from rag.index.plan import PlannedFile, plan_add
+from rag.observe.across import answer_across_periods
 from rag.periods import parse_query_periods
 from rag.query import Retriever
-from rag.records import Answer, DocInfo, SearchResult
+from rag.records import Answer, DocInfo, Period, SearchResult
 
 DEFAULT_ANALYZER = AnalyzerConfig(bigrams=True)  # eval/RESULTS.md: analyzer comparison
 LIMITS = LimitsConfig()
@@ -106,9 +107,10 @@ def rollback(index_dir=None, who: str | None = None) -> Rollback:
     return _rollback(_root(index_dir), who)
 
 
-def preview(files: list[Path], index: Index | None) -> list[PlannedFile]:
-    """What ``add`` would do with ``files`` (parsed, nothing written): for confirmations."""
-    return plan_add(files, index)
+def preview(files: list[Path], index: Index | None, progress=None) -> list[PlannedFile]:
+    """What ``add`` would do with ``files`` (parsed, nothing written): for confirmations;
+    ``progress`` as in ``plan_add``."""
+    return plan_add(files, index, progress)
 
 
 def list_documents(index_dir=None) -> list[DocInfo]:
@@ -178,21 +180,23 @@ class Engine:
         """A cited answer; with a report filter that excludes the answer, an abstention that
         says "trong báo cáo đã chọn" and names the reports that have it."""
         result = self.search(question, k=k, doc_ids=doc_ids, period=period)
-        answer = compose(question.strip(), result, self._provinces())
+        answer = self._compose(question.strip(), result, doc_ids, period)
         if doc_ids and answer.abstained and answer.reason != "place_not_covered":
             return self._outside_filter(answer, k, period) or answer
         return answer
 
-    def _provinces(self) -> set[str]:
-        return {d.province for d in self.retriever.index.docs.values() if d.province}
+    def _compose(self, question: str, result: SearchResult, doc_ids, period) -> Answer:
+        across = answer_across_periods(question, self.index, result, doc_ids, period,
+                                       self.places)
+        return across or compose(question, result, self.places, available=self.periods)
 
     def _outside_filter(self, filtered: Answer, k: int, period) -> Answer | None:
         """The same question over every report; if that answers, say where."""
-        wider = compose(filtered.question, self.search(filtered.question, k=k, period=period),
-                        self._provinces())
+        wider = self._compose(filtered.question,
+                              self.search(filtered.question, k=k, period=period), None, period)
         if wider.abstained:
             return None
-        docs = self.retriever.index.docs
+        docs = self.index.docs
         found = tuple(docs[d] for d in dict.fromkeys(c.doc_id for c in wider.citations)
                       if d in docs)
         asked = filtered.result.periods
@@ -202,3 +206,16 @@ class Engine:
                 f"{names}.")
         result = replace(filtered.result, elsewhere=found)
         return Answer(filtered.question, text, True, "not_in_selected", (), result)
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The periods the indexed reports cover (results parts), for "kỳ gần nhất"."""
+        found = {p for d in self.index.docs.values() for p in d.periods}
+        return tuple(sorted(found, key=lambda p: (p.year or 0, p.start_month, p.end_month,
+                                                  p.kind)))
+
+    @property
+    def places(self) -> set[str]:
+        """Every province some indexed text names (a question about another one abstains)."""
+        docs = self.index.docs.values()
+        return {p for d in docs for p in (d.places or (d.province,)) if p}

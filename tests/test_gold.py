@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from rag.evaluation.metrics import has_diacritics, load_gold
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "eval" / "gold.jsonl"
+REALDOCS = REPO.parent / "shared" / "realdocs"
 ABBREVIATIONS = ("XNK", "MTQG", "NSNN", "NTM", "DN", "HTX", "KT-XH", "CCHC", "GPMB", "ĐTC",
                  "DTC", "CPI", "GRDP", "UBND", "HĐND", "NSTW", "ODA", "OCOP")
 
@@ -31,12 +33,37 @@ def reports(verify) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def items() -> list[dict]:
-    return load_gold(GOLD)
+    """The items written from the bundled sample reports (splits dev and test)."""
+    return [it for it in load_gold(GOLD) if it["split"] in ("dev", "test")]
+
+
+@pytest.fixture(scope="module")
+def real_items() -> list[dict]:
+    """The items written from ../shared/realdocs (split realdocs)."""
+    if not REALDOCS.is_dir():
+        missing = pytest.fail if os.environ.get("CI") else pytest.skip
+        missing(f"{REALDOCS} is missing (the real documents sit beside the clone in CI)")
+    return load_gold(GOLD, split="realdocs")
 
 
 def test_every_evidence_span_and_figure_is_in_its_report(items, verify, reports):
     bad = {it["id"]: verify.problems(it, reports) for it in items}
     assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_every_real_document_item_matches_its_document(real_items, verify):
+    bad = {it["id"]: verify.problems(it, {}, REALDOCS) for it in real_items}
+    assert {k: v for k, v in bad.items() if v} == {}
+    assert len(real_items) >= 60 and len({it["doc"] for it in real_items if it["doc"]}) == 8
+
+
+def test_verifier_catches_wrong_real_document_items(real_items, verify):
+    table = next(it for it in real_items if it["source_kind"] == "table")
+    assert verify.problems({**table, "answer_figures": ["987.654,32"]}, {}, REALDOCS) == [
+        f"'987.654,32' not on page {table['page']}"]
+    text = next(it for it in real_items if it["source_kind"] == "text")
+    moved = {**text, "evidence": text["evidence"] + " và thêm một câu không có trong văn bản"}
+    assert "evidence not found in the report" in verify.problems(moved, {}, REALDOCS)
 
 
 def test_verifier_catches_a_figure_missing_from_the_report(items, verify, reports):
@@ -48,10 +75,11 @@ def test_verifier_catches_a_figure_missing_from_the_report(items, verify, report
     assert verify.problems(moved, reports) == ["evidence not found in the report"]
 
 
-def test_ids_are_unique_and_splits_are_dev_or_test(items):
-    assert len({it["id"] for it in items}) == len(items)
-    assert {it["split"] for it in items} == {"dev", "test"}
-    assert sum(it["split"] == "test" for it in items) >= 40
+def test_ids_are_unique_and_splits_are_known():
+    every = load_gold(GOLD)
+    assert len({it["id"] for it in every}) == len(every)
+    assert {it["split"] for it in every} == {"dev", "test", "realdocs"}
+    assert sum(it["split"] == "test" for it in every) >= 40
 
 
 def test_mix_matches_how_officials_ask(items):

@@ -75,8 +75,15 @@ def test_docx_reader_text_headings_lists_and_table(docx_2024):
     assert "\n1. Tiếp tục tập trung thực hiện" in text  # a numbered sentence stays body
     assert "đạt 16,6%<sup>10</sup>;" in text and "giảm 2,89%<sup>44</sup>" in text
     assert "\n<sup>10</sup> Gồm: Vốn đầu tư trong cân đối" in text
-    row = chunk_with(chunks, "Khách du lịch (nghìn lượt) | 470 | 2.591")
-    assert row.section_path[-1].startswith("1.3. Sản xuất công nghiệp")
+    # the data table is a Table now (issue 11), not "cell | cell" text: its row is a chunk
+    # of its own, under the section the table stands in
+    (table,) = doc.tables
+    assert [c.name for c in table.columns] == ["Chỉ tiêu", "Tháng 5/2024", "5 tháng"]
+    assert "Khách du lịch (nghìn lượt) | 470" not in text
+    row = chunk_with(chunks, "Chỉ tiêu: Khách du lịch (nghìn lượt) | Tháng 5/2024: 470; "
+                             "5 tháng: 2.591")
+    assert row.table.cells == ("470", "2.591") and row.table.table_id == table.table_id
+    assert row.section_path[-2].startswith("1.3. Sản xuất công nghiệp")
 
 
 def test_docx_page_breaks_give_pages(docx_2024):

@@ -29,6 +29,7 @@ import gradio as gr
 from rag import service
 from rag.errors import BaocaoError, InputError
 from rag.index.plan import PlannedFile
+from rag.ingest.ocr import OCR_STAGE
 from ui.messages import vi_error
 from ui.render import message, plan_view, removal_view, write_result_view
 from ui.state import AppState
@@ -112,7 +113,7 @@ class AdminHandlers:
         return None
 
     # -- uploads ------------------------------------------------------------------------
-    def preview(self, files, token):
+    def preview(self, files, token, progress=gr.Progress()):
         """Parse the uploaded files (nothing written) and show what confirming would do."""
         paths = [str(f) for f in (files if isinstance(files, list) else [files]) if f]
         refused = self._allowed(token)
@@ -122,7 +123,8 @@ class AdminHandlers:
             text = f"Không đọc {names}: {refused}" if refused else "Chưa chọn tệp nào."
             return message(text, "error-box" if refused else "muted"), None, *_buttons(False)
         with self.state.write_lock:
-            plans = service.preview([Path(p) for p in paths], self.state.engine.index)
+            plans = service.preview([Path(p) for p in paths], self.state.engine.index,
+                                    _progress_of(progress))
         pending = _pending(plans)
         if not pending.writable:
             discard(paths)
@@ -138,14 +140,10 @@ class AdminHandlers:
         if refused:
             return message(refused, "error-box"), pending, *_buttons(True)
         progress(None, desc="Đang đọc tệp…")
-
-        def on_progress(doc_id, done, total):
-            progress((done, total), desc=f"Đang lập chỉ mục «{doc_id}»", unit="đoạn")
-
         try:
             with self.state.write_lock:
                 report = service.add([Path(p) for p in pending.paths], self.state.root,
-                                     progress=on_progress, replace=pending.expect,
+                                     progress=_progress_of(progress), replace=pending.expect,
                                      who=_who(request))
         except BaocaoError as exc:
             return (message(f"Không ghi được: {vi_error(exc)}. Chỉ mục vẫn giữ nguyên.",
@@ -197,6 +195,19 @@ class AdminHandlers:
 
     def cancel_remove(self, _doc_id):
         return message("Đã huỷ; chưa có gì bị xoá."), None, *_buttons(False)
+
+
+def _progress_of(progress):
+    """A build's ``progress(label, done, total)`` shown in the page: OCR pages of a scanned
+    PDF (read at preview, then from the OCR cache), then chunks indexed."""
+    def on_progress(label: str, done: int, total: int) -> None:
+        if label.endswith(OCR_STAGE):
+            name = label.removesuffix(OCR_STAGE)
+            progress((done, total), desc=f"Đang đọc bản quét (OCR) «{name}»", unit="trang")
+        else:
+            progress((done, total), desc=f"Đang lập chỉ mục «{label}»", unit="đoạn")
+
+    return on_progress
 
 
 def _pending(plans: list[PlannedFile]) -> Pending:

@@ -15,6 +15,7 @@ import gradio as gr
 
 from rag.ingest import MAX_BYTES, SUFFIXES
 from rag.service import Engine
+from ui import series as series_view
 from ui.admin import Admin, AdminHandlers
 from ui.assets import CLICK_JS, CSS, HEAD, READER_JS
 from ui.handlers import ALL_PERIODS, MODES, Handlers
@@ -69,10 +70,11 @@ def _ask_tab(reports: list, periods: list[str]) -> SimpleNamespace:
                              label="Kỳ báo cáo (chọn hoặc gõ, vd. tháng 5/2024)",
                              elem_id="period-filter", scale=2)
         mode = gr.Radio(list(MODES), value=MODES[0], label="Chế độ", elem_id="mode", scale=2)
+    trend = series_view.trend_slot()
     view = gr.HTML(message("Nhập câu hỏi rồi bấm «Hỏi». Bấm vào [n] để xem đoạn trích "
                            "trong báo cáo gốc."), elem_id="answer-view", js_on_load=CLICK_JS)
     return SimpleNamespace(question=question, ask=ask, examples=examples, docs=docs,
-                           period=period, mode=mode, view=view)
+                           period=period, mode=mode, view=view, trend=trend)
 
 
 def service_limit() -> int:
@@ -141,6 +143,8 @@ def build_app(engine_or_index_dir=None, admin: Admin | None = None) -> gr.Blocks
                 ask = _ask_tab(reports, periods)
             with gr.Tab("Đọc báo cáo", id="reader"):
                 read = _reader_tab(reports, table)
+            with gr.Tab("Số liệu theo kỳ", id="series") as series_tab:
+                series = series_view.series_tab(state)
             with gr.Tab("Quản lý báo cáo", id="manage"):
                 manage = _manage_tab(reports, admin)
         ui = SimpleNamespace(status=status, timer=timer, citations=gr.State(None),
@@ -149,6 +153,9 @@ def build_app(engine_or_index_dir=None, admin: Admin | None = None) -> gr.Blocks
         _wire(app, h, ui)
         if admin is not None:
             _wire_admin(AdminHandlers(state, admin), h, ui)
+        series_view.wire_trend(state, ask, ask.trend)
+        series_view.wire_series(h, series_tab, series, ui.citations,
+                                [read.view, tabs, read.pick])
         gr.api(h.api_answer, api_name="answer", concurrency_limit=ENGINE_CONCURRENCY,
                concurrency_id="engine")
         gr.api(h.api_search, api_name="search", concurrency_limit=ENGINE_CONCURRENCY,

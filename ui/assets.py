@@ -76,6 +76,18 @@ aside.fn-block { margin: 2px 0 10px 24px; padding: 4px 10px; border-left: 2px so
 aside.fn-block p.fn { margin: 2px 0; text-align: left; }
 aside.fn-block p.fn.cited-fn { background: #fff3c4; border-radius: 4px; padding: 2px 6px; }
 .fn-label { font-weight: 600; color: #8a5a00; margin-right: 4px; }
+figure.tbl { margin: 12px 0; }
+figure.tbl figcaption { font-weight: 600; margin-bottom: 4px; }
+.tbl-scroll { overflow-x: auto; max-width: 100%; }
+.view table.data-table { border-collapse: collapse; font-size: 0.85rem; }
+.view table.data-table th, .view table.data-table td { border: 1px solid #d0d7de;
+  padding: 2px 6px; vertical-align: top; }
+.view table.data-table th { background: #f6f8fa; text-align: center; }
+.view table.data-table td.num { text-align: right; white-space: nowrap; }
+.view table.data-table tr.cited-row td { background: #fff8e1; }
+.view table.data-table td.cited-cell { background: #ffd54f; outline: 2px solid #bf8700; }
+.reader-banner.scanned { background: #fdecec; color: #8a1c1c; }
+.source .scanned-note { color: #8a1c1c; font-size: 0.88rem; }
 .page-mark { display: block; text-align: center; color: #8c959f; font-size: 0.8rem;
   margin: 6px 0; }
 """
@@ -106,7 +118,8 @@ element.addEventListener('keydown', (e) => {
 # markers scroll within the page instead of changing the URL.
 READER_JS = """
 let pending = true;
-const target = () => element.querySelector('mark.cited') || element.querySelector('.passage');
+const target = () => element.querySelector('#cited-cell') || element.querySelector('mark.cited')
+  || element.querySelector('.passage');
 const visible = () => element.getClientRects().length > 0;
 const go = () => {
   if (!visible()) return;
@@ -114,7 +127,7 @@ const go = () => {
   const head = element.querySelector('.reader');
   if (!head) return;
   const t = target();
-  if (t) { t.scrollIntoView({block: 'center'}); return; }
+  if (t) { t.scrollIntoView({block: 'center', inline: 'center'}); return; }
   const s = element.querySelector('.doc-scroll');
   if (s) s.scrollTop = 0;
   head.scrollIntoView({block: 'start'});

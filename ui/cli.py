@@ -13,6 +13,7 @@ import math
 import sys
 
 from rag.errors import BaocaoError, InputError
+from ui import cli_series
 
 
 def _print_json(obj) -> None:
@@ -70,9 +71,16 @@ def _print_parse_text(doc, chunks, cited: dict[int, str]) -> None:
 
 
 def _progress_bar():
-    """A stderr progress line per document while embedding (library code never prints)."""
+    """A stderr progress line per document while OCR reads its pages and while embedding
+    (library code never prints)."""
+    from rag.ingest.ocr import OCR_STAGE
+
     def report(doc_id: str, done: int, total: int) -> None:
-        sys.stderr.write(f"\r  {doc_id}: {done}/{total} chunks embedded")
+        if doc_id.endswith(OCR_STAGE):
+            sys.stderr.write(f"\r  {doc_id.removesuffix(OCR_STAGE)}: {done}/{total} "
+                             "scanned pages read (OCR)")
+        else:
+            sys.stderr.write(f"\r  {doc_id}: {done}/{total} chunks embedded")
         if done >= total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -85,6 +93,8 @@ def _print_report(report, as_json: bool) -> None:
 
         out = asdict(report)
         out["errors"] = {k: {"code": e.code, **e.details} for k, e in report.errors.items()}
+        out["warnings"] = {k: {"code": e.code, **e.details}
+                           for k, e in report.warnings.items()}
         _print_json(out)
         return
     w = sys.stdout.write
@@ -100,6 +110,8 @@ def _print_report(report, as_json: bool) -> None:
       + "\n")
     for err in report.failed.values():
         sys.stderr.write(f"baocao: error: {err}\n")
+    for warning in report.warnings.values():
+        sys.stderr.write(f"baocao: warning: {warning}\n")
 
 
 def _count(n: int, noun: str) -> str:
@@ -201,6 +213,10 @@ def cmd_ask(args) -> int:
         page = f" — tr. {c.page}" if c.page else ""
         w(f"\n[{c.n}] {c.title} — {c.period} — {c.section}{page} ({c.chunk_id})\n"
           f"    \u201c{c.quote}\u201d\n")
+        if c.table_id:
+            w(f"    Bảng {c.table_id}, dòng {c.row + 1}: «{c.section}»{page}\n")
+        if c.scanned:
+            w("    (trích từ bản quét, cần đối chiếu)\n")
         for f in c.footnotes:
             w(f"    Chú thích {f.n}: {f.text}\n")
     if answer.abstained:
@@ -243,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baselines", action="store_true", help="also BM25, dense, LangChain")
     _common(p)
     p.set_defaults(func=cmd_eval)
+    cli_series.register(sub)
     p = sub.add_parser("serve", help="run the web app")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)

@@ -123,9 +123,11 @@ class Handlers:
     def open_citation(self, cite: Citation) -> str:
         """The cited report at the quote, its footnotes marked."""
         notes = {f.n for f in shown_footnotes(cite)}
-        return self.open(cite.doc_id, cite.chunk_id, cite.span, notes, f"[{cite.n}]")
+        return self.open(cite.doc_id, cite.chunk_id, cite.span, notes, f"[{cite.n}]",
+                         frozenset(cite.columns))
 
-    def open(self, doc_id, chunk_id=None, span=None, notes=(), label="") -> str:
+    def open(self, doc_id, chunk_id=None, span=None, notes=(), label="",
+             columns: frozenset = frozenset()) -> str:
         """The report view of an indexed report, with the cited passage highlighted."""
         if not self.state.ready:
             return message(self.state.status()["text"], "error-box")
@@ -134,15 +136,18 @@ class Handlers:
         except BaocaoError:
             return message("Không có báo cáo này trong chỉ mục.", "error-box")
         info = self.state.engine.index.docs[doc.doc_id]
-        return report_view(doc, info, self._highlight(doc.doc_id, chunk_id, span, notes, label),
-                           next(self._nonce))
+        hl = self._highlight(doc.doc_id, chunk_id, span, notes, label, columns)
+        return report_view(doc, info, hl, next(self._nonce))
 
-    def _highlight(self, doc_id, chunk_id, span, notes, label) -> Highlight | None:
+    def _highlight(self, doc_id, chunk_id, span, notes, label, columns) -> Highlight | None:
         chunk = self.state.chunk(chunk_id) if chunk_id else None
         if chunk is None or chunk.doc_id != doc_id:
             return None
+        ref = chunk.table  # a table row: its cited cell, or the row's cells for a passage
         return Highlight(chunk.start, chunk.end, span, frozenset(notes), label,
-                         tuple(chunk.section_path))
+                         tuple(chunk.section_path), ref.table_id if ref else None,
+                         ref.row if ref else None,
+                         (columns or frozenset(ref.col_index)) if ref else frozenset())
 
     def open_picked(self, doc_id):
         return self.open(doc_id) if doc_id else gr.skip()

@@ -29,7 +29,13 @@ VI: dict[str, str] = {
     "pdf.password": "tệp PDF «{name}» có mật khẩu; hãy lưu một bản không mật khẩu",
     "pdf.no_pages": "tệp PDF «{name}» không có trang nào",
     "pdf.page_damaged": "trang {page} của tệp PDF «{name}» bị hỏng, không đọc được",
-    "pdf.no_text_layer": "tệp PDF «{name}» không có lớp chữ (bản quét?)",
+    "pdf.no_text_layer": "tệp PDF «{name}» không có lớp chữ (bản quét?) và máy chưa cài OCR "
+                         "(tesseract-ocr, tesseract-ocr-vie)",
+    "pdf.ocr_poor": "tệp PDF «{name}» là bản quét và OCR không đọc rõ được trang nào ({pages} "
+                    "trang); chưa lập chỉ mục tệp này",
+    "pdf.ocr_failed": "không đọc được bản quét «{name}» bằng OCR",
+    "pdf.ocr_poor_pages": "tệp «{name}»: OCR không đọc rõ trang {pages} của bản quét; các "
+                          "trang này không được đưa vào chỉ mục (hãy kiểm tra bản quét)",
     "docx.old_format": "tệp «{name}» là tệp Word .doc cũ hoặc .docx có mật khẩu; hãy lưu lại "
                        "dưới dạng .docx không khoá",
     "docx.not_zip": "tệp «{name}» không phải tệp Word .docx (tệp hỏng hoặc sai đuôi)",
@@ -46,6 +52,15 @@ VI: dict[str, str] = {
                           "hạn {limit_mb} MB; hãy tách văn bản",
     "parse.timeout": "đọc tệp «{name}» quá {limit} giây; tệp quá phức tạp (hãy tách hoặc lưu "
                      "lại dưới dạng .docx thông thường)",
+    "html.not_html": "tệp «{name}» không phải trang web (không có mã HTML, hoặc sai đuôi tệp); "
+                     "hãy kiểm tra loại tệp",
+    "html.charset": "trang web «{name}» khai báo bảng mã không biết «{charset}»; hãy lưu lại "
+                    "dưới dạng UTF-8",
+    "html.encoding": "trang web «{name}» không đúng bảng mã {charset} (khai báo charset sai "
+                     "hoặc thiếu?); hãy lưu lại dưới dạng UTF-8",
+    "html.damaged": "trang web «{name}» bị hỏng, không đọc được",
+    "html.no_text": "trang web «{name}» không có nội dung bài viết (chỉ có menu, mã lệnh, "
+                    "liên kết hoặc hình ảnh); hãy lưu chính trang bài viết",
     "parse.no_text": "không tìm thấy nội dung chữ trong «{name}»",
     "index.missing": "chưa có chỉ mục; hãy lập chỉ mục trước",
     "index.format": "chỉ mục được lập bằng phiên bản cũ (định dạng {found}, cần {expected}); "
@@ -83,6 +98,8 @@ VI: dict[str, str] = {
     "query.empty": "hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
     "query.too_long": "câu hỏi dài {n} ký tự, vượt giới hạn {limit} ký tự; hãy hỏi ngắn gọn "
                       "hơn",
+    "series.unknown_indicator": "không có chỉ tiêu nào khớp «{indicator}»; các chỉ tiêu có ở "
+                                "nhiều báo cáo: {known}",
 }
 
 

@@ -3,7 +3,8 @@
 Built from the parsed report the index stores (``Index.document``), so what a
 citation points at (character spans in ``Document.text``) can be highlighted
 exactly. Footnotes are shown right under each paragraph that cites them, so a
-cited passage has its footnotes beside it. All report text is escaped here.
+cited passage has its footnotes beside it. Tables stand where the text places
+them, the cited cell marked (``ui.tables``). All report text is escaped here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from dataclasses import dataclass, field
 from rag.records import DocInfo, Document, Footnote, Paragraph
 from ui.messages import vi_date
 from ui.render import esc
+from ui.tables import table_html
+
+SCANNED = "Văn bản đọc từ bản quét (OCR): trích từ bản quét, cần đối chiếu với bản gốc."
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,9 @@ class Highlight:
     footnotes: frozenset[int] = frozenset()
     label: str = ""
     section_path: tuple[str, ...] = ()
+    table_id: str | None = None  # a cited table row, and its cited columns
+    row: int | None = None
+    columns: frozenset[int] = frozenset()
 
 
 def _clip(span: tuple[int, int] | None, base: int, size: int) -> tuple[int, int] | None:
@@ -47,6 +54,7 @@ class _Renderer:
     anchored: bool = False
     page: int | None = None
     referenced: set[int] = field(default_factory=set)
+    pending: list = field(default_factory=list)  # tables not yet placed
 
     def __post_init__(self) -> None:
         self.footnotes = dict(self.doc.footnotes)
@@ -108,11 +116,23 @@ class _Renderer:
             self.page = page
         return mark
 
+    def tables_before(self, offset: int | None) -> str:
+        """The tables that stand before ``offset`` (all that are left, for None)."""
+        out = []
+        while self.pending and (offset is None or self.pending[0].offset < offset):
+            t = self.pending.pop(0)
+            cited = self.hl is not None and self.hl.table_id == t.table_id
+            out.append(table_html(t, self.hl.row if cited else None,
+                                  self.hl.columns if cited else frozenset()))
+        return "".join(out)
+
     def body(self) -> str:
         """Paragraphs in nested <section>s that follow the report's heading tree."""
         out: list[str] = []
         stack: list[tuple[str, ...]] = []
+        self.pending = sorted(self.doc.tables, key=lambda t: t.offset)
         for pid, p in enumerate(self.doc.paragraphs):
+            out.append(self.tables_before(p.start))
             path = p.section_path
             heading = p.kind == "heading"
             while stack and not _opens(stack[-1], path, heading):
@@ -126,6 +146,7 @@ class _Renderer:
                 out.append(f'<p class="front">{esc(p.text)}</p>')
             else:
                 out.append(self.paragraph(p, pid))
+        out.append(self.tables_before(None))
         out.extend("</section>" for _ in stack)
         return "".join(out) + self.other_notes()
 
@@ -167,16 +188,21 @@ def toc(doc: Document, current: tuple[str, ...] = ()) -> str:
     return f'<nav class="toc" aria-label="Mục lục"><ul>{"".join(items)}</ul></nav>'
 
 
-def _header(info: DocInfo, hl: Highlight | None) -> str:
+def _header(info: DocInfo, hl: Highlight | None, doc: Document | None = None) -> str:
     meta = [f"Kỳ báo cáo: {esc(info.period_label or '—')}", f"Loại: {esc(info.doc_type)}",
             f"Ngày: {esc(vi_date(info.date))}", f"Tệp: {esc(info.source)}"]
     head = (f'<div class="reader-head"><h2>{esc(info.title)}</h2>'
             f'<div class="meta">{" · ".join(meta)}</div></div>')
+    if doc is not None and doc.ocr_pages:
+        poor = (f" Trang {', '.join(map(str, doc.poor_pages))} đọc không rõ, không đưa vào "
+                "chỉ mục." if doc.poor_pages else "")
+        head += f'<div class="reader-banner scanned">{esc(SCANNED + poor)}</div>'
+    target = "cited-cell" if hl and hl.table_id else "cited-anchor"
     if hl:
         where = " > ".join(hl.section_path)
         what = " ".join(x for x in (esc(hl.label), f"— mục {esc(where)}" if where else "") if x)
         head += (f'<div class="reader-banner">Đoạn trích dẫn {what or "được tô màu bên dưới"}. '
-                 '<a class="open-link" role="button" data-target="cited-anchor" '
+                 f'<a class="open-link" role="button" data-target="{target}" '
                  'data-block="center">Đến đoạn trích dẫn ↓</a></div>')
     return head
 
@@ -187,6 +213,6 @@ def report_view(doc: Document, info: DocInfo, hl: Highlight | None = None,
     r = _Renderer(doc, hl)
     body = r.body()
     return (f'<div class="view reader" data-doc="{esc(info.doc_id)}" data-nonce="{nonce}">'
-            f"{_header(info, hl)}"
+            f"{_header(info, hl, doc)}"
             f'<div class="reader-body">{toc(doc, hl.section_path if hl else ())}'
             f'<div class="doc-scroll"><article class="doc">{body}</article></div></div></div>')

@@ -66,6 +66,12 @@ def shown_footnotes(c: Citation) -> tuple[Footnote, ...]:
     return tuple(seen[n] for n in sorted(seen))
 
 
+def _scanned(c: Citation) -> str:
+    if not c.scanned:
+        return ""
+    return '<div class="scanned-note">Trích từ bản quét, cần đối chiếu với bản gốc.</div>'
+
+
 def _source(c: Citation) -> str:
     """One numbered source: title, period, section path, page, quote, its footnotes."""
     n = esc(c.n)
@@ -75,7 +81,7 @@ def _source(c: Citation) -> str:
         f'[{n}] {esc(c.title)}</a>'
         f'{_meta(c.period, c.section, c.page)}'
         f'<blockquote class="quote">{inline(c.quote)}</blockquote>'
-        f'{_notes(shown_footnotes(c))}'
+        f'{_scanned(c)}{_notes(shown_footnotes(c))}'
         f'<a class="open-link" role="button" tabindex="0" data-kind="cite" data-n="{n}">'
         f'Xem trong báo cáo →</a></li>'
     )

@@ -1,36 +1,48 @@
 """Compose: ranked hits -> a short cited Vietnamese answer, or an abstention.
 
-Extractive on purpose: every sentence of an answer is a sentence of a report
-(or of one of its footnotes), quoted verbatim, so every figure can be checked
-against its source; ``figure_check`` enforces that before an answer leaves.
+Extractive on purpose: the answer leads with the unit (sentence, list item or
+figure clause) that states the figure asked for, quoted verbatim with its
+``[n]``, followed by the footnotes that split it; so every figure can be
+checked against its source, and ``figure_check`` enforces that before an
+answer leaves. A unit may answer only if it meets the question's requirements
+(``rag.answer.question``): its indicator, its place, its direction (revenue or
+spending) and its period.
 """
 
 from __future__ import annotations
 
 import re
 
+from rag.answer import question as q
+from rag.answer.labels import nearest_period, period_label
 from rag.answer.sentences import (
     TOKENS,
+    Ask,
     Candidate,
     candidates,
     content_terms,
     folded,
     place_words,
+    question_numbers,
 )
 from rag.config import AnswerConfig
 from rag.ingest.figures import FIGURE_RE
-from rag.query.places import foreign_place
-from rag.records import Answer, Chunk, Citation, Footnote, SearchResult
+from rag.periods import covers, parse_periods
+from rag.places import foreign_place
+from rag.records import Answer, Citation, Footnote, Period, SearchResult
 
 _BREAKDOWN = ("gom nhung", "bao gom", "co cau", "trong do", "chia theo", "cu the", "gom nhung gi",
               "thanh phan", "chi tiet", "nhung nguon", "nhung khoan", "gom", "chia ra",
               "phan theo", "tung loai", "tung nguon")
 # A sentence or footnote opening like this splits the figure it follows or annotates:
 # it is the breakdown officials ask for next, so it goes with the figure.
-_SPLITS = re.compile(r"^(?:trong\s+đó|cụ\s+thể|bao\s+gồm|gồm|chia\s+ra)\b", re.IGNORECASE)
-_CUMULATIVE = ("luy ke", "tu dau nam", "thang dau nam", "tinh tu dau", "het thang")
-# "Hết tháng 5" is the total up to the end of May, not May's own figure.
-_MONTH_WORDS = re.compile(r"\btrong thang\b|(?<!het )\bthang 0?\d{1,2}\b(?!\s*dau)")
+_SPLITS = re.compile(r"^(?:[-+]\s*)?(?:trong\s+đó|cụ\s+thể|bao\s+gồm|gồm|chia\s+ra)\b",
+                     re.IGNORECASE)
+# A clause opening like this narrows the figure before it ("…; tính riêng tại Hải quan …").
+_NARROWS = re.compile(r"^(?:[-+]\s*)?(?:tính\s+riêng|riêng|trong\s+đó|chiếm)\b", re.IGNORECASE)
+# dev: a unit from a more recent report wins a question without a period when its
+# coverage is within this margin of the best unit's
+LATEST_MARGIN = 0.1
 
 
 class FigureCheckError(RuntimeError):
@@ -42,20 +54,6 @@ def asks_breakdown(question: str) -> bool:
     return any(re.search(rf"\b{w}\b", text) for w in _BREAKDOWN)
 
 
-def period_label(chunk: Chunk, sentence: str) -> str:
-    """Say whether a figure is the month's or the cumulative one when a report has both."""
-    periods = list(chunk.periods)
-    if len(periods) > 1:
-        text = folded(sentence)
-        wanted = set()
-        if any(w in text for w in _CUMULATIVE):
-            wanted.add("cumulative")
-        if not wanted or _MONTH_WORDS.search(text):
-            wanted.add("month")
-        periods = [p for p in periods if p.kind in wanted] or periods
-    return "; ".join(p.label for p in periods)
-
-
 def figure_check(text: str, sources: list[str]) -> list[str]:
     """Figures in ``text`` that appear verbatim in none of ``sources`` (must be empty)."""
     return [m.group(0) for m in FIGURE_RE.finditer(text)
@@ -63,44 +61,151 @@ def figure_check(text: str, sources: list[str]) -> list[str]:
 
 
 def compose(question: str, result: SearchResult, places: set[str] | None = None,
-            cfg: AnswerConfig = AnswerConfig()) -> Answer:
-    """The answer paragraph with [n] markers, or an abstention that says why.
-    ``places``: the provinces the indexed reports are about."""
+            cfg: AnswerConfig = AnswerConfig(),
+            available: tuple[Period, ...] = ()) -> Answer:
+    """The answer with [n] markers, or an abstention that says why. ``places``: every
+    province the indexed texts name; ``available``: the periods the indexed reports cover."""
     places = places or set()
     place = foreign_place(question, places)
     if place:
         return _abstain(question, result, "place_not_covered",
                         f"Không tìm thấy thông tin về {place} trong các báo cáo hiện có")
     if result.periods and not result.period_covered:
-        label = result.periods[0].label
         return _abstain(question, result, "period_not_covered",
-                        f"Không tìm thấy số liệu {label} trong các báo cáo hiện có")
+                        _no_period_message(result.periods[0], available))
     terms = content_terms(question, place_words(places))
-    cands = candidates(terms, result.hits, cfg)
+    req = q.requirements(question)
+    ask = Ask(frozenset(terms), question_numbers(question),
+              frozenset(p.kind for p in result.periods))
+    hits = tuple(h for h in result.hits if q.has_indicator(req, _chunk_text(h)))
+    if not hits and not req.term:  # an opening phrase said otherwise than the report says it
+        hits = result.hits
+    cands = [c for c in candidates(ask, hits, cfg) if _meets(req, c, result.periods)]
     if not cands or cands[0].coverage < cfg.min_coverage:
+        where = f" về {q.named_place_label(question)}" if req.places else ""
         return _abstain(question, result, "no_answer",
-                        "Không tìm thấy đoạn nào trả lời câu hỏi trong các báo cáo hiện có")
-    return _answer(question, result, _pick(cands, cfg), terms)
+                        f"Không tìm thấy đoạn nào trả lời câu hỏi{where} trong các báo cáo "
+                        "hiện có")
+    if cands[0].hit.chunk.table is not None:  # a table row: answer from its cell (cells.py)
+        from rag.answer.cells import best_row, table_answer
+
+        answer = table_answer(question, result, best_row(question, result.hits))
+        if answer is not None:
+            return answer
+    if not result.periods:
+        cands = _latest_first(cands)
+    return _answer(question, result, _pick(cands, cfg, req, asks_breakdown(question)), terms)
+
+
+def _no_period_message(asked: Period, available: tuple[Period, ...]) -> str:
+    text = f"Không tìm thấy số liệu {asked.label} trong các báo cáo hiện có"
+    near = nearest_period(asked, list(available))
+    return text + (f"; kỳ gần nhất có báo cáo: {near.label}" if near else "")
+
+
+def _chunk_text(hit) -> str:
+    """What a passage is about: its section path, its text and its footnotes."""
+    notes = " ".join(f.text for f in hit.chunk.footnotes)
+    return f"{hit.chunk.section} {hit.chunk.text} {notes}"
+
+
+def _meets(req: q.Requirements, cand: Candidate, asked: tuple[Period, ...]) -> bool:
+    """The unit's report names the asked place (or is about it), the unit speaks of revenue
+    when revenue is asked, and its period (its own, else its report's) covers the asked
+    one. (The indicator is required of the whole passage, see ``compose``.)"""
+    chunk, doc = cand.hit.chunk, cand.hit.doc
+    if not q.names_place(req, f"{doc.title} {chunk.section} {cand.text}", doc.province):
+        return False
+    if not q.same_direction(req, cand.text):
+        return False
+    return not asked or _covers(cand, asked)
+
+
+def _covers(cand: Candidate, asked: tuple[Period, ...]) -> bool:
+    chunk = cand.hit.chunk
+    year = next((p.year for p in chunk.periods if p.year), None)
+    own = [p for p in parse_periods(cand.text, default_year=year) if p.year]
+    periods = own + list(chunk.periods)
+    return not chunk.periods or any(covers(p, a) for p in periods for a in asked)
+
+
+def _recency(cand: Candidate) -> tuple[int, int]:
+    ends = [(p.year or 0, p.end_month) for p in cand.hit.chunk.periods]
+    return max(ends, default=(0, 0))
+
+
+def _latest_first(cands: list[Candidate]) -> list[Candidate]:
+    """A question without a period is answered from the latest report that answers it as
+    well (nearly) as the best one; the others are offered after it."""
+    best = cands[0].coverage
+    close = [c for c in cands if c.coverage >= best - LATEST_MARGIN]
+    top = max(close, key=lambda c: (_recency(c), c.score))
+    return [top] + [c for c in cands if c is not top]
 
 
 def _continuation(best: Candidate, cands: list[Candidate]) -> Candidate | None:
-    """The sentence right after ``best`` when it splits best's figure ("Trong đó: ...")."""
+    """The unit right after ``best`` when it splits best's figure ("Trong đó: ...")."""
     if best.footnote is not None or not FIGURE_RE.search(best.text):
         return None
-    after = [c for c in cands if c.footnote is None and c.start > best.start
+    after = [c for c in cands if c.footnote is None and c.start >= best.end
              and c.hit.chunk.chunk_id == best.hit.chunk.chunk_id]
     nxt = min(after, key=lambda c: c.start, default=None)
     return nxt if nxt is not None and _SPLITS.match(nxt.text) else None
 
 
-def _pick(cands: list[Candidate], cfg: AnswerConfig) -> list[Candidate]:
+def _rest_of_sentence(best: Candidate, cands: list[Candidate],
+                      later: bool = True) -> list[Candidate]:
+    """The other (later) units of best's sentence: the parts of a breakdown."""
+    return [c for c in cands if c.footnote is None and c.sentence == best.sentence
+            and c is not best and (c.start >= best.end or not later)
+            and c.hit.chunk.chunk_id == best.hit.chunk.chunk_id]
+
+
+def _next_in_sentence(best: Candidate, cands: list[Candidate], cfg: AnswerConfig,
+                      req: q.Requirements) -> Candidate | None:
+    """The clause right after ``best`` in its sentence, when it goes on about what was asked
+    ("… 755.950 lượt khách …; doanh thu 277 tỷ đồng …" for "khách và doanh thu")."""
+    rest = _rest_of_sentence(best, cands)
+    nxt = min(rest, key=lambda c: c.start, default=None)
+    if nxt is None or not FIGURE_RE.search(nxt.text):
+        return None
+    other = len(req.indicator) > 1 and not q.has_indicator(
+        q.Requirements(req.indicator[:1], (), None), nxt.text)
+    narrows = bool(_NARROWS.match(nxt.text))
+    return nxt if other or narrows or nxt.score >= cfg.clause_ratio * best.score else None
+
+
+def _other_topics(chosen: list[Candidate], cands: list[Candidate],
+                  req: q.Requirements) -> list[Candidate]:
+    """For "A và B" questions: the best unit for each topic the chosen units leave out."""
+    out: list[Candidate] = []
+    doc = chosen[0].hit.doc.doc_id
+    for head in req.indicator if len(req.indicator) > 1 else ():
+        one = q.Requirements((head,), (), None)
+        if any(q.has_indicator(one, c.sentence_text()) for c in chosen + out):
+            continue
+        found = next((c for c in cands if c.hit.doc.doc_id == doc and c not in chosen
+                      and FIGURE_RE.search(c.text) and q.has_indicator(one, c.sentence_text())),
+                     None)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _pick(cands: list[Candidate], cfg: AnswerConfig, req: q.Requirements,
+          breakdown: bool = False) -> list[Candidate]:
     best = cands[0]
     chosen = [best]
+    if breakdown and best.footnote is None:
+        chosen += sorted(_rest_of_sentence(best, cands, later=False), key=lambda c: c.start)
+    elif best.footnote is None and (nxt := _next_in_sentence(best, cands, cfg, req)):
+        chosen.append(nxt)
     cont = _continuation(best, cands)
-    if cont is not None:
+    if cont is not None and cont not in chosen:
         chosen.append(cont)
+    chosen += _other_topics(chosen, cands, req)
     for c in cands[1:]:
-        if len(chosen) >= cfg.max_sentences + (cont is not None):
+        if len(chosen) >= cfg.max_sentences + (cont is not None) or len(chosen) > 1:
             break
         same_chunk = c.hit.chunk.chunk_id == best.hit.chunk.chunk_id
         close = c.score >= cfg.close_ratio * best.score and c not in chosen
@@ -112,12 +217,12 @@ def _pick(cands: list[Candidate], cfg: AnswerConfig) -> list[Candidate]:
 
 def _wanted_notes(cand: Candidate, terms: set[str], breakdown: bool) -> list[Footnote]:
     """Cited footnotes worth showing: all when a breakdown is asked, else those that
-    hold question words the sentence itself lacks (e.g. "lúa" only in the footnote),
-    figures when the sentence has none (the footnote is where the numbers are), or
-    the split of the sentence's figure ("Gồm: …")."""
+    hold question words the unit itself lacks (e.g. "lúa" only in the footnote),
+    figures when the unit has none (the footnote is where the numbers are), or
+    the split of the unit's figure ("Gồm: …")."""
     if cand.footnote is not None:
         return []
-    notes = cand.hit.chunk.cited(cand.start, cand.start + len(cand.text))
+    notes = cand.hit.chunk.cited(cand.start, cand.end)
     if breakdown:
         return notes
     missing = terms - set(TOKENS.tokens(cand.text))
@@ -134,7 +239,7 @@ def _answer(question: str, result: SearchResult, chosen: list[Candidate],
     for cand in chosen:
         notes = _wanted_notes(cand, terms, breakdown)
         n = len(citations) + 1
-        label = period_label(cand.hit.chunk, cand.text)
+        label = period_label(cand.hit.chunk, cand.text, cand.sentence_text())
         prefix = f"Chú thích {cand.footnote} ({label})" if cand.footnote else label
         parts.append(f"{prefix}: {cand.text} [{n}]" if prefix else f"{cand.text} [{n}]")
         parts.extend(f"Chú thích {f.n}: {f.text} [{n}]" for f in notes)
@@ -149,23 +254,29 @@ def _answer(question: str, result: SearchResult, chosen: list[Candidate],
 
 def _citation(n: int, cand: Candidate, notes: list[Footnote]) -> Citation:
     chunk, hit = cand.hit.chunk, cand.hit
+    context = ""
     if cand.footnote is not None:
         note = next(f for f in chunk.footnotes if f.n == cand.footnote)
         notes, span, in_quote = [note], None, [note]
     else:
-        span = (chunk.start + cand.start, chunk.start + cand.start + len(cand.text))
-        in_quote = chunk.cited(cand.start, cand.start + len(cand.text))
+        span = (chunk.start + cand.start, chunk.start + cand.end)
+        in_quote = chunk.cited(cand.start, cand.end)
+        sentence = cand.sentence_text()
+        context = sentence if sentence != cand.text else ""
     return Citation(
         n=n, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, title=hit.doc.title,
         period=chunk.period_label, section=chunk.section, page=chunk.page_start,
         quote=cand.text, span=span,
         figures=tuple(m.group(0) for m in FIGURE_RE.finditer(cand.text)),
-        footnotes=tuple(notes), quote_footnotes=tuple(in_quote),
+        footnotes=tuple(notes), quote_footnotes=tuple(in_quote), context=context,
+        scanned=hit.doc.ocr,
     )
 
 
 def _abstain(question: str, result: SearchResult, reason: str, message: str) -> Answer:
-    related = [f"«{h.doc.title}» ({h.chunk.section_path[-1] if h.chunk.section_path else ''})"
-               for h in result.hits[:3]]
+    related = []
+    for h in result.hits[:3]:
+        where = f" ({h.chunk.section_path[-1]})" if h.chunk.section_path else ""
+        related.append(f"«{h.doc.title}»{where}")
     text = message + "." + (" Có thể liên quan: " + "; ".join(related) + "." if related else "")
     return Answer(question, text, True, reason, (), result)

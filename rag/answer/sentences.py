@@ -1,5 +1,6 @@
-"""Answer candidates: the sentences and footnotes of the top hits, scored against a question.
+"""Answer candidates: the units and footnotes of the top hits, scored against a question.
 
+A unit is a sentence, list item or figure clause (``rag.answer.units``).
 Scoring is coverage of the question's topic words (a word found only in the
 section path counts half), plus a bonus for a figure and for the hit's rank.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer.units import split_units
 from rag.config import AnalyzerConfig, AnswerConfig
 from rag.index.analyzer import Analyzer
 from rag.ingest.figures import FIGURE_RE
@@ -37,6 +39,15 @@ class Candidate:
     footnote: int | None
     score: float
     coverage: float
+    sentence: tuple[int, int] = (-1, -1)  # the sentence holding the unit (chunk offsets)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    def sentence_text(self) -> str:
+        a, b = self.sentence
+        return self.hit.chunk.text[a:b] if a >= 0 else self.text
 
 
 def place_words(places: set[str]) -> frozenset[str]:
@@ -60,28 +71,53 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def score(terms: set[str], text: str, context: str, rank: int,
-          cfg: AnswerConfig) -> tuple[float, float]:
-    """(score, coverage of the question's terms in ``text``, section path counting less)."""
-    if not terms:
+@dataclass(frozen=True)
+class Ask:
+    """What candidates are scored against: the question's topic words, its numbers (a
+    plan year, a resolution number) and the kinds of period it asks for."""
+
+    terms: frozenset[str]
+    numbers: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()  # "month", "cumulative", ...
+
+
+def question_numbers(question: str) -> frozenset[str]:
+    return frozenset(t for t in TOKENS.tokens(question) if t[:1].isdigit())
+
+
+def score(ask: Ask, text: str, context: str, rank: int, cfg: AnswerConfig,
+          kinds: frozenset[str] = frozenset()) -> tuple[float, float]:
+    """(score, coverage of the question's terms in ``text``, context counting less).
+    ``context``: the section path and the part of the sentence before the unit."""
+    if not ask.terms:
         return 0.0, 0.0
     own = set(TOKENS.tokens(text))
     ctx = set(TOKENS.tokens(context))
-    found = sum(1.0 if t in own else cfg.section_weight if t in ctx else 0.0 for t in terms)
-    coverage = found / len(terms)
-    has_figure = cfg.figure_bonus if FIGURE_RE.search(text) else 0.0
-    return coverage + has_figure + cfg.rank_bonus / rank, coverage
+    found = sum(1.0 if t in own else cfg.section_weight if t in ctx else 0.0 for t in ask.terms)
+    coverage = found / len(ask.terms)
+    bonus = cfg.figure_bonus if FIGURE_RE.search(text) else 0.0
+    bonus += cfg.number_bonus * min(3, len(ask.numbers & (own | ctx)))
+    if ask.kinds and kinds:
+        bonus += cfg.kind_bonus if ask.kinds & kinds else -cfg.kind_bonus
+    return coverage + bonus + cfg.rank_bonus / rank, coverage
 
 
-def candidates(terms: set[str], hits: tuple[Hit, ...], cfg: AnswerConfig) -> list[Candidate]:
+def candidates(ask: Ask, hits: tuple[Hit, ...], cfg: AnswerConfig) -> list[Candidate]:
+    from rag.answer.labels import unit_kinds
+
     out = []
     for hit in hits[:cfg.top_hits]:
-        ctx = " ".join(hit.chunk.section_path)
-        for start, sent in split_sentences(hit.chunk.text):
-            s, cov = score(terms, sent, ctx, hit.rank, cfg)
-            out.append(Candidate(hit, sent, start, None, s, cov))
-        for note in hit.chunk.footnotes:
-            s, cov = score(terms, note.text, ctx, hit.rank, cfg)
+        chunk = hit.chunk
+        path = " ".join(chunk.section_path)
+        for unit in split_units(chunk.text):
+            prefix = chunk.text[unit.sentence[0]:unit.start]
+            kinds = unit_kinds(unit.text, prefix, chunk.periods)
+            s, cov = score(ask, unit.text, f"{path} {prefix}", hit.rank, cfg, kinds)
+            out.append(Candidate(hit, unit.text, unit.start, None, s, cov, unit.sentence))
+        for note in chunk.footnotes:
+            at = next((off for n, off in chunk.markers if n == note.n), 0)
+            kinds = unit_kinds(note.text, chunk.text[max(0, at - 400):at], chunk.periods)
+            s, cov = score(ask, note.text, path, hit.rank, cfg, kinds)
             out.append(Candidate(hit, note.text, -1, note.n, s - cfg.footnote_penalty, cov))
     return sorted(out, key=lambda c: (-c.score, c.hit.rank, c.start))
 

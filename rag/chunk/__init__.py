@@ -2,7 +2,8 @@
 
 A chunk never crosses a section boundary, so its section path is exact and a
 citation points at one place. Long sections are split on paragraph, then
-sentence boundaries by langchain-text-splitters.
+sentence boundaries by langchain-text-splitters. Each table row is a chunk of its
+own (``rag.chunk.tables``).
 
 Size: 1,000 characters with 150 of overlap. Vietnamese runs at about 3.5
 characters per multilingual-e5 token, so a chunk is ~290 tokens; with its
@@ -19,6 +20,7 @@ from itertools import groupby
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from rag.chunk.tables import table_chunks
 from rag.config import ChunkConfig
 from rag.ingest.figures import extract_figures
 from rag.records import Chunk, Document, Paragraph, footnotes_in_span
@@ -65,7 +67,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
         group = list(group)
         for start, end in _spans(doc.text, group):
             chunks.append(_make_chunk(doc, len(chunks), path, is_plan, start, end, pages, markers))
-    return chunks
+    return chunks + table_chunks(doc, len(chunks))
 
 
 def _spans(text: str, group: list[Paragraph]) -> list[tuple[int, int]]:

@@ -63,9 +63,14 @@ def hit_text(hit: Hit) -> str:
     return hit.chunk.text + "\n" + "\n".join(f.text for f in hit.chunk.footnotes)
 
 
-def first_relevant_rank(hits: tuple[Hit, ...], evidence: str) -> int | None:
+def first_relevant_rank(hits: tuple[Hit, ...], item: dict) -> int | None:
+    """Rank of the first hit holding the item's evidence. A table item's evidence is its row
+    label, which recurs across rows and tables, so its hit must also hold every figure."""
+    evidence = item.get("evidence", "")
+    figures = item.get("answer_figures", []) if item.get("source_kind") == "table" else []
     for i, h in enumerate(hits, 1):
-        if is_relevant(hit_text(h), evidence):
+        text = hit_text(h)
+        if is_relevant(text, evidence) and all(normalize(f) in normalize(text) for f in figures):
             return i
     return None
 
@@ -102,7 +107,7 @@ class ItemScore:
 
 def score_item(item: dict, search: SearchResult, ask: Answer | None) -> ItemScore:
     answerable = item["type"] != "unanswerable"
-    rank = first_relevant_rank(search.hits, item.get("evidence", "")) if answerable else None
+    rank = first_relevant_rank(search.hits, item) if answerable else None
     figures_ok = None
     if ask is not None and answerable:
         figures_ok = not ask.abstained and all(

@@ -40,11 +40,14 @@ from rag.index.ids import assign_doc_id
 from rag.index.load import load_version
 from rag.index.store import FORMAT_VERSION, IndexStore
 from rag.ingest import SUFFIXES, parse_file
+from rag.ingest.ocr import ocr_progress, poor_pages_warning
+from rag.observe.store import write_observations
 from rag.records import Chunk, DocInfo, Document, EmbedderInfo, Manifest
 
 PARSER_VERSION = 2  # bump by hand to re-parse everything; a change to the code below does too
 _RAG = Path(__file__).resolve().parents[1]
-_PARSER_CODE = ("ingest/*.py", "chunk/*.py", "periods.py", "records.py", "config.py", "text.py")
+_PARSER_CODE = ("ingest/*.py", "ingest/tables/*.py", "chunk/*.py", "periods.py", "records.py",
+                "config.py", "text.py")
 Progress = Callable[[str, int, int], None]
 # Which existing reports a write may replace: all (True: the command line, whose user owns
 # the files), none (False), or {doc_id: content hash the user was shown} (the app's
@@ -82,6 +85,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file name -> one-line reason
     errors: dict[str, BaocaoError] = field(default_factory=dict)
+    warnings: dict[str, BaocaoError] = field(default_factory=dict)  # indexed, but see why
     embedded_chunks: int = 0
     total_chunks: int = 0
     version: str | None = None  # the version this write published (None: nothing changed)
@@ -199,8 +203,10 @@ def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: 
               progress: Progress | None, report: BuildReport, replace: Replace) -> str:
     doc_id = assign_doc_id(path.name, {k: e.info.source for k, e in entries.items()})
     try:
-        doc = parse_file(path)
+        doc = parse_file(path, on_page=ocr_progress(progress, doc_id))
         doc.doc_id = doc_id  # unique in this index (rag.index.ids), chunk ids follow it
+        if doc.poor_pages:  # scanned pages OCR could not read well: said, not indexed
+            report.warnings[path.name] = poor_pages_warning(path.name, doc.poor_pages)
         same = entries.get(doc_id)
         if (same is not None and same.info.content_hash == doc.content_hash
                 and same.info.parser_version == parser_version()):
@@ -283,6 +289,7 @@ def _write(store: IndexStore, entries: dict[str, Entry], embedder: Embedder,
     with open(folder / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for c in chunks:
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+    write_observations(folder, chunks, {e.info.doc_id: e.info for e in ordered}, old_folder)
     DenseIndex(vectors).save(folder)
     analyzer = Analyzer(analyzer_config)
     SparseBM25.build(analyzer.tokens(c.search_text()) for c in chunks).save(folder)

@@ -19,6 +19,7 @@ from rag.errors import BaocaoError
 from rag.index.ids import assign_doc_id
 from rag.index.load import Index
 from rag.ingest import parse_file
+from rag.ingest.ocr import ocr_progress
 from rag.records import Chunk, DocInfo
 
 MAX_LISTED_FIGURES = 12  # a confirmation lists this many changed figures, then "…"
@@ -45,20 +46,21 @@ class PlannedFile:
         return {self.doc_id: self.old.content_hash} if self.old is not None else {}
 
 
-def plan_add(paths: list[Path], index: Index | None) -> list[PlannedFile]:
-    """One ``PlannedFile`` per path, in order; ``index`` is the live index (None: empty)."""
+def plan_add(paths: list[Path], index: Index | None, progress=None) -> list[PlannedFile]:
+    """One ``PlannedFile`` per path, in order; ``index`` is the live index (None: empty);
+    ``progress(label, done, total)`` hears the OCR pages of a scanned PDF (the slow part)."""
     sources = {d.doc_id: d.source for d in index.docs.values()} if index else {}
     out = []
     for path in map(Path, paths):
         doc_id = assign_doc_id(path.name, sources)
         sources[doc_id] = path.name
-        out.append(_plan_one(path, doc_id, index))
+        out.append(_plan_one(path, doc_id, index, progress))
     return out
 
 
-def _plan_one(path: Path, doc_id: str, index: Index | None) -> PlannedFile:
+def _plan_one(path: Path, doc_id: str, index: Index | None, progress) -> PlannedFile:
     try:
-        doc = parse_file(path)
+        doc = parse_file(path, on_page=ocr_progress(progress, doc_id))
     except BaocaoError as exc:
         return PlannedFile(path.name, path, doc_id, "failed", error=exc)
     doc.doc_id = doc_id

@@ -1,6 +1,6 @@
-"""Ingest stage: a report file (txt, md, pdf, docx) -> a ``Document``.
+"""Ingest stage: a report file (txt, md, pdf, docx, html) -> a ``Document``.
 
-``files`` checks and decodes files, ``pdf`` / ``docx`` read office formats into
+``files`` checks and decodes files, ``pdf`` / ``docx`` / ``html`` read their formats into
 the text conventions that ``layout`` (lines -> paragraphs, footnote blocks)
 understands, ``structure`` finds headings and section paths, ``footnotes`` the
 markers, ``metadata`` the title, date, province and periods, ``figures`` the

@@ -3,8 +3,9 @@
 Headings (from paragraph styles) as markdown ``#`` lines, Word's generated list
 numbers written out (the parser ranks headings by their numbers), real
 footnotes as ``<sup>N</sup>`` marks plus ``<sup>N</sup> text`` paragraphs,
-table rows as ``cell | cell`` paragraphs (except the letterhead table, read as
-lines), ``\\f`` at page breaks. Failures are one-line ``InputError``s.
+data tables as ``Table`` records (``rag.ingest.tables``), other tables' rows as
+``cell | cell`` paragraphs (the letterhead table read as lines), ``\\f`` at page
+breaks. Failures are one-line ``InputError``s.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rag.ingest.docx_numbering import Numbering
 from rag.ingest.docx_styles import StyleTable, on_off, paragraph_style_id, run_style_id
 from rag.ingest.pdf import PAGE_BREAK, why
 from rag.ingest.structure import HEADINGS, sentence_like
+from rag.ingest.tables.docx_tables import docx_table
 from rag.ingest.wordml import MC_NS, VAL, int_or, w
 
 MAX_UNZIPPED = 300 * 2**20  # a .docx expanding beyond this is a zip bomb, not a report
@@ -59,6 +61,8 @@ class _DocxState:
     deadline: float = float("inf")  # time.monotonic() after which reading stops
     notes: dict[str, int] = field(default_factory=dict)  # footnote id -> number shown
     seen_text: bool = False  # a paragraph with text has been read
+    last_line: str = ""  # the last paragraph read: a table's caption stands there
+    tables: list = field(default_factory=list)  # the data tables, in order
 
     def note_number(self, note_id: str) -> int:
         """Word numbers footnotes in order of reference, whatever their ids are."""
@@ -67,6 +71,11 @@ class _DocxState:
 
 def read_docx(path: Path) -> str:
     """Body text of a Word file with headings, lists, tables and footnotes marked up."""
+    return read_docx_content(path)[0]
+
+
+def read_docx_content(path: Path) -> tuple[str, list]:
+    """The body text and the data tables of a Word file."""
     path = Path(path)
     deadline = time.monotonic() + MAX_SECONDS
     doc = _open_docx(path)
@@ -81,9 +90,9 @@ def read_docx(path: Path) -> str:
                        path.name, deadline)
     blocks = list(_blocks(body, doc, state))
     blocks += _footnote_blocks(doc, state, path.name)
-    if not any(b.strip() for b in blocks):
+    if not any(b.strip() for b in blocks) and not state.tables:
         raise InputError("docx.no_text", name=path.name)
-    return "\n\n".join(blocks) + "\n"
+    return "\n\n".join(blocks) + "\n", state.tables
 
 
 def _open_docx(path: Path):
@@ -125,7 +134,7 @@ def _blocks(container, doc, state: _DocxState):
         elif child.tag == w("tbl") and not state.seen_text and _is_letterhead(child):
             yield from _letterhead_blocks(child, state)
         elif child.tag == w("tbl"):
-            yield from _table_blocks(child, state)
+            yield from _table_or_blocks(child, state)
         elif child.tag == w("sdt") and child.find(w("sdtContent")) is not None:
             yield from _blocks(child.find(w("sdtContent")), doc, state)
 
@@ -136,6 +145,7 @@ def _paragraph_blocks(par, state: _DocxState) -> list[str]:
     number = state.numbering.label(par)  # counts even when the paragraph is empty, as Word does
     line = _paragraph_line(par, text, number, state) if text else ""
     state.seen_text = state.seen_text or bool(line)
+    state.last_line = _SUP_TAG.sub("", text) if text else state.last_line
     before = [PAGE_BREAK] * breaks.count(False)
     after = [PAGE_BREAK] * breaks.count(True)
     return before + ([line] if line else []) + after
@@ -252,6 +262,20 @@ def _superscript_text(run, state: _DocxState, breaks: list[bool]) -> str:
     _walk(run, state, inner, breaks)
     text = "".join(inner)
     return f"<sup>{text.strip()}</sup>" if _MARK.match(text.strip()) else text
+
+
+def _table_or_blocks(tbl, state: _DocxState) -> list[str]:
+    """A data table becomes a ``Table`` (its caption stays in the text); any other table is
+    read as ``cell | cell`` rows."""
+    def cell_text(tc) -> str:
+        parts = [_SUP_TAG.sub("", _inline_text(p, state)[0]) for p in tc.iter(w("p"))]
+        return " ".join(t for t in parts if t)
+
+    table = docx_table(tbl, f"T{len(state.tables) + 1}", state.last_line, cell_text)
+    if table is None:
+        return _table_blocks(tbl, state)
+    state.tables.append(table)
+    return []
 
 
 def _table_blocks(tbl, state: _DocxState) -> list[str]:

@@ -23,14 +23,20 @@ _UNITS = sorted(
         "tài khoản", "giao dịch", "đơn", "cuộc", "lớp", "học sinh", "triệu Kwh", "TrKw/h",
         "đối tượng", "mỏ", "thủ tục", "công trình", "chi nhánh", "liên hiệp HTX", "tổ chức",
         "nghìn người", "triệu HK.Km", "triệu tấn.Km", "viên", "bệnh nhân", "giờ", "ngày",
+        # counts of other provinces' reports, letters and notices (../shared/realdocs)
+        "nghìn tỷ đồng", "trường hợp", "hộ dân", "biên chế", "đơn vị", "kiến nghị",
+        "học viên", "m2", "km2", "thôn", "MW", "triệu kWh", "tỷ kWh",
     ],
     key=len,
     reverse=True,
 )
 _NUM = r"\d+(?:[.,]\d+)*"
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
+# A ratio shares the unit after it or names both: "9.037/17.454 tỷ đồng" (disbursed of
+# allocated), "06/139 kiến nghị", "461 vụ/873 đối tượng"; its value and unit are the first.
 FIGURE_RE = re.compile(
-    rf"(?<![\w/.,-])(?P<num>{_NUM})(?P<sp>\s?)(?P<unit>{_UNIT_RE})(?![\w/])",
+    rf"(?<![\w/.,-])(?P<num>{_NUM})(?:(?:\s?(?P<unit1>{_UNIT_RE}))?/(?P<den>{_NUM}))?"
+    rf"(?P<sp>\s?)(?P<unit>{_UNIT_RE})(?![\w/])",
     re.UNICODE,
 )
 
@@ -71,7 +77,7 @@ def extract_figures(text: str, offset: int = 0) -> list[Figure]:
             Figure(
                 text=m.group(0),
                 value=value,
-                unit=m.group("unit"),
+                unit=m.group("unit1") or m.group("unit"),
                 start=offset + m.start(),
                 end=offset + m.end(),
             )

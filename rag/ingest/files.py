@@ -2,20 +2,24 @@
 
 Plain text and markdown are read as they are (UTF-8 only: a wrong encoding is
 refused rather than guessed, because a mis-decoded figure is worse than
-none). PDF and DOCX go to their readers (``rag.ingest.pdf``, ``rag.ingest.docx``),
-which turn them into text with page breaks (``\\f``) and ``<sup>N</sup>``
-footnote markers so that one parser serves every format.
+none). PDF, DOCX and saved web pages go to their readers (``rag.ingest.pdf``,
+``rag.ingest.docx``, ``rag.ingest.html``), which turn them into text with page
+breaks (``\\f``) and ``<sup>N</sup>`` footnote markers so that one parser serves
+every format.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import InputError
+from rag.records import Table
 
 MAX_BYTES = 20 * 1024 * 1024  # a 100-page report with images is ~5 MB; 20 MB leaves room
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
-SUFFIXES = TEXT_SUFFIXES + (".pdf", ".docx")
+HTML_SUFFIXES = (".html", ".htm")
+SUFFIXES = TEXT_SUFFIXES + (".pdf", ".docx") + HTML_SUFFIXES
 
 
 def check_file(path: Path) -> None:
@@ -35,20 +39,53 @@ def check_file(path: Path) -> None:
                          limit_mb=MAX_BYTES // 2**20)
 
 
+@dataclass
+class FileContent:
+    """A report file read: its text in the layout conventions, its data tables, and the
+    pages that were read by OCR (and those OCR could not read well)."""
+
+    text: str
+    tables: list[Table] = field(default_factory=list)
+    ocr_pages: tuple[int, ...] = ()
+    poor_pages: tuple[int, ...] = ()
+    # the reader ends each paragraph's last line with two spaces (the PDF reader, from
+    # indents and gaps), so an unmarked line is known to wrap on
+    marked_ends: bool = False
+    # what a web page's markup says and its text does not print (no letterhead, no title
+    # block): the parser takes these instead of reading front matter from the text
+    title: str | None = None
+    date: str | None = None
+    doc_type: str | None = None
+
+
 def read_document_text(path: Path) -> str:
     """Text of a report file, or ``InputError`` saying why it cannot be read."""
+    return read_document(path).text
+
+
+def read_document(path: Path, on_page=None) -> FileContent:
+    """Text and tables of a report file; ``on_page(page, done, total)`` hears OCR progress."""
     path = Path(path)
     check_file(path)
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return decode_text(path.read_bytes(), path.name)
+        return FileContent(decode_text(path.read_bytes(), path.name))
     if suffix == ".pdf":
-        from rag.ingest.pdf import read_pdf
+        from rag.ingest.pdf import read_pdf_content
 
-        return read_pdf(path)
-    from rag.ingest.docx import read_docx
+        pdf = read_pdf_content(path, on_page)
+        return FileContent(pdf.text, pdf.tables, pdf.ocr_pages, pdf.poor_pages,
+                           marked_ends=True)
+    if suffix in HTML_SUFFIXES:
+        from rag.ingest.html import DOC_TYPE, read_html_content
 
-    return read_docx(path)
+        page = read_html_content(path)
+        return FileContent(page.text, page.tables, title=page.title or "", date=page.date,
+                           doc_type=DOC_TYPE)
+    from rag.ingest.docx import read_docx_content
+
+    text, tables = read_docx_content(path)
+    return FileContent(text, tables)
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -64,9 +64,24 @@ def normalize(raw: str) -> str:
     return text.replace("\t", " ")
 
 
+def _outside_notes(lines: list[str], cfg: LayoutConfig) -> list[str]:
+    """Lines outside the footnote areas (a long blank line up to the next page break):
+    small-print notes run longer than body lines and say nothing about the body's wrap."""
+    out, in_notes = [], False
+    for ln in lines:
+        if ln == "\f":
+            in_notes = False
+        elif not ln.strip() and len(ln) >= cfg.note_rule_min:
+            in_notes = True
+        elif not in_notes:
+            out.append(ln)
+    return out
+
+
 def detect_format(lines: list[str], cfg: LayoutConfig = LayoutConfig()) -> str:
     """Hard-wrapped text has short lines that mostly stop mid-sentence."""
-    body = [ln.rstrip() for ln in lines if len(ln.strip()) > cfg.body_line_min]
+    body = [ln.rstrip() for ln in _outside_notes(lines, cfg)
+            if len(ln.strip()) > cfg.body_line_min]
     if not body:
         return "paragraph"
     lengths = sorted(len(ln) for ln in body)
@@ -160,8 +175,10 @@ def _scan_paragraphs(lines: list[str]) -> list[_Unit]:
 
 
 def _joins_wrapped(prev: _Unit, unit: _Unit, width: int, in_plan: bool,
-                   cfg: LayoutConfig) -> bool:
-    """Whether a wrapped line continues the paragraph of the previous line."""
+                   cfg: LayoutConfig, marked: bool = False) -> bool:
+    """Whether a wrapped line continues the paragraph of the previous line. ``marked``: the
+    reader marks paragraph ends (two trailing spaces, from indents and gaps), so a short
+    unmarked line that looks like a numbered heading ("2. Sở Tài nguyên …, Sở") wraps on."""
     if prev.text.endswith("./.") or unit.text.startswith("#"):  # closing mark; a markdown
         return False  # heading (DOCX and markdown files) never continues the line before it
     heading_next = looks_like_heading(unit.text, in_plan) or _LIST_ITEM.match(unit.text)
@@ -170,7 +187,7 @@ def _joins_wrapped(prev: _Unit, unit: _Unit, width: int, in_plan: bool,
     if _starts_lower(unit.text):
         return True
     if looks_like_heading(prev.text, in_plan) and prev.width < cfg.heading_full_line * width:
-        return False
+        return marked and not (prev.hard_end or prev.text.isupper() or ends_paragraph(prev.text))
     if ends_paragraph(prev.text):
         return not (prev.hard_end or prev.width < cfg.join_sentence_full * width)
     return prev.width >= cfg.join_full_line * width
@@ -185,7 +202,7 @@ def _joins_paragraph(prev: _Unit, unit: _Unit, after_fn: bool, in_plan: bool) ->
     return _starts_lower(unit.text) or after_fn
 
 
-def _assemble(units: list[_Unit], fmt: str, cfg: LayoutConfig) -> Layout:
+def _assemble(units: list[_Unit], fmt: str, cfg: LayoutConfig, marked: bool) -> Layout:
     widths = sorted(u.width for u in units if u.fn is None and not u.fn_cont)
     width = max(cfg.min_width, widths[int(0.9 * (len(widths) - 1))]) if widths else 80
     blocks: list[Block] = []
@@ -201,7 +218,7 @@ def _assemble(units: list[_Unit], fmt: str, cfg: LayoutConfig) -> Layout:
         nxt = units[i + 1] if i + 1 < len(units) else None
         if prev is not None and blocks:
             if fmt == "wrapped":
-                join = _joins_wrapped(prev, u, width, in_plan, cfg)
+                join = _joins_wrapped(prev, u, width, in_plan, cfg, marked)
             else:
                 join = _joins_paragraph(prev, u, after_fn, in_plan)
             if join:
@@ -248,8 +265,12 @@ def _add_footnote(footnotes: dict[int, list], unit: _Unit, last: int | None) -> 
     return last
 
 
-def layout(text: str, cfg: LayoutConfig = LayoutConfig()) -> Layout:
+def layout(text: str, cfg: LayoutConfig = LayoutConfig(), fmt: str | None = None,
+           marked: bool = False) -> Layout:
+    """``fmt``: the convention when the reader knows it (a web page is one block per
+    paragraph, however short its paragraphs are); else it is detected. ``marked``: the
+    reader marks every paragraph's last line (``_joins_wrapped``)."""
     lines = normalize(text).split("\n")
-    fmt = detect_format(lines, cfg)
+    fmt = fmt or detect_format(lines, cfg)
     units = _scan_wrapped(lines, cfg) if fmt == "wrapped" else _scan_paragraphs(lines)
-    return _assemble(units, fmt, cfg)
+    return _assemble(units, fmt, cfg, marked)

@@ -11,11 +11,13 @@ import re
 from pathlib import Path
 
 from rag.ingest import metadata
-from rag.ingest.files import InputError, read_document_text, strip_controls
+from rag.ingest.files import FileContent, InputError, read_document, strip_controls
 from rag.ingest.footnotes import MarkerState, strip_markers
+from rag.ingest.front import FrontMatter, read_front_matter
 from rag.ingest.layout import Block, layout
 from rag.ingest.structure import SectionStack, clean_markup, match_heading
-from rag.records import Document, Footnote, Paragraph, Section
+from rag.places import places_in
+from rag.records import Document, Footnote, Paragraph, Section, Table
 
 _FOOTER = re.compile(r"^(Nơi nhận|TM\. ỦY BAN|TM\. UỶ BAN)", re.IGNORECASE)
 _SUP_TAG = re.compile(r"<sup>\s*(\d+)\s*</sup>")
@@ -27,20 +29,39 @@ def doc_id_for(name: str) -> str:
     return re.sub(r"[^\w.-]+", "-", stem, flags=re.UNICODE).strip("-") or "doc"
 
 
-def parse_file(path: str | Path, source_name: str | None = None) -> Document:
-    """``source_name``: the report's own file name when ``path`` is a stored copy."""
+def parse_file(path: str | Path, source_name: str | None = None, on_page=None) -> Document:
+    """``source_name``: the report's own file name when ``path`` is a stored copy;
+    ``on_page(page, done, total)``: progress of OCR, for a scanned PDF."""
     path = Path(path)
-    text = read_document_text(path)
-    return parse_text(text, source=source_name or path.name)
+    content = read_document(path, on_page)
+    return parse_content(content, source=source_name or path.name)
 
 
-def parse_text(text: str, source: str) -> Document:
+def parse_content(content: FileContent, source: str) -> Document:
+    """A read file -> a ``Document``: its text parsed, its tables placed in the text."""
+    hints = None
+    if content.doc_type is not None:  # a web page: its markup gave title and date
+        hints = FrontMatter(content.doc_type, content.title or None, content.date)
+    doc = parse_text(content.text, source, allow_empty=bool(content.tables), front=hints,
+                     marked=content.marked_ends)
+    doc.tables = place_tables(content.tables, doc.paragraphs)
+    doc.ocr_pages, doc.poor_pages = content.ocr_pages, content.poor_pages
+    return doc
+
+
+def parse_text(text: str, source: str, allow_empty: bool = False,
+               front: FrontMatter | None = None, marked: bool = False) -> Document:
+    """``allow_empty``: the file's content is all in tables (an annex of indicator tables);
+    ``front``: title, date and type known from elsewhere (a web page's markup), for text
+    that prints none: it is then read as one paragraph per block and has no front matter
+    (a lead paragraph "UBND tỉnh …" is not a letterhead); ``marked``: paragraph ends are
+    marked by the reader (``FileContent.marked_ends``)."""
     text = strip_controls(text)  # NUL bytes and escape codes never reach chunk text
-    lay = layout(text)
-    if not any(b.text.strip() for b in lay.blocks):
+    lay = layout(text, fmt="paragraph" if front is not None else None, marked=marked)
+    if not any(b.text.strip() for b in lay.blocks) and not allow_empty:
         raise InputError("parse.no_text", name=source)
     blocks = _cut_footer(lay.blocks)
-    front = metadata.read_front_matter([b.text for b in blocks])
+    front = front or read_front_matter([b.text for b in blocks])
     state = MarkerState(set(lay.footnotes), plain_digits=lay.fmt == "wrapped")
     paragraphs = _paragraphs(blocks, front.count, state)
     if not _paged(source, blocks):
@@ -50,12 +71,14 @@ def parse_text(text: str, source: str) -> Document:
     footnotes = {n: _clean_footnote(f) for n, f in sorted(lay.footnotes.items())}
     doc = Document(
         doc_id=doc_id_for(source), source=source, title="", date=front.date,
-        doc_type=front.doc_type or "báo cáo", province=metadata.province_of(text_out),
+        doc_type=front.doc_type or "báo cáo", province=None,
         periods=(), text=text_out, sections=sections, paragraphs=paragraphs,
         footnotes=footnotes, content_hash=hashlib.sha256(text.encode()).hexdigest(),
         fmt=lay.fmt,
     )
     _fill_title_and_periods(doc, front)
+    doc.places = places_in([text_out, doc.title, *(f.text for f in footnotes.values())])
+    doc.province = doc.places[0] if doc.places else None
     return doc
 
 
@@ -70,6 +93,22 @@ def _drop_pages(paragraphs: list[Paragraph]) -> None:
     for p in paragraphs:
         p.page_start = p.page_end = None
         p.page_breaks = ()
+def place_tables(tables: list[Table], paragraphs: list[Paragraph]) -> list[Table]:
+    """Where each table stands in the text, for the reader: right after the paragraph that
+    holds its caption, else after the last paragraph of the page it starts on."""
+    pos, key = 0, lambda t: " ".join(t.split()).casefold()
+    for table in tables:
+        cap = key(table.anchor or table.caption)[:200]
+        after = [p for p in paragraphs if p.start >= pos]
+        hit = next((p for p in after if cap and cap in key(p.text)), None)
+        if hit is None and table.page_start is not None:
+            hit = next((p for p in reversed(paragraphs)
+                        if (p.page_start or 0) <= table.page_start), None)
+        if hit is None:
+            hit = next((p for p in reversed(paragraphs) if p.start <= pos), None)
+        table.offset = hit.end if hit is not None else pos
+        pos = table.offset
+    return tables
 
 
 def _cut_footer(blocks: list[Block]) -> list[Block]:
@@ -131,18 +170,23 @@ def _clean_footnote(note: Footnote) -> Footnote:
     return Footnote(note.n, text, note.page)
 
 
-def _fill_title_and_periods(doc: Document, front: metadata.FrontMatter) -> None:
-    """Title from the title block, else from the first results heading naming a period."""
+def _fill_title_and_periods(doc: Document, front: FrontMatter) -> None:
+    """Title from the title block, else from the first results heading naming a period;
+    periods from the title, else from the top headings, else from what the body states."""
     year = metadata.default_year(front.title, front.date)
     title = front.title
     if title:
         doc.periods, doc.plan_periods = map(tuple, metadata.title_periods(title, year))
+        doc.period_source = "title" if doc.periods else "none"
     heads = [p for p in doc.paragraphs if p.kind == "heading" and len(p.section_path) <= 2]
     for h in heads:
         found = tuple(metadata.parse_periods(h.text, default_year=year))
         if found and h.is_plan and not doc.plan_periods:
             doc.plan_periods = found
         elif found and not h.is_plan and not doc.periods:
-            doc.periods = found
+            doc.periods, doc.period_source = found, "heading"
             title = title or metadata.title_from_heading(h.text)
     doc.title = title or doc.source
+    if not doc.periods:
+        doc.periods = metadata.text_periods(doc.paragraphs, doc.date)
+        doc.period_source = "text" if doc.periods else "none"

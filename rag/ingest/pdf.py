@@ -17,17 +17,24 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
 from rag.errors import InputError
+from rag.ingest.ocr import OcrProgress, OcrResult, ocr_available, ocr_pages
+from rag.ingest.pdf_chars import Line, page_lines, widget_chars, with_widgets
+from rag.ingest.tables.grid import finish
+from rag.ingest.tables.pdf_grid import group_parts, page_tables
+from rag.records import Table
 
 # pypdf logs recoverable damage as warnings; with no logging configured Python
 # would print them on stderr next to our one-line error. Records still reach
 # any handler the application installs.
 logging.getLogger("pypdf").addHandler(logging.NullHandler())
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 PAGE_BREAK = "\f"
 NOTE_RULE = " " * 30  # a long blank line: the layout stage's "footnotes follow" cue
@@ -35,6 +42,8 @@ SUP_RATIO = 0.8  # a mark is this much smaller than its line
 NOTE_RATIO = 0.9  # footnote print is this much smaller than the body
 INDENT = 1.0  # a first-line indent is at least this many body font sizes
 GAP_RATIO = 1.25  # space between paragraphs: a line gap this much over the usual
+MARGIN = 0.1  # format: page numbers stand in the top or bottom tenth of the page
+MIN_PAGE_CHARS = 20  # a page with fewer printed characters has no text layer (a scan)
 
 _PAGE_NUMBER = re.compile(
     r"^(?:trang\s+)?[-–]?\s*(\d{1,3})\s*[-–]?(?:\s*/\s*\d{1,3})?$", re.IGNORECASE)
@@ -43,60 +52,61 @@ _NOTE_START = re.compile(r"^\d{1,3}(?=\s|[^\W\d_])")  # "10 Gồm…" or glued "
 _GLUED_NOTE = re.compile(r"^(\d{1,3})(?=[^\W\d_])")
 
 
-# ---------------------------------------------------------------- PDF
-
-
 @dataclass
-class _Piece:
+class PdfContent:
+    """What the PDF reader makes of a file: the text, its tables, the pages OCR read."""
+
     text: str
-    size: float = 0.0  # printed font size; 0 when unknown
-    x: float | None = None  # where the piece starts on the page, in points
-    y: float | None = None
-
-
-@dataclass
-class _Line:
-    """One printed line as pieces, and whether a paragraph ends with it."""
-
-    pieces: list[_Piece] = field(default_factory=list)
-    para_end: bool = False
-
-    def size(self) -> float:
-        """The size most of the line's characters are printed in."""
-        sizes = Counter()
-        for piece in self.pieces:
-            sizes[round(piece.size, 1)] += len(piece.text.strip())
-        sizes.pop(0.0, None)
-        return sizes.most_common(1)[0][0] if sizes else 0.0
-
-    def plain(self) -> str:
-        return _squash("".join(p.text for p in self.pieces))
-
-    @property
-    def x(self) -> float | None:
-        """Where the line starts: an indent shows here."""
-        return self.pieces[0].x
-
-    @property
-    def y(self) -> float | None:
-        """The line's baseline, from a piece in its main size (a superscript sits higher)."""
-        size = self.size()
-        return next((p.y for p in self.pieces if p.y is not None and p.size >= SUP_RATIO * size),
-                    None)
+    tables: list[Table] = field(default_factory=list)
+    ocr_pages: tuple[int, ...] = ()
+    poor_pages: tuple[int, ...] = ()
 
 
 def read_pdf(path: Path) -> str:
     """Text layer of a PDF, page by page, in the layout stage's conventions."""
+    return read_pdf_content(path).text
+
+
+def read_pdf_content(path: Path, on_page: OcrProgress | None = None) -> PdfContent:
+    """Text and tables of a PDF; pages without a text layer are read by OCR when available."""
     path = Path(path)
-    reader = _open_pdf(path)
-    pages = [_pdf_page_lines(page, i, path.name) for i, page in enumerate(_pages(reader, path))]
-    if not any(line.plain() for lines in pages for line in lines):
+    _open_pdf(path)  # the checks with their one-line errors (not a PDF, damaged, locked)
+    pages, tables, images = _read_pages(path)
+    ocr = _ocr(path, pages, images, on_page)
+    if not any(line.plain() for lines in pages for line in lines) and not ocr.pages:
         raise InputError("pdf.no_text_layer", name=path.name)
-    body = _body_size(pages)
+    if ocr.pages and not any(ocr.texts.values()) and not any(
+            line.plain() for lines in pages for line in lines):
+        raise InputError("pdf.ocr_poor", name=path.name, pages=len(ocr.pages))
+    return PdfContent(_render(pages, ocr.texts), tables, ocr.pages, ocr.poor)
+
+
+def _ocr(path: Path, pages: list[list[Line]], images: list[bool],
+         on_page: OcrProgress | None) -> OcrResult:
+    """OCR the pages that print (almost) no text: scanned pages, which draw an image, or
+    every page when the file has no text at all. Without tesseract a file with no text at
+    all is refused (``pdf.no_text_layer``); a few image pages in a text PDF are skipped."""
+    empty = [i + 1 for i, lines in enumerate(pages)
+             if sum(len(ln.plain()) for ln in lines) < MIN_PAGE_CHARS]
+    all_empty = len(empty) == len(pages)
+    wanted = [p for p in empty if all_empty or images[p - 1]]
+    if not wanted or not ocr_available():
+        return OcrResult()
+    try:
+        return ocr_pages(path, wanted, on_page)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:  # poppler/tesseract
+        raise InputError("pdf.ocr_failed", name=path.name, why=why(exc)) from None
+
+
+def _render(pages: list[list[Line]], ocr_texts: dict[int, str]) -> str:
+    body = _body_size([lines for i, lines in enumerate(pages) if i + 1 not in ocr_texts])
     pages = [_drop_page_numbers(lines, i + 1) for i, lines in enumerate(pages)]
     splits = [_notes_start(lines, body) for lines in pages]
-    _mark_paragraph_ends([lines[:s] for lines, s in zip(pages, splits, strict=True)], body)
-    texts = [_render_page(lines, s) for lines, s in zip(pages, splits, strict=True)]
+    _mark_paragraph_ends([lines[:s] for i, (lines, s) in enumerate(zip(pages, splits,
+                                                                        strict=True))
+                          if i + 1 not in ocr_texts], body)
+    texts = [ocr_texts[i + 1] if i + 1 in ocr_texts else _render_page(lines, s)
+             for i, (lines, s) in enumerate(zip(pages, splits, strict=True))]
     return f"\n{PAGE_BREAK}\n".join(texts) + "\n"
 
 
@@ -114,6 +124,13 @@ def _open_pdf(path: Path):
         raise InputError("pdf.damaged", name=path.name, why=why(exc)) from None
     if reader.is_encrypted:
         _decrypt(reader, path.name)
+    try:
+        if not len(reader.pages):
+            raise InputError("pdf.no_pages", name=path.name)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError("pdf.damaged", name=path.name, why=why(exc)) from None
     return reader
 
 
@@ -127,60 +144,42 @@ def _decrypt(reader, name: str) -> None:
         raise InputError("pdf.password", name=name)
 
 
-def _pages(reader, path: Path) -> list:
+def _read_pages(path: Path) -> tuple[list[list[Line]], list[Table], list[bool]]:
+    """Every page's printed lines (table cells left out), the tables, and which pages draw
+    an image, via pdfplumber."""
+    import pdfplumber
+
+    pages: list[list[Line]] = []
+    images: list[bool] = []
+    parts = []
     try:
-        pages = list(reader.pages)
-    except Exception as exc:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises many types on damaged input
         raise InputError("pdf.damaged", name=path.name, why=why(exc)) from None
+    with pdf:
+        for i, page in enumerate(pdf.pages):
+            try:
+                lines, page_parts = _page(page, i + 1)
+            except Exception as exc:  # noqa: BLE001 - one bad page: say which
+                raise InputError("pdf.page_damaged", name=path.name, page=i + 1,
+                                 why=why(exc)) from None
+            pages.append(lines)
+            images.append(bool(page.images))
+            parts += page_parts
+            page.close()  # frees the page's parsed objects: large reports stay small
     if not pages:
         raise InputError("pdf.no_pages", name=path.name)
-    return pages
+    tables = [finish(f"T{k + 1}", group) for k, group in enumerate(group_parts(parts))]
+    return pages, [t for t in tables if t.rows], images
 
 
-def _pdf_page_lines(page, index: int, name: str) -> list[_Line]:
-    """The page's text as lines of sized, placed pieces, via pypdf's text visitor."""
-    pieces: list[_Piece] = []
-
-    def visit(text, cm, tm, font, size) -> None:
-        pieces.append(_placed(text, size, tm, cm))
-
-    try:
-        plain = page.extract_text(visitor_text=visit)
-    except Exception as exc:
-        raise InputError("pdf.page_damaged", name=name, page=index + 1,
-                         why=why(exc)) from None
-    if "".join(p.text for p in pieces) != plain:  # visitor out of step: keep the text only
-        pieces = [_Piece(plain)]
-    return _split_lines(pieces)
+def _page(page, number: int) -> tuple[list[Line], list]:
+    parts, inside = page_tables(page, number)
+    chars = with_widgets([c for c in page.chars if id(c) not in inside], widget_chars(page))
+    return page_lines(chars, float(page.height)), parts
 
 
-def _placed(text: str, size, tm, cm) -> _Piece:
-    """A piece with its printed size and page position (text matrix times the CTM)."""
-    if not text.strip():
-        return _Piece(text)
-    try:
-        scale = (abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2])) ** 0.5
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        return _Piece(text, float(size) * scale, float(x), float(y))
-    except (TypeError, ValueError, IndexError):
-        return _Piece(text)
-
-
-def _split_lines(pieces: list[_Piece]) -> list[_Line]:
-    lines = [_Line()]
-    for piece in pieces:
-        text = piece.text.replace("\r\n", "\n").replace("\r", "\n").replace(PAGE_BREAK, "\n")
-        for k, part in enumerate(text.split("\n")):
-            if k:
-                lines.append(_Line())
-            if part:  # only the first part starts where the piece does
-                x, y = (piece.x, piece.y) if k == 0 else (None, None)
-                lines[-1].pieces.append(_Piece(part, piece.size, x, y))
-    return [line for line in lines if line.plain()]
-
-
-def _body_size(pages: list[list[_Line]]) -> float:
+def _body_size(pages: list[list[Line]]) -> float:
     """The document's body font size: the size most characters are printed in."""
     sizes = Counter()
     for line in (ln for lines in pages for ln in lines):
@@ -189,7 +188,7 @@ def _body_size(pages: list[list[_Line]]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
-def _mark_paragraph_ends(bodies: list[list[_Line]], body: float) -> None:
+def _mark_paragraph_ends(bodies: list[list[Line]], body: float) -> None:
     """A line ends a paragraph when the next one is indented or set off by extra space.
 
     Plain extracted text loses both cues, and a paragraph whose last line
@@ -197,7 +196,7 @@ def _mark_paragraph_ends(bodies: list[list[_Line]], body: float) -> None:
     """
     left = _mode(round(ln.x) for page in bodies for ln in page if ln.x is not None)
     pitch = _mode(_drop(a, b) for page in bodies for a, b in pairwise(page) if _drop(a, b))
-    prev: _Line | None = None
+    prev: Line | None = None
     for page in bodies:
         for k, line in enumerate(page):
             indented = line.x is not None and left is not None and line.x > left + INDENT * body
@@ -207,7 +206,7 @@ def _mark_paragraph_ends(bodies: list[list[_Line]], body: float) -> None:
             prev = line
 
 
-def _drop(upper: _Line, lower: _Line) -> float | None:
+def _drop(upper: Line, lower: Line) -> float | None:
     """How far below ``upper`` the next line starts (PDF y grows upwards)."""
     a, b = upper.y, lower.y
     return round(a - b, 1) if a is not None and b is not None and a > b else None
@@ -218,7 +217,7 @@ def _mode(values) -> float | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _render_page(lines: list[_Line], notes_start: int) -> str:
+def _render_page(lines: list[Line], notes_start: int) -> str:
     """Body lines with ``<sup>`` marks, then the footnote area behind ``NOTE_RULE``."""
     out = [_line_text(line) for line in lines[:notes_start]]
     if notes_start < len(lines):
@@ -227,20 +226,27 @@ def _render_page(lines: list[_Line], notes_start: int) -> str:
     return "\n".join(out)
 
 
-def _drop_page_numbers(lines: list[_Line], page_no: int) -> list[_Line]:
-    """A first or last line that is only a number near the page's index is a page number."""
-    def is_number(line: _Line) -> bool:
+def _drop_page_numbers(lines: list[Line], page_no: int) -> list[Line]:
+    """A line that is only a number standing in the page's top or bottom margin is a page
+    number, wherever the content stream put it; without positions, a first or last line
+    that is a number near the page's index is."""
+    def in_margin(line: Line) -> bool:
+        if line.top is None or not line.page_height:
+            return False
+        return not MARGIN * line.page_height < line.top < (1 - MARGIN) * line.page_height
+
+    def is_number(line: Line, edge: bool) -> bool:
         m = _PAGE_NUMBER.match(line.plain())
-        return bool(m) and abs(int(m.group(1)) - page_no) <= 2
+        if not m:
+            return False
+        return in_margin(line) or (edge and line.top is None
+                                   and abs(int(m.group(1)) - page_no) <= 2)
 
-    if lines and is_number(lines[-1]):
-        lines = lines[:-1]
-    if lines and is_number(lines[0]):
-        lines = lines[1:]
-    return lines
+    last = len(lines) - 1
+    return [ln for k, ln in enumerate(lines) if not is_number(ln, k in (0, last))]
 
 
-def _notes_start(lines: list[_Line], body: float) -> int:
+def _notes_start(lines: list[Line], body: float) -> int:
     """Index of the first footnote line: small print at the page bottom starting with a number."""
     if not body:
         return len(lines)
@@ -252,7 +258,7 @@ def _notes_start(lines: list[_Line], body: float) -> int:
     return start
 
 
-def _line_text(line: _Line) -> str:
+def _line_text(line: Line) -> str:
     """Line text with superscript digits written as ``<sup>N</sup>``."""
     size = line.size()
     out: list[str] = []
@@ -265,7 +271,7 @@ def _line_text(line: _Line) -> str:
     return _squash("".join(out)) + ("  " if line.para_end else "")
 
 
-def _note_text(line: _Line) -> str:
+def _note_text(line: Line) -> str:
     """A footnote line; a glued leading number ("10Gồm") gets the space the parser needs."""
     return _GLUED_NOTE.sub(r"\1 ", line.plain(), count=1)
 

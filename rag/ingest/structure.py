@@ -49,9 +49,21 @@ def _has_sentence_break(text: str) -> bool:
 
 
 def sentence_like(body: str) -> bool:
-    """A sentence (a list item of the text), not a title: a sentence break inside, or a
-    long text ending with a full stop. Shared by every reader's heading decision."""
-    return _has_sentence_break(body) or (body.endswith(".") and len(body) > HEADINGS.max_dotted)
+    """A sentence (a list item of the text), not a title: a sentence break inside, a long
+    text ending with a full stop, or a label with its value ("Số hội giải thể …: Không
+    có.", "… tự hợp đồng: 24 người"). Shared by every reader's heading decision."""
+    return (_has_sentence_break(body) or (body.endswith(".") and len(body) > HEADINGS.max_dotted)
+            or _labelled_value(body))
+
+
+def _labelled_value(body: str) -> bool:
+    """A value after the colon: a figure or a sentence, not a capitalised sub-title
+    ("Phần I: TÌNH HÌNH …") or nothing ("3. Lĩnh vực văn hóa:")."""
+    label, colon, value = body.partition(": ")
+    value = value.strip()
+    if not colon or not value or not label.strip() or _all_caps(value):
+        return False
+    return value.endswith(".") or any(c.isdigit() for c in value)
 
 
 def _is_bold_line(text: str) -> bool:

@@ -49,7 +49,13 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.config = config
-        self._plan = np.array([c.is_plan for c in index.chunks], dtype=bool)
+        # next-period task lists of periodic reports (they repeat the results' topic words);
+        # a directive or notice has tasks without a plan period and is not held back
+        self._plan = np.array([c.is_plan and bool(c.periods) for c in index.chunks], dtype=bool)
+        # chunks of reports that state their period (title or heading): a question for
+        # another period can leave them out; the others are always searched
+        self._stated = np.array([index.docs[c.doc_id].stated_period for c in index.chunks],
+                                dtype=bool)
         self._groups, self._group_of = period_groups(index.chunks)
         texts = rewrite.sample([c.text for c in index.chunks])
         self.accents = rewrite.build_table(texts) if config.rewrite_dense_query else None
@@ -88,11 +94,12 @@ class Retriever:
         is_covered = True
         if periods:
             match = group_match(periods, self._groups)[self._group_of]
-            best = float(match[mask].max()) if mask.any() else 0.0
+            stated = mask & self._stated
+            best = float(match[stated].max()) if stated.any() else 0.0
             is_covered = covered(periods, self._groups, self._group_of[mask])
             if best >= 1.0:
-                mask &= match >= 1.0
-            elif best > 0:
+                mask &= (match >= 1.0) | ~self._stated
+            else:
                 boost = np.where(mask & (match > 0),
                                  1 + self.config.partial_period_boost * match, 1.0)
         if not tasks and (mask & ~self._plan).any():

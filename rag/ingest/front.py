@@ -1,0 +1,181 @@
+"""Front matter of an administrative document: letterhead, number, date, type, title.
+
+Vietnamese official documents follow one presentation rule (Nghị định 30/2020/NĐ-CP,
+Phụ lục I): the issuing agency and the national motto (quốc hiệu, tiêu ngữ) side by
+side, "Số: …/<type>-<agency>", the place and date, the type ("BÁO CÁO", "THÔNG BÁO"…)
+with a title that may run over several lines, or for a letter (công văn) a "V/v …"
+subject instead, then "Kính gửi:" and its addressee list. Readers deliver these in any
+order (a two-column letterhead read row by row, or column by column, or one table cell
+at a time), so each block is recognised by its own shape, not by its position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.ingest.structure import clean_markup, match_heading
+from rag.periods import parse_date
+
+DOC_TYPES = ("THÔNG CÁO BÁO CHÍ", "BÁO CÁO", "TỜ TRÌNH", "KẾ HOẠCH", "CÔNG VĂN", "THÔNG BÁO",
+             "QUYẾT ĐỊNH", "CHỈ THỊ", "NGHỊ QUYẾT", "CÔNG ĐIỆN", "GIẤY MỜI", "CHƯƠNG TRÌNH",
+             "ĐỀ ÁN", "HƯỚNG DẪN", "KẾT LUẬN")
+# The type code in "Số: 12/BC-UBND" (Nghị định 30/2020/NĐ-CP, Phụ lục III); a letter's
+# number has the agency's code there instead ("4580/UBND-TH").
+TYPE_CODES = {"BC": "báo cáo", "TB": "thông báo", "KH": "kế hoạch", "QĐ": "quyết định",
+              "CT": "chỉ thị", "NQ": "nghị quyết", "TTr": "tờ trình", "CĐ": "công điện",
+              "GM": "giấy mời", "CTr": "chương trình", "ĐA": "đề án", "HD": "hướng dẫn",
+              "KL": "kết luận"}
+_NUMBER_LINE = re.compile(r"^Số\s*:\s*[\d.…\s]*/\s*([A-Za-zĐđ]+)")
+_NUMBER_START = re.compile(r"^Số\s*:")
+_DATE_LINE = re.compile(r"ngày\s*[\d.…]*\s*tháng\s*[\d.…]*\s*năm\s*\d{4}")
+_ADDRESSEE = re.compile(r"^Kính gửi\s*:?")
+_SUBJECT = re.compile(r"^V/v\.?\s*:?\s*", re.IGNORECASE)
+_MOTTO = re.compile(r"^(CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do|[-_=–—.\s]+$)")
+# An issuing agency's name line, in capitals: "ỦY BAN NHÂN DÂN", "SỞ TÀI NGUYÊN VÀ MÔI
+# TRƯỜNG", "UBND TỈNH BÌNH ĐỊNH", "BỘ CÔNG AN", "CỤC CẢNH SÁT …".
+_AGENCY = re.compile(
+    r"^(ỦY BAN|UỶ BAN|UBND|HỘI ĐỒNG|SỞ|BỘ|CỤC|CHI CỤC|TỔNG CỤC|BAN|VĂN PHÒNG|TỈNH|"
+    r"THÀNH PHỐ|HUYỆN|THỊ XÃ|QUẬN|XÃ|PHƯỜNG|THỊ TRẤN|TRUNG TÂM|CÔNG AN|CHÍNH PHỦ|"
+    r"THỦ TƯỚNG|ĐẢNG BỘ|TỈNH ỦY|TỈNH UỶ|MẶT TRẬN|KHO BẠC|CHI NHÁNH|NGÂN HÀNG)\b")
+_ANNEX_NOTE = re.compile(r"^\(\s*(Kèm theo|Ban hành kèm)", re.IGNORECASE)
+_ANNEX_TAIL = re.compile(r"\s*\(\s*(Kèm theo|Ban hành kèm)[^()]*\)\s*$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^(PHẦN|Phần|[IVXLC]+|\d+(\.\d+)*|[a-zđ])\s*[.):]\s")
+# A body paragraph, never a title's next line.
+_BODY_START = re.compile(r"^(Ngày \d|Căn cứ|Thực hiện|Theo |Trong |Nhằm |Qua |Để |Sau khi )")
+TITLE_MAX = 300  # characters of one title line; no title line of the samples reaches 200
+TITLE_LINES = 4  # a title runs over at most this many blocks
+_TITLE_LINE_MAX = 200  # a sentence-case "Báo cáo tình hình … năm 2024" first line
+_END = (".", ":", "!", "?")
+
+
+@dataclass
+class FrontMatter:
+    doc_type: str | None = None
+    title: str | None = None
+    date: str | None = None
+    count: int = 0  # number of leading blocks that are front matter
+    title_lines: int = 0  # blocks the title was read from; 0 while none
+    addressees: bool = False  # inside the "Kính gửi:" list
+    open_title: bool = False  # the type line stood alone: the next block is the title
+
+
+def read_front_matter(blocks: list[str]) -> FrontMatter:
+    """Leading blocks that are front matter, and what they say."""
+    front = FrontMatter()
+    for text in (clean_markup(b) for b in blocks):
+        if not text or not _read_block(front, text):
+            break
+        front.count += 1
+    front.title = front.title.rstrip(" ,;") if front.title else None
+    return front
+
+
+def _read_block(front: FrontMatter, text: str) -> bool:
+    if front.open_title:
+        front.open_title = False
+        if len(text) < TITLE_MAX:
+            front.title, front.title_lines = text, 1
+            return True
+    if _continues_title(front, text):
+        front.title = f"{front.title} {text}"
+        front.title_lines += 1
+        return True
+    if front.addressees and text.startswith(("-", "+", "•")) and len(text) < TITLE_MAX:
+        return True
+    front.addressees, closed = False, front.title_lines > 0
+    if front.title_lines:
+        front.title_lines = TITLE_LINES  # anything else closes the title
+    return _letterhead(front, text, closed) or _title_block(front, text)
+
+
+def _letterhead(front: FrontMatter, text: str, closed: bool) -> bool:
+    if _NUMBER_START.match(text):
+        code = _NUMBER_LINE.match(text)
+        if code and front.doc_type is None:
+            front.doc_type = TYPE_CODES.get(code.group(1))
+        return True
+    if _ADDRESSEE.match(text):
+        front.addressees = True
+        return True
+    if _DATE_LINE.search(text) and len(text) < 120:
+        front.date = parse_date(text) or front.date
+        return True
+    if _MOTTO.match(text) or _ANNEX_NOTE.match(text):
+        return True
+    return not closed and _agency_line(text)
+
+
+def _title_block(front: FrontMatter, text: str) -> bool:
+    """The type line (with the title on it or on the next block), a letter's subject, or
+    an annex's capitalised caption ("MỘT SỐ KẾT QUẢ CHỦ YẾU THỰC HIỆN NĂM 2019 …")."""
+    if front.title:
+        return False
+    subject = _SUBJECT.match(text)
+    if subject:
+        rest = text[subject.end():]
+        front.title, front.title_lines = rest[:1].upper() + rest[1:], 1
+        front.doc_type = front.doc_type or "công văn"
+        return True
+    doc_type = _doc_type(text)
+    if doc_type is not None:
+        front.doc_type = doc_type.lower()
+        rest = text[len(doc_type):].strip(" :")
+        if rest:
+            front.title, front.title_lines = rest[:1].upper() + rest[1:], 1
+        else:
+            front.open_title = True
+        return True
+    caption = _ANNEX_TAIL.sub("", text)
+    if _caption(caption):
+        front.title, front.title_lines = _sentence_case(caption), TITLE_LINES
+        return True
+    return False
+
+
+def _doc_type(text: str) -> str | None:
+    """"BÁO CÁO", "THÔNG BÁO …" in capitals, or "Báo cáo tình hình … năm 2024" as a plain
+    text's first line: the type word in sentence case with the title on a short line that
+    names a year and does not end like a sentence, so body text never matches."""
+    found = next((t for t in DOC_TYPES if text == t or text.startswith(t + " ")
+                  or text.startswith(t + ":")), None)
+    if found:
+        return found
+    if len(text) > _TITLE_LINE_MAX or text.endswith(_END + (";",)):
+        return None
+    if not re.search(r"\b(?:19|20)\d{2}\b", text):
+        return None
+    head = text[:20].upper()
+    found = next((t for t in DOC_TYPES if head.startswith(t + " ")), None)
+    return text[:len(found)] if found else None
+
+
+def _continues_title(front: FrontMatter, text: str) -> bool:
+    """A title wraps onto the next block when it has not ended (no full stop) and the next
+    block is short, does not end like a sentence, and is no heading or body opening."""
+    if not front.title or not 0 < front.title_lines < TITLE_LINES:
+        return False
+    if front.title.endswith(_END) or len(text) >= TITLE_MAX or text.endswith(_END):
+        return False
+    if _BODY_START.match(text) or _ADDRESSEE.match(text) or _NUMBER_START.match(text):
+        return False
+    return match_heading(text) is None or not _NUMBERED.match(text) and _is_caps(front.title)
+
+
+def _agency_line(text: str) -> bool:
+    return len(text) <= 120 and _is_caps(text) and bool(_AGENCY.match(text))
+
+
+def _caption(text: str) -> bool:
+    return (len(text) <= TITLE_MAX and _is_caps(text) and not _NUMBERED.match(text)
+            and not text.endswith(_END))
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _sentence_case(text: str) -> str:
+    low = text.lower()
+    return low[:1].upper() + low[1:]

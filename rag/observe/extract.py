@@ -1,0 +1,165 @@
+"""Chunks -> observations: every figure sentence, list item and footnote of a report.
+
+Extraction runs over a report's chunks (text, offsets, periods, footnotes). Chunks of
+one section overlap, so their text is first merged back into the section's text (a
+chunk is ``Document.text[start:end]``); each sentence is read once and its observations
+cite the chunk that holds the whole sentence. A footnote is read in the context of the
+clause that cites it (its period, plan flag and subject). A table-row chunk
+("Chỉ tiêu: … | ĐVT: ha | TH 2019: 2.100,00") goes to ``rag.observe.table``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from rag.observe import table
+from rag.observe.sentence import Context, Draft, cue_before, paragraph_cues, read_sentence
+from rag.observe.when import ReportTime
+from rag.records import Chunk, DocInfo, Footnote, Observation
+
+_SENT = re.compile(r"(?<=;)\s+(?=[\-–+•])|(?<=[.!?])\s+(?=[^\W\d_])|\n+")
+_BREAKDOWN = re.compile(r"^\W*(?:trong\s+đó|gồm|bao\s+gồm|cụ\s+thể|chia\s+ra)\b", re.IGNORECASE)
+
+
+@dataclass
+class _Section:
+    """The merged text of consecutive overlapping chunks of one section."""
+
+    chunks: list[Chunk]
+    start: int
+    text: str = ""
+    drafts: list[tuple[int, Draft]] = field(default_factory=list)  # (doc offset, draft)
+
+
+def extract(chunks: Sequence[Chunk], info: DocInfo | None = None) -> list[Observation]:
+    """Observations of one report's chunks, in text order, each figure once."""
+    year = int(info.date[:4]) if info is not None and info.date else None
+    out: list[Observation] = []
+    prose = [c for c in chunks if not table.is_row(c.text)]
+    for c in chunks:
+        if table.is_row(c.text):
+            out.extend(table.extract_row(c, year))
+    sections = list(_sections(prose))
+    for sec in sections:
+        out.extend(_read_section(sec, year))
+    out.extend(_footnotes(sections, year))
+    return out
+
+
+def extract_all(chunks: Iterable[Chunk], docs: dict[str, DocInfo]) -> list[Observation]:
+    """Observations of every report of an index (chunks grouped by report)."""
+    out: list[Observation] = []
+    for doc_id, group in groupby(sorted(chunks, key=lambda c: (c.doc_id, c.start)),
+                                 key=lambda c: c.doc_id):
+        out.extend(extract(list(group), docs.get(doc_id)))
+    return out
+
+
+def _sections(chunks: Sequence[Chunk]) -> Iterable[_Section]:
+    key = lambda c: (c.doc_id, c.section_path, c.is_plan)  # noqa: E731
+    for _, group in groupby(sorted(chunks, key=lambda c: c.start), key=key):
+        cur: _Section | None = None
+        for c in group:
+            if cur is not None and c.start <= cur.start + len(cur.text):
+                cur.text += c.text[cur.start + len(cur.text) - c.start:]
+                cur.chunks.append(c)
+                continue
+            if cur is not None:
+                yield cur
+            cur = _Section([c], c.start, c.text)
+        if cur is not None:
+            yield cur
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs; a line break or a sentence end closes a sentence."""
+    out, pos = [], 0
+    for m in _SENT.finditer(text + "\n"):
+        piece = text[pos:m.start()]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            out.append((pos + lead, piece.strip()))
+        pos = m.end()
+    return out
+
+
+def _time(chunk: Chunk, year: int | None) -> ReportTime:
+    return ReportTime.of(chunk.periods, year)
+
+
+def _read_section(sec: _Section, year: int | None) -> list[Observation]:
+    first = sec.chunks[0]
+    rt = _time(first, year)
+    out = []
+    paragraphs = _paragraphs(sec.text)
+    for p_start, para in paragraphs:
+        carried = paragraph_cues(para)
+        for s_off, sent in sentences(para):
+            ctx = Context(rt, first.is_plan, cue_before(carried, s_off))
+            start = sec.start + p_start + s_off
+            for d in read_sentence(sent, ctx):
+                sec.drafts.append((start + d.start, d))
+                chunk = _holder(sec.chunks, start, start + len(sent), start + d.start)
+                out.append(_observation(d, chunk, sent, (start, start + len(sent)), None))
+    return out
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for part in text.split("\n\n"):
+        out.append((pos, part))
+        pos += len(part) + 2
+    return out
+
+
+def _holder(chunks: list[Chunk], start: int, end: int, at: int) -> Chunk:
+    """The chunk holding the whole sentence, else the one holding the figure."""
+    whole = [c for c in chunks if c.start <= start and end <= c.end]
+    if whole:
+        return whole[0]
+    return next((c for c in chunks if c.start <= at < c.end), chunks[0])
+
+
+def _footnotes(sections: list[_Section], year: int | None) -> list[Observation]:
+    """Each footnote once, read with the draft of the clause whose marker cites it."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for sec in sections:
+        for chunk in sec.chunks:
+            notes = {f.n: f for f in chunk.footnotes}
+            for n, off in chunk.markers:
+                if (chunk.doc_id, n) in seen or n not in notes:
+                    continue
+                seen.add((chunk.doc_id, n))
+                parent = _cited_draft(sec, chunk.start + off)
+                out.extend(_read_note(notes[n], chunk, parent, year))
+    return out
+
+
+def _cited_draft(sec: _Section, at: int) -> Draft | None:
+    """The figure a marker follows (the nearest draft before it in its sentence)."""
+    before = [(pos, d) for pos, d in sec.drafts if pos <= at and at - pos < 400]
+    return before[-1][1] if before else None
+
+
+def _read_note(note: Footnote, chunk: Chunk, parent: Draft | None,
+               year: int | None) -> list[Observation]:
+    rt = _time(chunk, year)
+    out = []
+    for _, sent in sentences(note.text):
+        ctx = Context(rt, chunk.is_plan if parent is None else parent.is_plan, None, parent,
+                      breakdown=bool(_BREAKDOWN.match(note.text)))
+        out.extend(_observation(d, chunk, sent, None, note.n) for d in read_sentence(sent, ctx))
+    return out
+
+
+def _observation(d: Draft, chunk: Chunk, quote: str, span: tuple[int, int] | None,
+                 footnote: int | None) -> Observation:
+    return Observation(
+        indicator=d.name, group=d.key, value_text=d.value_text, value=d.value, unit=d.unit,
+        period=d.period, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, quote=quote,
+        figure=d.figure, comparisons=tuple(d.comps), is_plan=d.is_plan, as_of=d.as_of,
+        footnote=footnote, span=span)

@@ -1,0 +1,44 @@
+"""Where the real documents of other provinces are (never copied into the repo).
+
+``../shared/realdocs`` beside the repo root, or ``$BAOCAO_REALDOCS``; a test that
+needs them skips with the reason when they are absent, and fails under env CI.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def realdocs() -> Path:
+    folder = Path(os.environ.get("BAOCAO_REALDOCS") or REPO.parent / "shared" / "realdocs")
+    if not folder.is_dir():
+        missing = pytest.fail if os.environ.get("CI") else pytest.skip
+        missing(f"real documents not found at {folder} (set BAOCAO_REALDOCS)")
+    return folder
+
+
+def realdoc(name: str) -> Path:
+    path = realdocs() / name
+    if not path.is_file():
+        missing = pytest.fail if os.environ.get("CI") else pytest.skip
+        missing(f"{path} is missing")
+    return path
+
+
+def table_index(root: Path) -> Path:
+    """An index (model-free ``hash`` embedder) of a sample report and the Đắk Hòa annex."""
+    from rag import service
+
+    folder = root.parent / f"{root.name}-files"
+    folder.mkdir()
+    for src in (REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt",
+                realdoc("daknong_2019-2020_dakhoa-indicator-table.pdf")):
+        (folder / src.name).symlink_to(src)
+    report = service.build(folder, index_dir=root, embedder_name="hash")
+    assert not report.failed and len(report.added) == 2
+    return root

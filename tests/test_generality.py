@@ -1,0 +1,119 @@
+"""Documents of other provinces: front matter, titles, wrapped numbered items, labelled
+values and figures, checked on the real files of ../shared/realdocs (issue 10).
+
+Each expected value was read off the document itself (poppler's pdftotext for the PDFs,
+Word for the DOCX files)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from rag.ingest.figures import extract_figures
+from rag.ingest.front import read_front_matter
+from rag.ingest.parse import parse_file
+from tests.realdocs import REPO, realdoc
+
+
+@cache
+def _doc(name: str):
+    return parse_file(realdoc(name))
+
+
+def _titles(doc) -> list[str]:
+    return [s.title for s in doc.sections]
+
+
+def test_letter_subject_is_the_title_and_the_letterhead_is_no_section():
+    doc = _doc("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf")
+    assert doc.title == ("Triển khai một số nhiệm vụ, giải pháp thực hiện Nghị quyết số "
+                         "84/NQ-CP ngày 29/5/2020 của Chính phủ")
+    assert doc.doc_type == "công văn" and doc.date == "2020-07-13"
+    assert not any("ỦY BAN" in t or t.startswith(("Số:", "Kính gửi", "-")) for t in _titles(doc))
+    first_body = next(p for p in doc.paragraphs if p.kind == "body")
+    assert first_body.text.startswith("Nhằm triển khai thực hiện Nghị quyết số 84/NQ-CP")
+
+
+def test_wrapped_numbered_item_of_a_pdf_is_one_paragraph_not_a_heading():
+    """"2. Sở Tài nguyên …, Sở" / "Lao động - Thương binh …" is one item printed on two
+    lines; the PDF reader marks paragraph ends, so the unmarked short line wraps on."""
+    doc = _doc("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf")
+    assert not any(t.startswith(("2. Sở Tài nguyên", "4. Thanh tra")) for t in _titles(doc))
+    item = next(p for p in doc.paragraphs if p.text.startswith("2. Sở Tài nguyên"))
+    assert "Sở Lao động - Thương binh và Xã hội và các cơ quan liên quan rà soát" in item.text
+
+
+def test_agency_letterhead_before_the_number_is_front_matter():
+    """The Sở's notice: "UBND TỈNH …" and "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG" beside the motto,
+    then "Số:", the date and a three-line "V/v" subject."""
+    doc = _doc("binhdinh_2020-07_stnmt-dtm-notice-signed.pdf")
+    assert doc.title.startswith("Thông báo kết quả thẩm định báo cáo đánh giá tác động môi")
+    assert doc.title.endswith("dự án xử lý cấp bách đê, kè sông Kôn")
+    assert doc.date == "2020-07-07"
+    assert not any(t.startswith(("SỞ TÀI NGUYÊN", "Số:")) for t in _titles(doc))
+
+
+def test_type_line_then_a_title_over_two_paragraphs():
+    """DOCX notice: "THÔNG BÁO", a bold first title line ending in a comma and a plain
+    second one; the type also follows from "Số: /TB-UBND"."""
+    doc = _doc("lamdong_2026-04_expressway-conclusion-notice.docx")
+    assert doc.doc_type == "thông báo"
+    assert doc.title.startswith("Kết luận của đồng chí Nguyễn Hồng Hải - Ủy viên Ban Thường "
+                                "vụ Tỉnh ủy, Phó Chủ tịch UBND tỉnh kiểm tra")
+    assert doc.title.endswith("về tiến độ GPMB tuyến cao tốc Tân Phú – Bảo Lộc")
+    assert "THÔNG BÁO" not in _titles(doc)
+    assert _titles(doc)[0] == "I. Đánh giá chung"
+
+
+def test_annex_caption_is_the_title_and_gives_the_periods():
+    doc = _doc("daknong_2019-2020_dakhoa-indicator-table.pdf")
+    assert doc.title == "Một số kết quả chủ yếu thực hiện năm 2019 và mục tiêu năm 2020"
+    assert {p.label for p in doc.periods} == {"năm 2019", "năm 2020"}
+    assert doc.period_source == "title"
+
+
+def test_labelled_values_are_items_not_headings():
+    """"b) Số hội giải thể …: Không có." and "a) Số biên chế …: 326 biên chế." state a
+    value; "1. Về tổ chức" and "2. Tổng số người làm việc …" stay headings."""
+    doc = _doc("lamdong_2025_associations-report-bc-ubnd.docx")
+    titles = _titles(doc)
+    assert "1. Về tổ chức" in titles
+    assert "2. Tổng số người làm việc chuyên trách tại Hội năm 2025" in titles
+    assert not any(": " in t and t[:2] in ("a)", "b)", "c)", "d)") for t in titles)
+    assert doc.title == "Tổ chức, hoạt động và quản lý hội năm 2025"
+    body = " ".join(p.text for p in doc.paragraphs if p.kind == "body")
+    assert "Số biên chế được cơ quan có thẩm quyền giao: 326 biên chế" in body
+
+
+@pytest.mark.parametrize("name", ["lang-son_2021-9t_bao-cao-kt-xh.txt",
+                                  "lang-son_2022-q1_thong-cao-bao-chi.txt",
+                                  "lang-son_2024-05_bao-cao-kt-xh.txt"])
+def test_sample_titles_are_unchanged(name):
+    doc = parse_file(REPO / "data" / "reports" / name)
+    expected = {
+        "lang-son_2021-9t_bao-cao-kt-xh.txt": "Tình hình thực hiện kế hoạch phát triển kinh "
+        "tế - xã hội 9 tháng đầu năm; nhiệm vụ, giải pháp chủ yếu Quý IV năm 2021",
+        "lang-son_2022-q1_thong-cao-bao-chi.txt": "Về tình hình thực hiện kế hoạch phát triển "
+        "kinh tế - xã hội quý I năm 2022, nhiệm vụ trọng tâm quý II năm 2022",
+        "lang-son_2024-05_bao-cao-kt-xh.txt": "Tình hình kinh tế - xã hội tháng 5 và 5 tháng "
+        "đầu năm, nhiệm vụ trọng tâm tháng 6 năm 2024",
+    }[name]
+    assert doc.title == expected
+
+
+def test_front_matter_stops_at_the_body():
+    blocks = ["ỦY BAN NHÂN DÂN", "TỈNH X", "Số: 12/KH-UBND", "KẾ HOẠCH",
+              "Triển khai nhiệm vụ năm 2025", "Căn cứ Luật Tổ chức chính quyền địa phương;",
+              "I. MỤC ĐÍCH"]
+    front = read_front_matter(blocks)
+    assert (front.doc_type, front.title, front.count) == (
+        "kế hoạch", "Triển khai nhiệm vụ năm 2025", 5)
+
+
+def test_ratio_figures_keep_both_numbers_and_the_first_unit():
+    figs = extract_figures("giải ngân 9.037/17.454 tỷ đồng; bắt 461 vụ/873 đối tượng; "
+                           "ngày 29/5/2020 có 06/139 kiến nghị")
+    assert [(f.text, f.value, f.unit) for f in figs] == [
+        ("9.037/17.454 tỷ đồng", 9037.0, "tỷ đồng"), ("461 vụ/873 đối tượng", 461.0, "vụ"),
+        ("06/139 kiến nghị", 6.0, "kiến nghị")]

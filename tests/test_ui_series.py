@@ -1,0 +1,159 @@
+"""Browser tests of the observation views: the trend chart above a cross-period answer
+and the "Số liệu theo kỳ" tab. Debian chromium via Playwright; the app runs over the
+model-free plumbing index (these views read observations, not the embedder). Screenshots
+go to artifacts/ui/."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = REPO / "artifacts" / "ui"
+TREND_Q = "thu ngân sách nhà nước qua các kỳ báo cáo"
+
+try:
+    from playwright import sync_api
+    from playwright.sync_api import expect
+except ImportError:
+    sync_api = expect = None
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def page(plumbing_index):
+    if sync_api is None or not CHROMIUM.exists():
+        missing = pytest.fail if os.environ.get("CI") else pytest.skip
+        missing("Debian chromium or playwright is missing: apt-get install -y chromium")
+    from ui.app import build_app, launch
+
+    app = build_app(plumbing_index)
+    port = _port()
+    launch(app, "127.0.0.1", port, block=False)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=60_000)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        pg = browser.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+        pg.set_default_timeout(60_000)
+        pg.goto(f"http://127.0.0.1:{port}/")
+        expect(pg.locator("#status-line")).to_contain_text("Sẵn sàng: 5 báo cáo")
+        yield pg
+        browser.close()
+    app.close()
+
+
+def ask(page, question: str):
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask-btn").click()
+    quoted = json.dumps(question, ensure_ascii=False)
+    view = page.locator(f"#answer-view .view[data-question={quoted}]")
+    expect(view).to_be_visible()
+    return view
+
+
+def traces(page, chart: str) -> list:
+    return page.evaluate(f"""() => document.querySelector('#{chart} .js-plotly-plot').data
+        .map(t => [t.name, t.x, t.y, t.customdata.map(c => c[0])])""")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_trend_answer_draws_chart_with_month_and_cumulative_apart(page):
+    view = ask(page, TREND_Q)
+    expect(page.locator("#trend-chart .js-plotly-plot")).to_be_visible()
+    expect(view.locator(".answer-text a.cite")).to_have_count(6)
+    got = {name: (x, y, n) for name, x, y, n in traces(page, "trend-chart")}
+    assert got["Theo tháng"] == (["tháng 1/2022", "tháng 1/2023", "tháng 5/2024"],
+                                 [855, 418.1, 984.5], [2, 4, 5])
+    assert got["Lũy kế từ đầu năm"] == (["9 tháng đầu năm 2021", "5 tháng đầu năm 2024"],
+                                        [8127.9, 3965], [1, 6])
+    assert got["Theo quý"] == (["quý I/2022"], [2202.4], [3])
+    chart_box = page.locator("#trend-box").bounding_box()
+    assert chart_box["y"] < page.locator("#answer-view").bounding_box()["y"]  # above the lines
+    page.locator("#trend-box").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "11-trend-chart.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_clicking_a_bar_opens_its_citation(page):
+    ask(page, TREND_Q)
+    expect(page.locator("#trend-chart .js-plotly-plot")).to_be_visible()
+    page.wait_for_function("() => document.querySelector('#trend-chart .js-plotly-plot')"
+                           ".__baocao === true")
+    quarter = page.locator("#trend-chart .js-plotly-plot g.trace.bars").nth(2)  # "Theo quý"
+    bar = quarter.locator(".point").first.bounding_box()
+    x, y = bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2  # quý I/2022 -> [3]
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)  # plotly's own layer receives it and emits plotly_click
+    expect(page.get_by_role("tab", name="Đọc báo cáo")).to_have_attribute("aria-selected",
+                                                                         "true")
+    expect(page.locator("#reader mark.cited").first).to_contain_text("2.202,4 tỷ đồng")
+    page.screenshot(path=str(SHOTS / "12-trend-bar-opens-citation.png"))
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_one_period_question_hides_the_chart(page):
+    ask(page, "thu ngân sách nhà nước tháng 1/2023")
+    expect(page.locator("#trend-box")).to_be_hidden()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_series_tab_table_chart_and_downloads(page, tmp_path):
+    page.get_by_role("tab", name="Số liệu theo kỳ").click()
+    pick = page.locator("#series-pick input")
+    pick.fill("kim ngach XNK")
+    pick.press("Enter")
+    rows = page.locator("#series-table tr[data-n]")
+    expect(rows).to_have_count(5)
+    expect(rows.first).to_contain_text("3.060 triệu USD")
+    expect(rows.last).to_contain_text("1.934,5 triệu USD")
+    expect(page.locator("#series-chart .js-plotly-plot")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "13-series-tab.png"), full_page=True)
+    with page.expect_download() as dl:
+        page.locator("#series-csv").click()
+    path = tmp_path / "s.csv"
+    dl.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"1.934,5" in data
+    with page.expect_download() as dl:
+        page.locator("#series-xlsx").click()
+    xlsx = tmp_path / "s.xlsx"
+    dl.value.save_as(xlsx)
+    from openpyxl import load_workbook
+
+    ws = load_workbook(xlsx).active
+    assert [c.value for c in ws[2]][:4] == ["period", "period_kind", "value", "value_text"]
+    assert ws.cell(row=3, column=4).value == "3.060"
+    rows.nth(1).click()  # a row opens its passage in the reader
+    expect(page.get_by_role("tab", name="Đọc báo cáo")).to_have_attribute("aria-selected",
+                                                                         "true")
+    expect(page.locator("#reader .passage").first).to_contain_text("160 triệu USD")
+
+
+def test_chart_traces_without_a_browser(plumbing_engine):
+    from rag.observe.across import across_rows
+    from ui.series import figure
+
+    series, rows, missing = across_rows("khách du lịch quý I/2022 so với tháng 1/2023",
+                                        plumbing_engine.index)
+    fig = figure(series, rows)
+    assert not missing and [t.name for t in fig.data] == ["Theo quý", "Theo tháng"]
+    # 755.950 lượt is drawn in the series unit (nghìn lượt), the bar text keeps [n]
+    assert fig.data[0].y == (755.95,) and fig.data[0].text == ("[1]",)

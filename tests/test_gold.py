@@ -13,7 +13,7 @@ from rag.evaluation.metrics import has_diacritics, load_gold
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "eval" / "gold.jsonl"
-REALDOCS = REPO.parent / "shared" / "realdocs"
+REALDOCS = Path(os.environ.get("BAOCAO_REALDOCS") or REPO.parent / "shared" / "realdocs")
 ABBREVIATIONS = ("XNK", "MTQG", "NSNN", "NTM", "DN", "HTX", "KT-XH", "CCHC", "GPMB", "ĐTC",
                  "DTC", "CPI", "GRDP", "UBND", "HĐND", "NSTW", "ODA", "OCOP")
 

@@ -112,3 +112,12 @@ class AnswerConfig(Record):
     number_bonus: float = 0.05
     # dev: bonus when a unit states the asked kind of period (the month, the cumulative)
     kind_bonus: float = 0.1
+
+
+@dataclass(frozen=True)
+class LimitsConfig(Record):
+    """What one request may cost (``rag.service``, ``rag.ingest``)."""
+
+    # gold set: the longest of 114 questions is 117 characters; 4x leaves room for a pasted
+    # sentence, while a 1 MB "question" took 25.5 s of server CPU (issue 14)
+    max_question_chars: int = 500

@@ -47,6 +47,12 @@ MESSAGES: dict[str, str] = {
     "docx.footnotes_damaged": "{name}: the footnotes of this .docx are damaged ({why}); "
                               "re-save it from Word",
     "docx.no_text": "{name}: the document has no text",
+    "docx.too_many_paragraphs": "{name}: {count} paragraphs, over the {limit} limit for one "
+                                "report; split the document",
+    "docx.xml_too_large": "{name}: the document's text part is {size_mb:.0f} MB of XML, over "
+                          "the {limit_mb} MB limit; split the document",
+    "parse.timeout": "{name}: reading took longer than {limit} s; the file is too complex "
+                     "(split it or save it again as plain .docx)",
     "html.not_html": "{name}: not a web page (no HTML markup, or another file type with an "
                      ".html name); check the file type",
     "html.charset": "{name}: the page declares an unknown character set {charset!r}; save it "
@@ -60,13 +66,30 @@ MESSAGES: dict[str, str] = {
     # the index
     "index.missing": "no index at {root}; run 'baocao index build' first",
     "index.format": "index at {root} has format {found}, this baocao reads {expected}; "
-                    "rebuild it with 'baocao index build'",
+                    "rebuild it with 'baocao index build --force'",
+    "index.format_newer": "index at {root} was written by a newer baocao (format {found}; "
+                          "this one reads {expected}); upgrade baocao, or run 'baocao index "
+                          "build --force' to replace it",
+    "index.damaged": "the index at {root} is damaged ({why}); nothing was changed. Run "
+                     "'baocao index rollback' to go back to the previous version or 'baocao "
+                     "index build --force' to rebuild it",
+    "index.no_previous": "the index at {root} has no earlier version to roll back to",
     "index.embedder_mismatch": "index at {root} was built with embedder '{built_with}', not "
                                "'{wanted}'; rebuild it with 'baocao index build --embedder "
                                "{wanted}'",
     "index.no_report": "no report '{doc_id}' in the index",
     "index.unreadable": "the index at {root} cannot be read ({why}); nothing was changed. "
-                        "Run 'baocao index build --force' to replace it",
+                        "Run 'baocao index rollback' to go back to the previous version or "
+                        "'baocao index build --force' to replace it",
+    "index.replace_unconfirmed": "{name} would replace the indexed report '{doc_id}' "
+                                 "(«{title}»); confirm the replacement first",
+    "index.no_chunks": "{name}: nothing to index (no body text under the title and "
+                       "headings)",
+    # who may write
+    "write.read_only": "this server is read-only; start it with BAOCAO_ADMIN_TOKEN set to "
+                       "add, replace or remove reports",
+    "write.bad_token": "wrong admin token; nothing was changed",
+    "write.short_token": "the admin token must have at least {minimum} characters",
     # embedders
     "embedder.unknown": "unknown embedder {name!r}; known: {known}",
     "embedder.needs_package": "embedder {name!r} needs the {packages} package(s)",
@@ -81,6 +104,9 @@ MESSAGES: dict[str, str] = {
     "data.bad_line": "{path}:{line}: {why}",
     # questions and commands
     "query.missing": "give a QUERY or --queries FILE",
+    "query.empty": "the question is empty; ask e.g. 'giải ngân vốn đầu tư công tháng 5/2024'",
+    "query.too_long": "the question has {n} characters, over the {limit} limit; ask a "
+                      "shorter question",
     "series.unknown_indicator": "no indicator in the index matches {indicator!r}; reported "
                                 "by several reports: {known}",
 }

@@ -308,6 +308,8 @@ class SearchResult(Record):
     latency_ms: float = 0.0
     doc_ids: tuple[str, ...] = ()  # the report filter, empty for all
     period_filter: str | None = None
+    period_overridden: str | None = None  # a period filter the question's own period beat
+    elsewhere: tuple[DocInfo, ...] = ()  # reports outside the report filter that answer
 
 
 @dataclass(frozen=True)

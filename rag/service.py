@@ -1,34 +1,43 @@
 """The library's front door: what the CLI, the app and the evaluation call.
 
 Holds the defaults (bundled sample corpus, default embedder, analyzer
-settings) in one place so every front end agrees.
+settings) and the limits every front end shares, so they all agree. Writes
+(``build``, ``add``, ``remove``, ``rollback``) log who made them in the
+index's ``changes.jsonl``; whether a caller may write at all is the front
+end's decision (the app is read-only without an admin token).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rag.config import AnalyzerConfig, RetrievalConfig
+from rag.config import AnalyzerConfig, LimitsConfig, RetrievalConfig
 from rag.embed import DEFAULT_EMBEDDER, DeferredEmbedder, Embedder, get_embedder
-from rag.errors import BaocaoError
+from rag.errors import BaocaoError, InputError
 from rag.index.store import IndexStore
+from rag.periods import parse_query_periods
 from rag.records import Answer, DocInfo, Period, SearchResult
 
 # The stages below are imported where they are used, so a command that only lists
 # or removes reports never loads the chunker (langchain), scipy, FAISS or a model.
 if TYPE_CHECKING:
     from rag.index import BuildReport, Index, Progress
+    from rag.index.build import Replace
+    from rag.index.history import Rollback
+    from rag.index.plan import PlannedFile
     from rag.query import Retriever
 
 DEFAULT_ANALYZER = AnalyzerConfig(bigrams=True)  # eval/RESULTS.md: analyzer comparison
+LIMITS = LimitsConfig()
 _EMBEDDERS: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
 
-__all__ = ["DEFAULT_ANALYZER", "SAMPLE_CORPUS", "Engine", "add", "build",  # noqa: F822
-           "embedder", "list_documents", "list_report_files", "remove"]  # noqa: F822
+__all__ = ["DEFAULT_ANALYZER", "LIMITS", "SAMPLE_CORPUS", "Engine", "add",  # noqa: F822
+           "build", "check_question", "embedder", "list_documents",
+           "list_report_files", "preview", "remove", "rollback"]  # noqa: F822
 
 
 def embedder(name: str | None = None) -> Embedder:
@@ -56,40 +65,50 @@ def _root(index_dir) -> Path:
 
 
 def _index_embedder(root: Path) -> str:
-    """The embedder the live index was built with (the default for a new index)."""
-    try:
-        return IndexStore(root).manifest().embedder.name
-    except (BaocaoError, OSError, ValueError, KeyError):
-        return DEFAULT_EMBEDDER  # no index yet, or unreadable: the write itself will say so
+    """The embedder the live index was built with (the default for a new index). A damaged
+    index stops here, before the model is loaded for a write that would be refused."""
+    store = IndexStore(root)
+    if not store.exists():
+        return DEFAULT_EMBEDDER
+    folder = store.live_folder()
+    manifest = store.manifest(folder)
+    store.verify(folder, manifest)
+    return manifest.embedder.name
 
 
 def build(folder: Path | None = None, index_dir=None, embedder_name: str | None = None,
-          progress: Progress | None = None, force: bool = False) -> BuildReport:
+          progress: Progress | None = None, force: bool = False,
+          who: str | None = None) -> BuildReport:
     """Index every report of ``folder`` (default: the bundled sample corpus), dropping others.
     ``force`` replaces an index that cannot be read instead of stopping."""
     from rag.index import SAMPLE_CORPUS, list_report_files, update_index
 
     root = _root(index_dir)
     files = list_report_files(folder or SAMPLE_CORPUS)
-    emb = embedder(embedder_name or _index_embedder(root))
-    return update_index(files, emb, DEFAULT_ANALYZER, root, replace_all=True,
-                        progress=progress, force=force)
+    name = embedder_name or (DEFAULT_EMBEDDER if force else _index_embedder(root))
+    return update_index(files, embedder(name), DEFAULT_ANALYZER, root, replace_all=True,
+                        progress=progress, force=force, who=who)
 
 
 def add(files: list[Path], index_dir=None, embedder_name: str | None = None,
-        progress: Progress | None = None) -> BuildReport:
+        progress: Progress | None = None, replace: Replace = True,
+        who: str | None = None) -> BuildReport:
+    """Add reports; ``replace`` says which indexed reports they may replace (all, none, or
+    {doc_id: content hash shown to the user})."""
     from rag.index import update_index
 
     root = _root(index_dir)
     emb = embedder(embedder_name or _index_embedder(root))
-    return update_index(files, emb, DEFAULT_ANALYZER, root, progress=progress)
+    return update_index(files, emb, DEFAULT_ANALYZER, root, progress=progress,
+                        replace=replace, who=who)
 
 
-def remove(doc_ids: list[str], index_dir=None) -> BuildReport:
+def remove(doc_ids: list[str], index_dir=None, who: str | None = None) -> BuildReport:
     from rag.index import update_index
 
     root = _root(index_dir)
-    return update_index([], _deferred_embedder(root), DEFAULT_ANALYZER, root, remove=doc_ids)
+    return update_index([], _deferred_embedder(root), DEFAULT_ANALYZER, root,
+                        remove=doc_ids, who=who)
 
 
 def _deferred_embedder(root: Path) -> Embedder:
@@ -101,8 +120,41 @@ def _deferred_embedder(root: Path) -> Embedder:
     return DeferredEmbedder(info.name, info.dim, lambda: embedder(info.name))
 
 
+def rollback(index_dir=None, who: str | None = None) -> Rollback:
+    """Make the previous loadable version live again (``baocao index rollback``)."""
+    from rag.index.history import rollback as _rollback
+
+    return _rollback(_root(index_dir), who)
+
+
+def preview(files: list[Path], index: Index | None, progress=None) -> list[PlannedFile]:
+    """What ``add`` would do with ``files`` (parsed, nothing written): for confirmations;
+    ``progress`` as in ``plan_add``."""
+    from rag.index.plan import plan_add
+
+    return plan_add(files, index, progress)
+
+
 def list_documents(index_dir=None) -> list[DocInfo]:
-    return list(IndexStore(_root(index_dir)).manifest().documents)
+    store = IndexStore(_root(index_dir))
+    folder = store.live_folder()
+    manifest = store.manifest(folder)
+    store.verify(folder, manifest)
+    return list(manifest.documents)
+
+
+def check_question(question: str | None) -> str:
+    """The question stripped; empty or over-long ones are a user error, never a search."""
+    text = (question or "").strip()
+    if not text:
+        raise InputError("query.empty")
+    if len(text) > LIMITS.max_question_chars:
+        raise InputError("query.too_long", n=len(text), limit=LIMITS.max_question_chars)
+    return text
+
+
+def _same_periods(a: str, b: str) -> bool:
+    return set(parse_query_periods(a)) == set(parse_query_periods(b))
 
 
 @dataclass
@@ -120,7 +172,9 @@ class Engine:
 
         root = _root(index_dir)
         index = load_index(root)
-        emb = embedder(index.embedder_name)
+        from rag.batching import QueryBatcher
+
+        emb = QueryBatcher(embedder(index.embedder_name))  # concurrent searches share passes
         return cls(root, index, Retriever(index, emb, config))
 
     def reload(self) -> None:
@@ -128,21 +182,63 @@ class Engine:
         from rag.query import Retriever
 
         index = load_index(self.root)
-        self.index = index
-        self.retriever = Retriever(index, self.retriever.embedder, self.retriever.config)
+        retriever = Retriever(index, self.retriever.embedder, self.retriever.config)
+        self.index, self.retriever = index, retriever
+
+    def live_version(self) -> str | None:
+        """The version ``CURRENT`` names now (None if it cannot be read): cheap, so a
+        server can poll it and reload when another process published."""
+        try:
+            return (self.root / "CURRENT").read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
 
     def search(self, query: str, k: int = 10, doc_ids=None, period=None,
                mode: str | None = None) -> SearchResult:
-        return self.retriever.search(query, k=k, doc_ids=doc_ids, period=period, mode=mode)
+        """The question's own period wins over the ``period`` filter (the result says
+        which filter it overrode in ``period_overridden``)."""
+        query = check_question(query)
+        overridden = None
+        if period and parse_query_periods(query):
+            overridden = None if _same_periods(period, query) else period
+            period = None
+        retriever = self.retriever
+        result = retriever.search(query, k=k, doc_ids=doc_ids, period=period, mode=mode)
+        return replace(result, period_overridden=overridden) if overridden else result
 
     def ask(self, question: str, k: int = 10, doc_ids=None, period=None) -> Answer:
+        """A cited answer; with a report filter that excludes the answer, an abstention that
+        says "trong báo cáo đã chọn" and names the reports that have it."""
+        result = self.search(question, k=k, doc_ids=doc_ids, period=period)
+        answer = self._compose(question.strip(), result, doc_ids, period)
+        if doc_ids and answer.abstained and answer.reason != "place_not_covered":
+            return self._outside_filter(answer, k, period) or answer
+        return answer
+
+    def _compose(self, question: str, result: SearchResult, doc_ids, period) -> Answer:
         from rag.answer import compose
         from rag.observe.across import answer_across_periods
 
-        result = self.search(question, k=k, doc_ids=doc_ids, period=period)
         across = answer_across_periods(question, self.index, result, doc_ids, period,
                                        self.places)
         return across or compose(question, result, self.places, available=self.periods)
+
+    def _outside_filter(self, filtered: Answer, k: int, period) -> Answer | None:
+        """The same question over every report; if that answers, say where."""
+        wider = self._compose(filtered.question,
+                              self.search(filtered.question, k=k, period=period), None, period)
+        if wider.abstained:
+            return None
+        docs = self.index.docs
+        found = tuple(docs[d] for d in dict.fromkeys(c.doc_id for c in wider.citations)
+                      if d in docs)
+        asked = filtered.result.periods
+        what = f"số liệu {asked[0].label}" if asked else "câu trả lời"
+        names = "; ".join(f"«{d.title}» ({d.period_label or 'không rõ kỳ'})" for d in found)
+        text = (f"Không tìm thấy {what} trong báo cáo đã chọn. Báo cáo có số liệu này: "
+                f"{names}.")
+        result = replace(filtered.result, elsewhere=found)
+        return Answer(filtered.question, text, True, "not_in_selected", (), result)
 
     @property
     def periods(self) -> tuple[Period, ...]:

@@ -157,3 +157,20 @@ def test_a_typing_slip_in_the_report_still_names_the_indicator(engine):
     a = engine.ask("diện tích gieo trồng vụ Đông Xuân tháng 5/2024")
     assert "47.393 ha" in a.text and "97,8% kế hoạch" in a.text
     assert a.citations[0].section.endswith("1.1. Sản xuất nông, lâm nghiệp")
+
+
+def test_related_passages_after_an_abstention_never_show_empty_brackets():
+    """Issue 15: a report without headings was listed as «xss.txt» () after an abstention."""
+    from types import SimpleNamespace
+
+    from rag.answer.compose import _abstain
+
+    def hit(title, path):
+        return SimpleNamespace(doc=SimpleNamespace(title=title),
+                               chunk=SimpleNamespace(section_path=path))
+
+    result = SimpleNamespace(hits=[hit("xss.txt", ()),
+                                   hit("Báo cáo tháng 5", ("1. Thu", "a) Nội địa"))])
+    text = _abstain("thu ngân sách?", result, "period_not_covered", "Không tìm thấy").text
+    assert "()" not in text
+    assert text.endswith("Có thể liên quan: «xss.txt»; «Báo cáo tháng 5» (a) Nội địa).")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from realdocs import table_index
-from test_ui import SHOTS, ask, chromium, free_port, new_page, shot  # noqa: F401
+from ui_helpers import ask, browser, free_port, new_page, shot
 
 from ui.reader import report_view
 from ui.tables import table_html
@@ -15,6 +15,12 @@ try:
     from playwright.sync_api import expect
 except ImportError:
     expect = None
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +37,7 @@ def table_app(tmp_path_factory):
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_citation_opens_the_table_at_the_cited_cell(chromium, table_app):  # noqa: F811
+def test_citation_opens_the_table_at_the_cited_cell(chromium, table_app):
     url, _ = table_app
     page = new_page(chromium, url)
     expect(page.locator("#status-line")).to_contain_text("Sẵn sàng: 2 báo cáo")

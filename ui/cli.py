@@ -1,4 +1,4 @@
-"""``baocao`` command line: a thin layer over the library.
+"""baocao command line: search and question answering over Vietnamese report files.
 
 User errors print one line to stderr and exit 2; ``--json`` prints machine
 output on stdout. Heavy modules are imported inside the commands that need
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 from rag.errors import BaocaoError, InputError
@@ -16,7 +17,20 @@ from ui import cli_series
 
 
 def _print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=1) + "\n")
+    """Strict JSON (no ``Infinity``/``NaN``, which other tools cannot read)."""
+    sys.stdout.write(json.dumps(_finite(obj), ensure_ascii=False, indent=1,
+                                allow_nan=False) + "\n")
+
+
+def _finite(obj):
+    """Non-finite floats become null."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def cmd_parse(args) -> int:
@@ -83,14 +97,26 @@ def _print_report(report, as_json: bool) -> None:
                            for k, e in report.warnings.items()}
         _print_json(out)
         return
-    sys.stdout.write(
-        f"added: {len(report.added)}, unchanged: {len(report.unchanged)}, "
-        f"re-parsed: {len(report.reparsed)}, removed: {len(report.removed)}, "
-        f"chunks embedded: {report.embedded_chunks}, chunks in index: {report.total_chunks}\n")
+    w = sys.stdout.write
+    for doc_id in report.added:
+        w(f"{'replaced' if doc_id in report.replaced else 'added'}: {doc_id}\n")
+    for doc_id in report.removed:
+        w(f"removed: {doc_id}\n")
+    w(f"added: {len(report.added) - len(report.replaced)}, replaced: {len(report.replaced)}, "
+      f"unchanged: {len(report.unchanged)}, re-parsed: {len(report.reparsed)}, "
+      f"removed: {len(report.removed)}, {_count(report.embedded_chunks, 'chunk')} embedded, "
+      f"{_count(report.total_chunks, 'chunk')} in the index"
+      + (f" (live version {report.version})" if report.version else " (nothing changed)")
+      + "\n")
     for err in report.failed.values():
         sys.stderr.write(f"baocao: error: {err}\n")
     for warning in report.warnings.values():
         sys.stderr.write(f"baocao: warning: {warning}\n")
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 chunk", "2 chunks"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def cmd_index(args) -> int:
@@ -100,6 +126,8 @@ def cmd_index(args) -> int:
 
     if args.action == "list":
         return _list(service.list_documents(args.index), args.json)
+    if args.action == "rollback":
+        return _rollback(service.rollback(args.index), args.json)
     progress = None if args.json else _progress_bar()
     if args.action == "build":
         report = service.build(Path(args.paths[0]) if args.paths else None, args.index,
@@ -112,20 +140,32 @@ def cmd_index(args) -> int:
     return 2 if report.failed else 0
 
 
+def _rollback(done, as_json: bool) -> int:
+    if as_json:
+        from dataclasses import asdict
+
+        _print_json(asdict(done))
+        return 0
+    was = f"; it replaces {done.previous}" if done.previous else ""
+    sys.stdout.write(f"live now: {done.live} (written {done.written}, "
+                     f"{_count(done.n_docs, 'report')}, {_count(done.n_chunks, 'chunk')}){was}\n")
+    return 0
+
+
 def _list(docs, as_json: bool) -> int:
     if as_json:
         _print_json([d.to_dict() for d in docs])
         return 0
     for d in docs:
-        unit = "chunk" if d.n_chunks == 1 else "chunks"
-        sys.stdout.write(f"{d.doc_id}\t{d.period_label or '—'}\t{d.n_chunks} {unit}\t{d.title}\n")
+        sys.stdout.write(f"{d.doc_id}\t{d.period_label or '—'}\t{_count(d.n_chunks, 'chunk')}"
+                         f"\t{d.title}\n")
     return 0
 
 
 def cmd_search(args) -> int:
     from rag import service
 
-    queries = _queries(args)
+    queries = [service.check_question(q) for q in _queries(args)]
     engine = service.Engine.open(args.index)
     for q in queries:
         result = engine.search(q, k=args.k, doc_ids=args.doc, period=args.period)
@@ -161,6 +201,7 @@ def _print_hits(result) -> None:
 def cmd_ask(args) -> int:
     from rag import service
 
+    service.check_question(args.question)  # before the model loads: an empty one is a typo
     engine = service.Engine.open(args.index)
     answer = engine.ask(args.question, k=args.k, doc_ids=args.doc, period=args.period)
     if args.json:
@@ -201,14 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_parse)
-    p = sub.add_parser("index", help="build and manage the index")
-    p.add_argument("action", choices=["build", "add", "remove", "list"])
-    p.add_argument("paths", nargs="*", help="build: folder; add: files; remove: report ids")
-    p.add_argument("--embedder", default=None, help="embedder registry name")
-    p.add_argument("--force", action="store_true",
-                   help="build: replace an index that cannot be read")
-    _common(p, k=False)
-    p.set_defaults(func=cmd_index)
+    _index_parsers(sub)
     p = sub.add_parser("search", help="ranked passages for a query")
     p.add_argument("query", nargs="?")
     p.add_argument("--queries", help="file with one query per line (JSON Lines out)")
@@ -230,8 +264,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--index", default=None)
+    p.add_argument("--admin-token-file", default=None,
+                   help="file holding the admin token that allows adding, replacing and "
+                        "removing reports in the app (or set BAOCAO_ADMIN_TOKEN); without "
+                        "one the app is read-only")
     p.set_defaults(func=cmd_serve)
     return parser
+
+
+def _index_parsers(sub) -> None:
+    """``index build|add|remove|list|rollback``, each with its own arguments, so options
+    may come before or after the files (``index add --index DIR FILE``)."""
+    index = sub.add_parser("index", help="build and manage the index")
+    actions = index.add_subparsers(dest="action", required=True)
+    specs = {
+        "build": ("index every report of a folder (default: the bundled sample corpus)",
+                  "?", "folder of report files"),
+        "add": ("add or replace reports (.txt .md .pdf .docx)", "+", "report files"),
+        "remove": ("remove reports by id", "+", "report ids (see 'index list')"),
+        "list": ("list the indexed reports", None, None),
+        "rollback": ("make the previous version of the index live again", None, None),
+    }
+    for action, (text, nargs, what) in specs.items():
+        p = actions.add_parser(action, help=text, description=text)
+        if nargs:
+            p.add_argument("paths", nargs=nargs, default=[], help=what)
+        if action in ("build", "add"):
+            p.add_argument("--embedder", default=None, help="embedder registry name")
+        if action == "build":
+            p.add_argument("--force", action="store_true",
+                           help="replace an index that cannot be read")
+        _common(p, k=False)
+        p.set_defaults(func=cmd_index, paths=[], embedder=None, force=False)
 
 
 def cmd_eval(args) -> int:
@@ -243,7 +307,8 @@ def cmd_eval(args) -> int:
 def cmd_serve(args) -> int:
     from ui.app import serve
 
-    serve(host=args.host, port=args.port, index_dir=args.index)
+    serve(host=args.host, port=args.port, index_dir=args.index,
+          admin_token_file=args.admin_token_file)
     return 0
 
 

@@ -8,12 +8,10 @@ tests. No ``from __future__ import annotations`` here: Gradio reads the
 import itertools
 import logging
 import time
-from pathlib import Path
 
 import gradio as gr
 
 from rag.errors import BaocaoError
-from rag.ingest.ocr import OCR_STAGE
 from rag.periods import parse_periods
 from rag.records import Citation
 from ui.messages import vi_error
@@ -25,7 +23,6 @@ from ui.render import (
     message,
     shown_footnotes,
     status_view,
-    upload_view,
 )
 from ui.state import AppState
 
@@ -34,6 +31,10 @@ log = logging.getLogger("baocao.ui")
 MODES = ("Trả lời", "Chỉ tìm kiếm")
 ALL_PERIODS = "(tất cả các kỳ)"
 TOP_K = 10
+# A question asked while the index is still being built or loaded waits this long for it
+# (README: a first start with model conversion answered after 67 s; 15 min is generous).
+WAIT_READY_SECONDS = 900.0
+REFRESH_OUTPUTS = 9  # status, timer, version, 4 pickers, the report table, the examples
 
 
 class Handlers:
@@ -44,14 +45,14 @@ class Handlers:
         self._nonce = itertools.count(1)
 
     # -- asking ---------------------------------------------------------------
-    def ask(self, question, doc_ids, period, mode):
-        """Answer (or, in search-only mode, list passages); returns (html, citations)."""
+    def ask(self, question, doc_ids, period, mode, progress=gr.Progress()):
+        """Answer (or, in search-only mode, list passages); returns (html, citations).
+        Before the index is ready the question waits (with the start-up progress shown)."""
         question = (question or "").strip()
         if not question:
             return message("Hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?"), None
-        if not self.state.ready:
-            return message("Chỉ mục chưa sẵn sàng, xin hỏi lại sau ít phút. "
-                           + self.state.status()["text"], "error-box", question), None
+        if not self._wait(progress):
+            return message(self.state.status()["text"], "error-box", question), None
         period_text, note = self._period(period)
         engine, t0 = self.state.engine, time.perf_counter()
         try:
@@ -66,6 +67,24 @@ class Handlers:
             return message("Lỗi khi xử lý câu hỏi; xin thử lại hoặc báo người quản trị.",
                            "error-box", question), None
         return answer_view(ans, time.perf_counter() - t0, note), list(ans.citations)
+
+    def ask_example(self, sample, doc_ids, period, mode, progress=gr.Progress()):
+        """An example chip: put the question in the box and answer it at once."""
+        question = sample[0] if isinstance(sample, (list, tuple)) else str(sample or "")
+        return (question, *self.ask(question, doc_ids, period, mode, progress))
+
+    def _wait(self, progress) -> bool:
+        """Wait until a question can be answered, showing the start-up progress."""
+        deadline = time.monotonic() + WAIT_READY_SECONDS
+        while not self.state.ready and time.monotonic() < deadline:
+            status = self.state.status()
+            if status["state"] == "error":
+                return False
+            done = round(100 * status.get("fraction", 0.0))
+            progress(None, desc=f"Câu hỏi sẽ được trả lời ngay khi chỉ mục sẵn sàng. "
+                               f"{status['text']} — {done}%")
+            self.state.wait_ready(0.5)
+        return self.state.ready
 
     @staticmethod
     def _period(period) -> tuple:
@@ -133,12 +152,16 @@ class Handlers:
     def open_picked(self, doc_id):
         return self.open(doc_id) if doc_id else gr.skip()
 
-    # -- status, lists, uploads ------------------------------------------------------
-    def refresh(self):
-        """Status line, the polling timer (on while building) and every report list."""
+    # -- status and lists ------------------------------------------------------------
+    def refresh(self, shown=None):
+        """Status line, the polling timer and every list when the index changed since the
+        page last showed it (``shown``: the version it shows); otherwise nothing is sent."""
         status = self.state.status()
-        timer = gr.Timer(active=status["state"] == "building")
-        return (status_view(status), timer, *self.lists())
+        version = status.get("version")
+        if shown is not None and version == shown and status["state"] == "ready":
+            return (gr.skip(),) * REFRESH_OUTPUTS
+        timer = gr.Timer(value=1.0 if status["state"] == "building" else 5.0)
+        return (status_view(status), timer, version, *self.lists(), *self.examples())
 
     def refreshed(self):
         """Status line and report lists after the index changed."""
@@ -151,10 +174,17 @@ class Handlers:
         return reports, self.periods(docs), doc_list_view(docs)
 
     def lists(self):
-        """Updates for the report filter, the period filter, the reader picker; the table."""
+        """Updates for the report filter, the period filter, the reader picker, the removal
+        picker; the table."""
         reports, periods, table = self.choices()
         return (gr.Dropdown(choices=reports), gr.Dropdown(choices=periods),
-                gr.Dropdown(choices=reports), table)
+                gr.Dropdown(choices=reports), gr.Dropdown(choices=reports), table)
+
+    def examples(self):
+        from ui.app import example_questions
+
+        return (gr.Dataset(samples=[[q] for q in example_questions(self.periods(
+            self.state.docs()))]),)
 
     @staticmethod
     def periods(docs) -> list[str]:
@@ -164,51 +194,22 @@ class Handlers:
                        reverse=True)
         return [ALL_PERIODS] + [p.label for p in order]
 
-    def upload(self, files, progress=gr.Progress()):
-        """Parse and index uploaded reports with progress; errors are shown, not raised."""
-        if not files:
-            return message("Chưa chọn tệp nào."), *self.refreshed(), gr.skip()
-        if not self.state.ready:
-            return message(self.state.status()["text"], "error-box"), *self.refreshed(), gr.skip()
-        paths = [Path(f) for f in (files if isinstance(files, list) else [files])]
-        progress(0, desc="Đang đọc tệp…")
-
-        def on_progress(doc_id, done, total):
-            if doc_id.endswith(OCR_STAGE):  # a scanned PDF: its pages are read first
-                progress((done, total), desc=f"Đang đọc bản quét (OCR) "
-                         f"{doc_id.removesuffix(OCR_STAGE)}", unit="trang")
-            else:
-                progress((done, total), desc=f"Đang lập chỉ mục {doc_id}", unit="đoạn")
-
-        try:
-            result = self.state.add(paths, on_progress)
-        except BaocaoError as exc:
-            return (message(f"Không thêm được báo cáo: {vi_error(exc)}. Chỉ mục vẫn giữ nguyên.",
-                            "error-box"), *self.refreshed(), gr.skip())
-        except Exception:  # noqa: BLE001 - e.g. a reader crash; the index is untouched
-            log.exception("upload failed")
-            return (message("Không thêm được báo cáo do lỗi hệ thống. Chỉ mục vẫn giữ nguyên.",
-                            "error-box"), *self.refreshed(), gr.skip())
-        totals = self.state.status()["text"]
-        if result.failed:
-            totals += " Tệp lỗi không được thêm; chỉ mục giữ nguyên phần còn lại."
-        html = upload_view(result.added, result.unchanged, result.failed, totals,
-                           result.replaced)
-        return html, *self.refreshed(), None
-
     # -- JSON API (gradio_client) ----------------------------------------------------------
     def api_answer(self, question: str, period: str = "", doc_ids: list | None = None) -> dict:
         """Answer with citations as a dict (``Answer.to_dict()``), for scripts and tests."""
-        if not self.state.ready:
-            raise gr.Error(self.state.status()["text"])
-        text = self._period(period)[0]
-        return self.state.engine.ask(question, k=TOP_K, doc_ids=doc_ids or None,
-                                     period=text).to_dict()
+        return self._api("ask", question, period, doc_ids)
 
     def api_search(self, query: str, period: str = "", doc_ids: list | None = None) -> dict:
         """Ranked passages as a dict (``SearchResult.to_dict()``)."""
-        if not self.state.ready:
+        return self._api("search", query, period, doc_ids)
+
+    def _api(self, what: str, text: str, period: str, doc_ids) -> dict:
+        if not self.state.wait_ready(WAIT_READY_SECONDS):
             raise gr.Error(self.state.status()["text"])
-        text = self._period(period)[0]
-        return self.state.engine.search(query, k=TOP_K, doc_ids=doc_ids or None,
-                                        period=text).to_dict()
+        engine = self.state.engine
+        call = engine.ask if what == "ask" else engine.search
+        try:
+            return call(text, k=TOP_K, doc_ids=doc_ids or None,
+                        period=self._period(period)[0]).to_dict()
+        except BaocaoError as exc:
+            raise gr.Error(vi_error(exc)) from None

@@ -46,6 +46,12 @@ VI: dict[str, str] = {
     "docx.footnotes_damaged": "phần chú thích của tệp Word «{name}» bị hỏng; hãy lưu lại từ "
                               "Word",
     "docx.no_text": "tệp Word «{name}» không có nội dung chữ",
+    "docx.too_many_paragraphs": "tệp Word «{name}» có {count} đoạn, vượt giới hạn {limit} "
+                                "đoạn của một báo cáo; hãy tách văn bản",
+    "docx.xml_too_large": "phần nội dung của tệp Word «{name}» lớn {size_mb} MB, vượt giới "
+                          "hạn {limit_mb} MB; hãy tách văn bản",
+    "parse.timeout": "đọc tệp «{name}» quá {limit} giây; tệp quá phức tạp (hãy tách hoặc lưu "
+                     "lại dưới dạng .docx thông thường)",
     "html.not_html": "tệp «{name}» không phải trang web (không có mã HTML, hoặc sai đuôi tệp); "
                      "hãy kiểm tra loại tệp",
     "html.charset": "trang web «{name}» khai báo bảng mã không biết «{charset}»; hãy lưu lại "
@@ -57,13 +63,27 @@ VI: dict[str, str] = {
                     "liên kết hoặc hình ảnh); hãy lưu chính trang bài viết",
     "parse.no_text": "không tìm thấy nội dung chữ trong «{name}»",
     "index.missing": "chưa có chỉ mục; hãy lập chỉ mục trước",
-    "index.format": "chỉ mục được lập bằng phiên bản khác ({found}, cần {expected}); hãy lập "
-                    "lại chỉ mục",
+    "index.format": "chỉ mục được lập bằng phiên bản cũ (định dạng {found}, cần {expected}); "
+                    "người quản trị cần lập lại chỉ mục",
+    "index.format_newer": "chỉ mục được lập bằng phiên bản baocao mới hơn (định dạng {found}, "
+                          "phiên bản này đọc {expected}); người quản trị cần nâng cấp baocao",
+    "index.damaged": "chỉ mục bị hỏng nên chưa trả lời được; chưa có gì bị thay đổi hay xoá. "
+                     "Người quản trị: chạy «baocao index rollback» để quay lại phiên bản "
+                     "trước, hoặc «baocao index build --force» để lập lại",
+    "index.no_previous": "chỉ mục không còn phiên bản cũ hơn để quay lại",
     "index.embedder_mismatch": "chỉ mục được lập bằng mô hình «{built_with}», không phải "
                                "«{wanted}»",
     "index.no_report": "không có báo cáo «{doc_id}» trong chỉ mục",
     "index.unreadable": "không đọc được chỉ mục hiện có; chưa thay đổi gì. Người quản trị "
-                        "cần khôi phục hoặc lập lại chỉ mục",
+                        "cần khôi phục («baocao index rollback») hoặc lập lại chỉ mục",
+    "index.replace_unconfirmed": "tệp «{name}» sẽ thay báo cáo đã có «{title}»; cần xác nhận "
+                                 "việc thay thế trước",
+    "index.no_chunks": "tệp «{name}» không có đoạn nội dung nào để lập chỉ mục (chỉ có tiêu "
+                       "đề, đề mục)",
+    "write.read_only": "máy chủ đang ở chế độ chỉ đọc; chỉ người quản trị (khởi động với "
+                       "BAOCAO_ADMIN_TOKEN) mới thêm, thay hoặc xoá được báo cáo",
+    "write.bad_token": "mã quản trị không đúng; chưa thay đổi gì",
+    "write.short_token": "mã quản trị phải có ít nhất {minimum} ký tự",
     "embedder.unknown": "không có mô hình nhúng «{name}»",
     "embedder.needs_package": "mô hình nhúng «{name}» cần cài thêm gói {packages}",
     "embedder.prepare": "không chuẩn bị được mô hình nhúng ngoại tuyến",
@@ -75,9 +95,20 @@ VI: dict[str, str] = {
     "config.unknown_segmenter": "không có bộ tách từ «{name}»",
     "data.bad_line": "tệp dữ liệu «{path}» lỗi ở dòng {line}",
     "query.missing": "hãy nhập câu hỏi",
+    "query.empty": "hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
+    "query.too_long": "câu hỏi dài {n} ký tự, vượt giới hạn {limit} ký tự; hãy hỏi ngắn gọn "
+                      "hơn",
     "series.unknown_indicator": "không có chỉ tiêu nào khớp «{indicator}»; các chỉ tiêu có ở "
                                 "nhiều báo cáo: {known}",
 }
+
+
+def vi_date(iso: str | None) -> str:
+    """"2024-06-04" -> "04/06/2024", "2021-10" -> "10/2021": one date format in the page."""
+    if not iso:
+        return "—"
+    parts = iso.split("-")
+    return "/".join(reversed(parts))
 
 
 def vi_number(value: float, decimals: int = 1) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rag.records import DocInfo, Document, Footnote, Paragraph
+from ui.messages import vi_date
 from ui.render import esc
 from ui.tables import table_html
 
@@ -189,8 +190,7 @@ def toc(doc: Document, current: tuple[str, ...] = ()) -> str:
 
 def _header(info: DocInfo, hl: Highlight | None, doc: Document | None = None) -> str:
     meta = [f"Kỳ báo cáo: {esc(info.period_label or '—')}", f"Loại: {esc(info.doc_type)}",
-            f"Ngày: {esc(info.date or '—')}", f"Tệp: {esc(info.source)}",
-            f"Số đoạn trong chỉ mục: {info.n_chunks}"]
+            f"Ngày: {esc(vi_date(info.date))}", f"Tệp: {esc(info.source)}"]
     head = (f'<div class="reader-head"><h2>{esc(info.title)}</h2>'
             f'<div class="meta">{" · ".join(meta)}</div></div>')
     if doc is not None and doc.ocr_pages:
@@ -200,8 +200,8 @@ def _header(info: DocInfo, hl: Highlight | None, doc: Document | None = None) ->
     target = "cited-cell" if hl and hl.table_id else "cited-anchor"
     if hl:
         where = " > ".join(hl.section_path)
-        head += (f'<div class="reader-banner">Đoạn trích dẫn {esc(hl.label)}'
-                 f'{" — mục " + esc(where) if where else ""}. '
+        what = " ".join(x for x in (esc(hl.label), f"— mục {esc(where)}" if where else "") if x)
+        head += (f'<div class="reader-banner">Đoạn trích dẫn {what or "được tô màu bên dưới"}. '
                  f'<a class="open-link" role="button" data-target="{target}" '
                  'data-block="center">Đến đoạn trích dẫn ↓</a></div>')
     return head

@@ -13,6 +13,7 @@ from html import escape
 
 from rag.ingest.figures import FIGURE_RE
 from rag.records import Answer, Citation, DocInfo, Footnote, Hit, SearchResult
+from ui.messages import vi_date
 
 _INLINE = re.compile(rf"(?P<cite>\[(?P<n>\d{{1,3}})\])|(?P<fig>{FIGURE_RE.pattern})")
 
@@ -91,13 +92,14 @@ def answer_view(ans: Answer, seconds: float | None = None, note: str = "") -> st
     abstained = ans.abstained
     cls = "answer abstained" if abstained else "answer"
     head = "Không tìm thấy câu trả lời" if abstained else "Trả lời"
-    took = f' <span class="muted">({seconds:.2f} giây)</span>' if seconds is not None else ""
+    took = f' <span class="muted">({vi_seconds(seconds)})</span>' if seconds is not None else ""
     parts = [f'<div class="view" data-question="{esc(ans.question)}">',
-             note,
+             note, override_note(ans.result),
              f'<section class="{cls}"><h3>{head}{took}</h3>',
-             f'<p class="answer-text">{inline(ans.text, cites=True)}</p></section>']
+             f'<p class="answer-text">{inline(ans.text, cites=True)}</p>',
+             _elsewhere(ans.result.elsewhere), '</section>']
     cites = ans.citations
-    related = ans.result.hits[:3] if abstained else ()
+    related = ans.result.hits[:3] if abstained and ans.reason != "not_in_selected" else ()
     if related:  # let the official check for themselves what came closest
         parts.append('<h3>Các đoạn gần nhất (không trả lời trực tiếp câu hỏi)</h3>'
                      '<ol class="hits">' + "".join(_hit(h) for h in related) + "</ol>")
@@ -107,6 +109,29 @@ def answer_view(ans: Answer, seconds: float | None = None, note: str = "") -> st
         parts.append("</ol>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def vi_seconds(seconds: float) -> str:
+    return f"{seconds:.2f} giây".replace(".", ",")
+
+
+def override_note(result: SearchResult) -> str:
+    """Says that the question's own period beat the period filter."""
+    if not result.period_overridden or not result.periods:
+        return ""
+    asked = ", ".join(p.label for p in result.periods)
+    return (f'<div class="notice">Câu hỏi nêu kỳ {esc(asked)}, nên bộ lọc kỳ '
+            f'«{esc(result.period_overridden)}» không được áp dụng.</div>')
+
+
+def _elsewhere(docs: tuple[DocInfo, ...]) -> str:
+    """Links to the reports outside the report filter that have the answer."""
+    if not docs:
+        return ""
+    links = "".join(f'<li><a class="open-link" role="button" tabindex="0" data-kind="doc" '
+                    f'data-doc="{esc(d.doc_id)}">{esc(d.title)} — '
+                    f'{esc(d.period_label or "không rõ kỳ")}</a></li>' for d in docs)
+    return f'<ul class="elsewhere" aria-label="Báo cáo có số liệu">{links}</ul>'
 
 
 def _hit(h: Hit) -> str:
@@ -125,8 +150,9 @@ def _hit(h: Hit) -> str:
 def hits_view(result: SearchResult, seconds: float | None = None, note: str = "") -> str:
     """Search-only mode: the ranked passages, no composed answer."""
     hits = result.hits
-    took = f' <span class="muted">({seconds:.2f} giây)</span>' if seconds is not None else ""
+    took = f' <span class="muted">({vi_seconds(seconds)})</span>' if seconds is not None else ""
     parts = [f'<div class="view" data-question="{esc(result.query)}">', note,
+             override_note(result),
              f'<h3>Các đoạn liên quan ({len(hits)}){took}</h3>']
     if result.periods and not result.period_covered:
         parts.append(f'<p class="muted">Không có báo cáo nào cho kỳ '
@@ -140,7 +166,7 @@ def hits_view(result: SearchResult, seconds: float | None = None, note: str = ""
 
 
 def doc_list_view(docs: list[DocInfo]) -> str:
-    """Every indexed report as a clickable row: title, period, type, date, chunks."""
+    """Every indexed report as a clickable row: title and file, period, type, date."""
     if not docs:
         return '<div class="view muted">Chưa có báo cáo nào trong chỉ mục.</div>'
     rows = "".join(
@@ -148,10 +174,10 @@ def doc_list_view(docs: list[DocInfo]) -> str:
         f'<td><span class="source-title">{esc(d.title)}</span>'
         f'<div class="muted">{esc(d.source)}</div></td>'
         f"<td>{esc(d.period_label) or '—'}</td><td>{esc(d.doc_type)}</td>"
-        f"<td>{esc(d.date or '—')}</td><td class=\"num\">{d.n_chunks}</td></tr>"
+        f"<td>{esc(vi_date(d.date))}</td></tr>"
         for d in docs)
     return (f'<div class="view"><table class="doc-list"><thead><tr><th>Báo cáo</th>'
-            f"<th>Kỳ báo cáo</th><th>Loại</th><th>Ngày</th><th>Số đoạn</th></tr></thead>"
+            f"<th>Kỳ báo cáo</th><th>Loại</th><th>Ngày ban hành</th></tr></thead>"
             f"<tbody>{rows}</tbody></table></div>")
 
 
@@ -174,18 +200,81 @@ def status_view(status: dict) -> str:
     return f'<div class="{cls}" role="status">{esc(status["text"])}</div>'
 
 
-def upload_view(added: list[DocInfo], unchanged: list[str], failed: dict[str, str], totals: str,
-                replaced: set[str] = frozenset()) -> str:
-    """What an upload did: added or replaced reports (openable), unchanged ones, refusals."""
+# -- managing reports (admin) ---------------------------------------------------------
+
+def _figures_line(label: str, figures: list[str], limit: int = 12) -> str:
+    if not figures:
+        return ""
+    shown = ", ".join(esc(f) for f in figures[:limit])
+    more = f" và {len(figures) - limit} số liệu khác" if len(figures) > limit else ""
+    return f"<li>{label}: {shown}{more}</li>"
+
+
+def _changes(p) -> str:
+    """What a replacement changes: title, periods, the figures that go and come."""
+    old = p.old
+    items = []
+    if old.title != p.title:
+        items.append(f"<li>Tiêu đề: «{esc(old.title)}» → «{esc(p.title)}»</li>")
+    if old.period_label != p.period:
+        items.append(f"<li>Kỳ báo cáo: {esc(old.period_label or '—')} → "
+                     f"{esc(p.period or '—')}</li>")
+    items.append(_figures_line("Số liệu bị bỏ", p.removed_figures))
+    items.append(_figures_line("Số liệu mới", p.added_figures))
+    if not p.removed_figures and not p.added_figures:
+        items.append("<li>Không có số liệu nào thay đổi (chỉ câu chữ).</li>")
+    return f'<ul class="changes">{"".join(items)}</ul>'
+
+
+def plan_view(plans: list, reasons: dict[str, str], error: str | None = None) -> str:
+    """The confirmation an upload needs: what would be added, replaced (and how), refused
+    (``reasons``: file name -> why, in Vietnamese)."""
+    parts = ['<div class="view plan">']
+    if error:
+        parts.append(f'<div class="error-box">{esc(error)}</div>')
+    for p in plans:
+        name, period = esc(p.name), esc(p.period or "không rõ kỳ")
+        if p.status == "new":
+            parts.append(f'<div class="ok-box" data-plan="new" data-doc="{esc(p.doc_id)}">'
+                         f"Sẽ thêm «{esc(p.title)}» — {period} (tệp {name}).</div>")
+        elif p.status == "replace":
+            parts.append(f'<div class="warn-box" data-plan="replace" data-doc="{esc(p.doc_id)}">'
+                         f"Sẽ <b>thay thế</b> báo cáo đã có «{esc(p.old.title)}» bằng tệp "
+                         f"{name}:{_changes(p)}</div>")
+        elif p.status == "unchanged":
+            parts.append(f'<div class="muted" data-plan="unchanged">«{name}» đã có trong chỉ '
+                         "mục, không thay đổi.</div>")
+        else:
+            parts.append(f'<div class="error-box" data-plan="failed">Không thêm được «{name}»: '
+                         f"{esc(reasons.get(p.name, ''))}</div>")
+    if any(p.status in ("new", "replace") for p in plans):
+        parts.append('<p class="muted">Chưa có gì được ghi. Bấm «Xác nhận» để ghi vào chỉ mục, '
+                     "hoặc «Huỷ».</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def write_result_view(done: list[DocInfo], replaced: set[str], failed: dict[str, str],
+                      removed: list[DocInfo], totals: str) -> str:
+    """What a confirmed write did; added and replaced reports can be opened."""
     parts = ['<div class="view">']
-    for d in added:
-        what = "Đã cập nhật (thay bản cũ cùng tên tệp)" if d.doc_id in replaced else "Đã thêm"
-        parts.append(f'<div class="ok-box">{what} «{esc(d.title)}» ({d.n_chunks} đoạn). '
+    for d in done:
+        what = "Đã thay thế" if d.doc_id in replaced else "Đã thêm"
+        parts.append(f'<div class="ok-box">{what} «{esc(d.title)}» — '
+                     f'{esc(d.period_label or "không rõ kỳ")}. '
                      f'<a class="open-link" role="button" tabindex="0" data-kind="doc" '
                      f'data-doc="{esc(d.doc_id)}">Xem báo cáo →</a></div>')
-    for name in unchanged:
-        parts.append(f'<div class="muted">«{esc(name)}» đã có trong chỉ mục, không thay đổi.</div>')
+    for d in removed:
+        parts.append(f'<div class="ok-box">Đã xoá «{esc(d.title)}» khỏi chỉ mục.</div>')
     for name, why in failed.items():
         parts.append(f'<div class="error-box">Không thêm được «{esc(name)}»: {esc(why)}</div>')
     parts.append(f'<p class="muted">{esc(totals)}</p></div>')
     return "".join(parts)
+
+
+def removal_view(d: DocInfo) -> str:
+    return (f'<div class="view"><div class="warn-box" data-plan="remove" '
+            f'data-doc="{esc(d.doc_id)}">Sẽ <b>xoá</b> «{esc(d.title)}» — '
+            f'{esc(d.period_label or "không rõ kỳ")} (tệp {esc(d.source)}) khỏi chỉ mục. '
+            "Người quản trị vẫn khôi phục được bằng «baocao index rollback».</div>"
+            '<p class="muted">Chưa có gì bị xoá. Bấm «Xác nhận xoá» hoặc «Huỷ».</p></div>')

@@ -1,8 +1,10 @@
 """Index stage: a hybrid (FAISS + BM25) index on disk, written in versions, loaded whole.
 
 ``store`` keeps the versions and the pointer to the live one, ``build`` writes a
-new version from report files, ``load`` reads the live one; ``dense`` (FAISS),
-``bm25`` (sparse matrix) and ``analyzer`` (Vietnamese tokens) are its parts.
+new version from report files, ``load`` reads the live one; ``history`` logs who
+changed what and rolls back, ``ids`` gives report ids, ``plan`` says what a write
+would change before it is made; ``dense`` (FAISS), ``bm25`` (sparse matrix) and
+``analyzer`` (Vietnamese tokens) are its parts.
 
 Names are imported on first use (as in ``rag``), so ``index list`` never loads
 the chunker, scipy or FAISS.

@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,12 +32,14 @@ from rag.embed import Embedder
 from rag.embed.vcache import embed_passages_cached
 from rag.errors import BaocaoError, IndexStoreError, InputError
 from rag.fsutil import write_json
+from rag.index import history
 from rag.index.analyzer import Analyzer, data_fingerprint
 from rag.index.bm25 import SparseBM25
 from rag.index.dense import DenseIndex
-from rag.index.load import load_index
+from rag.index.ids import assign_doc_id
+from rag.index.load import load_version
 from rag.index.store import FORMAT_VERSION, IndexStore
-from rag.ingest import SUFFIXES, doc_id_for, parse_file
+from rag.ingest import SUFFIXES, parse_file
 from rag.ingest.ocr import ocr_progress, poor_pages_warning
 from rag.observe.store import write_observations
 from rag.records import Chunk, DocInfo, Document, EmbedderInfo, Manifest
@@ -47,6 +49,10 @@ _RAG = Path(__file__).resolve().parents[1]
 _PARSER_CODE = ("ingest/*.py", "ingest/tables/*.py", "chunk/*.py", "periods.py", "records.py",
                 "config.py", "text.py")
 Progress = Callable[[str, int, int], None]
+# Which existing reports a write may replace: all (True: the command line, whose user owns
+# the files), none (False), or {doc_id: content hash the user was shown} (the app's
+# confirmation: a report changed by someone else meanwhile is not replaced blindly).
+Replace = bool | Mapping[str, str]
 
 
 @functools.cache
@@ -73,6 +79,7 @@ class Entry:
 @dataclass
 class BuildReport:
     added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)  # the added ids that were indexed before
     unchanged: list[str] = field(default_factory=list)
     reparsed: list[str] = field(default_factory=list)  # parsed again by a newer parser
     removed: list[str] = field(default_factory=list)
@@ -81,6 +88,7 @@ class BuildReport:
     warnings: dict[str, BaocaoError] = field(default_factory=dict)  # indexed, but see why
     embedded_chunks: int = 0
     total_chunks: int = 0
+    version: str | None = None  # the version this write published (None: nothing changed)
 
 
 @dataclass
@@ -106,26 +114,44 @@ def list_report_files(folder: Path) -> list[Path]:
 
 def update_index(files: list[Path], embedder: Embedder, analyzer_config: AnalyzerConfig,
                  root: Path, replace_all: bool = False, remove: list[str] = (),
-                 progress: Progress | None = None, force: bool = False) -> BuildReport:
+                 progress: Progress | None = None, force: bool = False,
+                 replace: Replace = True, who: str | None = None) -> BuildReport:
     """Add/replace ``files``, drop ``remove`` ids (or all others with ``replace_all``), publish.
 
-    A file that fails to parse is reported and skipped; the other files and
-    the existing index are not affected.
+    A file that fails to parse, has nothing to index, or would replace a report
+    ``replace`` does not allow is reported and skipped; the other files and the
+    existing index are not affected. A published change is logged (``who``).
     """
     store = IndexStore(root)
     with store.write_lock():
         previous = _previous(store, embedder, replace_all, force)
         report = BuildReport()
         entries = previous.entries
-        new_ids = {_add_file(Path(p), entries, embedder, previous.cache, progress, report)
-                   for p in files}
+        new_ids = set()
+        for p in files:
+            new_ids.add(_add_file(Path(p), entries, embedder, previous.cache, progress, report,
+                                  replace))
         _drop(entries, set(remove) | (set(entries) - new_ids if replace_all else set()),
               set(remove), report)
         _reparse_stale(entries, previous, embedder, report)
         report.total_chunks = sum(len(e.chunks) for e in entries.values())
         if _changed(report, previous, embedder, analyzer_config):
-            _write(store, entries, embedder, analyzer_config, previous.folder)
+            live = _write(store, entries, embedder, analyzer_config, previous.folder)
+            report.version = live.name
+            _log(store, report, who, replace_all, previous)
         return report
+
+
+def _log(store: IndexStore, report: BuildReport, who: str | None, replace_all: bool,
+         previous: _Previous) -> None:
+    """One line in changes.jsonl for the published version."""
+    added = [d for d in report.added if d not in report.replaced]
+    action = "build" if replace_all else ("remove" if report.removed and not report.added
+                                          else "add")
+    history.record(store.root, who, action,
+                   {"added": added, "replaced": report.replaced, "removed": report.removed,
+                    "reparsed": report.reparsed}, report.version,
+                   previous.folder.name if previous.folder else None)
 
 
 def _changed(report: BuildReport, previous: _Previous, embedder: Embedder,
@@ -141,13 +167,19 @@ def _changed(report: BuildReport, previous: _Previous, embedder: Embedder,
 
 def _previous(store: IndexStore, embedder: Embedder, replace_all: bool,
               force: bool) -> _Previous:
-    """What the live version offers for reuse; an unreadable index stops the write."""
-    if not (store.root / "CURRENT").exists() or force:
+    """What the live version offers for reuse; an unreadable index stops the write.
+
+    "Unreadable" includes a ``CURRENT`` naming nothing, an empty one, version folders
+    without a ``CURRENT``, a newer format and damaged files: a write that started from
+    such an index as if it were empty would publish only its own files and let the
+    cleanup delete every older version. ``force`` replaces the index on purpose."""
+    if force or not store.exists():
         return _Previous({}, {}, None)
     try:
-        old = load_index(store.root)
+        old = load_version(store, store.live_folder())
     except (BaocaoError, OSError, ValueError, KeyError, TypeError) as exc:
-        raise IndexStoreError("index.unreadable", root=str(store.root), why=str(exc)) from exc
+        why = exc.details.get("why", str(exc)) if isinstance(exc, BaocaoError) else str(exc)
+        raise IndexStoreError("index.unreadable", root=str(store.root), why=why) from exc
     if old.embedder_name != embedder.name:
         if replace_all:  # 'index build --embedder X': every chunk is embedded again
             return _Previous({}, {}, old.folder, old.manifest)
@@ -168,23 +200,42 @@ def _stored_source(folder: Path, info: DocInfo) -> Path | None:
 
 
 def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: dict,
-              progress: Progress | None, report: BuildReport) -> str:
-    doc_id = doc_id_for(path.name)
+              progress: Progress | None, report: BuildReport, replace: Replace) -> str:
+    doc_id = assign_doc_id(path.name, {k: e.info.source for k, e in entries.items()})
     try:
         doc = parse_file(path, on_page=ocr_progress(progress, doc_id))
+        doc.doc_id = doc_id  # unique in this index (rag.index.ids), chunk ids follow it
+        if doc.poor_pages:  # scanned pages OCR could not read well: said, not indexed
+            report.warnings[path.name] = poor_pages_warning(path.name, doc.poor_pages)
+        same = entries.get(doc_id)
+        if (same is not None and same.info.content_hash == doc.content_hash
+                and same.info.parser_version == parser_version()):
+            report.unchanged.append(doc_id)
+            return doc_id
+        changed = same is not None and same.info.content_hash != doc.content_hash
+        if changed:
+            _check_replace(path.name, same.info, replace)
+        entry = _embed_entry(doc, path, embedder, cache, progress, report)
+        if not entry.chunks:  # a title and headings only: "added" with nothing to find
+            raise InputError("index.no_chunks", name=path.name)
     except BaocaoError as exc:
         report.failed[path.name], report.errors[path.name] = str(exc), exc
         return doc_id
-    if doc.poor_pages:  # scanned pages OCR could not read well: said, not indexed
-        report.warnings[path.name] = poor_pages_warning(path.name, doc.poor_pages)
-    same = entries.get(doc.doc_id)
-    if (same is not None and same.info.content_hash == doc.content_hash
-            and same.info.parser_version == parser_version()):
-        report.unchanged.append(doc.doc_id)
-        return doc_id
-    entries[doc.doc_id] = _embed_entry(doc, path, embedder, cache, progress, report)
-    report.added.append(doc.doc_id)
+    if changed:
+        report.replaced.append(doc_id)
+    entries[doc_id] = entry
+    report.added.append(doc_id)
     return doc_id
+
+
+def _check_replace(name: str, old: DocInfo, replace: Replace) -> None:
+    """A replacement only where the caller allowed it, and (for a confirmation) only of
+    the version of the report the user was shown."""
+    allowed = replace is True or (not isinstance(replace, bool)
+                                  and replace.get(old.doc_id) == old.content_hash)
+    if not allowed:
+        raise IndexStoreError("index.replace_unconfirmed", name=name, doc_id=old.doc_id,
+                              title=old.title)
 
 
 def _drop(entries: dict[str, Entry], drop: set[str], asked: set[str],
@@ -207,6 +258,7 @@ def _reparse_stale(entries: dict[str, Entry], previous: _Previous, embedder: Emb
         if entry.source is None:  # nothing to re-read; keep what we have
             continue
         doc = parse_file(entry.source, source_name=entry.info.source)
+        doc.doc_id = doc_id  # the id it was given, whatever the slug of its name is now
         entries[doc_id] = _embed_entry(doc, entry.source, embedder, previous.cache, None, report)
         report.reparsed.append(doc_id)
 

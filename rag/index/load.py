@@ -57,16 +57,29 @@ class Index:
 def load_index(root: Path | None = None, embedder_name: str | None = None) -> Index:
     """Load the live version; refuse an index built with a different embedder."""
     store = IndexStore(root or default_index_dir())
-    folder = store.live_folder()
+    return load_version(store, store.live_folder(), embedder_name)
+
+
+def load_version(store: IndexStore, folder: Path, embedder_name: str | None = None) -> Index:
+    """Load one version folder; damaged files are one ``index.damaged`` line, never a
+    traceback (a cut-short ``vectors.npy``, a broken ``chunks.jsonl``…)."""
     manifest = store.manifest(folder)
     built_with = manifest.embedder.name
     if embedder_name is not None and embedder_name != built_with:
         raise IndexStoreError("index.embedder_mismatch", root=str(store.root),
                               built_with=built_with, wanted=embedder_name)
-    chunks = read_chunks(folder)
-    analyzer = Analyzer(manifest.analyzer)
-    index = Index(folder, manifest, {d.doc_id: d for d in manifest.documents}, chunks,
-                  DenseIndex.load(folder), _bm25(folder, manifest, chunks, analyzer), analyzer)
+    store.verify(folder, manifest)
+    try:
+        chunks = read_chunks(folder)
+        analyzer = Analyzer(manifest.analyzer)
+        index = Index(folder, manifest, {d.doc_id: d for d in manifest.documents}, chunks,
+                      DenseIndex.load(folder), _bm25(folder, manifest, chunks, analyzer),
+                      analyzer)
+    except (OSError, ValueError, KeyError, TypeError, EOFError, RuntimeError) as exc:
+        raise store.damaged(f"{folder.name}: {type(exc).__name__}: {exc}"[:300]) from exc
+    if len(chunks) != index.dense.vectors.shape[0] or len(chunks) != index.bm25.n_docs:
+        raise store.damaged(f"{folder.name}: {len(chunks)} chunks but "
+                            f"{index.dense.vectors.shape[0]} vectors")
     index.doc_rows = doc_rows(chunks)
     return index
 

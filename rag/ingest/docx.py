@@ -11,18 +11,28 @@ breaks. Failures are one-line ``InputError``s.
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import InputError
 from rag.ingest.docx_numbering import Numbering
+from rag.ingest.docx_styles import StyleTable, on_off, paragraph_style_id, run_style_id
 from rag.ingest.pdf import PAGE_BREAK, why
 from rag.ingest.structure import HEADINGS, sentence_like
 from rag.ingest.tables.docx_tables import docx_table
-from rag.ingest.wordml import MC_NS, VAL, int_or, style_chain, w
+from rag.ingest.wordml import MC_NS, VAL, int_or, w
 
 MAX_UNZIPPED = 300 * 2**20  # a .docx expanding beyond this is a zip bomb, not a report
+# Bounds on the work one upload can cause (issue 14: a 40 KB file of 13k paragraphs kept the
+# parser busy for 200 s and blocked every later upload). Reading is linear now (about 0.1 ms
+# a paragraph); these stop what is no single report.
+# format: a 300-page report has ~3,000 paragraphs; 50,000 is a whole year's reports in one.
+MAX_PARAGRAPHS = 50_000
+# format: the body XML of a 300-page report is ~5 MB (images are separate parts).
+MAX_BODY_XML = 100 * 2**20
+MAX_SECONDS = 60.0  # no measurement: the upper bound we accept for one file
 _ID, _TYPE = w("id"), w("type")
 # Subtrees whose text is not the paragraph's text: properties, tracked deletions,
 # field codes, drawings and text boxes (the same text box is stored twice, once
@@ -46,6 +56,9 @@ class _DocxState:
 
     numbering: Numbering
     rendered_breaks: bool  # Word saved its page layout: count its pages, not hard breaks
+    styles: StyleTable
+    name: str = ""
+    deadline: float = float("inf")  # time.monotonic() after which reading stops
     notes: dict[str, int] = field(default_factory=dict)  # footnote id -> number shown
     seen_text: bool = False  # a paragraph with text has been read
     last_line: str = ""  # the last paragraph read: a table's caption stands there
@@ -64,9 +77,17 @@ def read_docx(path: Path) -> str:
 def read_docx_content(path: Path) -> tuple[str, list]:
     """The body text and the data tables of a Word file."""
     path = Path(path)
+    deadline = time.monotonic() + MAX_SECONDS
     doc = _open_docx(path)
     body = doc.element.body
-    state = _DocxState(Numbering(doc), body.find(f".//{w('lastRenderedPageBreak')}") is not None)
+    count = sum(1 for _ in body.iter(w("p")))
+    if count > MAX_PARAGRAPHS:
+        raise InputError("docx.too_many_paragraphs", name=path.name, count=count,
+                         limit=MAX_PARAGRAPHS)
+    styles = StyleTable(doc)
+    state = _DocxState(Numbering(doc, styles),
+                       body.find(f".//{w('lastRenderedPageBreak')}") is not None, styles,
+                       path.name, deadline)
     blocks = list(_blocks(body, doc, state))
     blocks += _footnote_blocks(doc, state, path.name)
     if not any(b.strip() for b in blocks) and not state.tables:
@@ -86,10 +107,16 @@ def _open_docx(path: Path):
         raise InputError("docx.not_zip", name=path.name)
     try:
         with zipfile.ZipFile(path) as zf:
-            unzipped = sum(info.file_size for info in zf.infolist())
+            infos = zf.infolist()
+        unzipped = sum(info.file_size for info in infos)
         if unzipped > MAX_UNZIPPED:
             raise InputError("docx.too_large", name=path.name, size_mb=unzipped / 2**20,
                              limit_mb=MAX_UNZIPPED // 2**20)
+        body_xml = max((i.file_size for i in infos if i.filename == "word/document.xml"),
+                       default=0)
+        if body_xml > MAX_BODY_XML:
+            raise InputError("docx.xml_too_large", name=path.name, size_mb=body_xml / 2**20,
+                             limit_mb=MAX_BODY_XML // 2**20)
         return docx.Document(str(path))
     except InputError:
         raise
@@ -116,7 +143,7 @@ def _paragraph_blocks(par, state: _DocxState) -> list[str]:
     """The paragraph's line, with a ``\\f`` block for each page break before or after it."""
     text, breaks = _inline_text(par._p, state)
     number = state.numbering.label(par)  # counts even when the paragraph is empty, as Word does
-    line = _paragraph_line(par, text, number) if text else ""
+    line = _paragraph_line(par, text, number, state) if text else ""
     state.seen_text = state.seen_text or bool(line)
     state.last_line = _SUP_TAG.sub("", text) if text else state.last_line
     before = [PAGE_BREAK] * breaks.count(False)
@@ -124,9 +151,9 @@ def _paragraph_blocks(par, state: _DocxState) -> list[str]:
     return before + ([line] if line else []) + after
 
 
-def _paragraph_line(par, text: str, number: tuple[str, int] | None) -> str:
+def _paragraph_line(par, text: str, number: tuple[str, int] | None, state: _DocxState) -> str:
     """Headings as ``## **1.2. Title**``, list items with their number, bold lines in ``**``."""
-    level = _heading_level(par)
+    level = _heading_level(par, state.styles)
     if number is not None:
         label, ilvl = number
         if level is None and label != "-" and _heading_like(text):
@@ -135,7 +162,7 @@ def _paragraph_line(par, text: str, number: tuple[str, int] | None) -> str:
     if level is not None:
         # bold as well as '#': the parser takes unnumbered headings from bold lines
         return f"{'#' * min(level, 4)} **{text.replace('*', '')}**"
-    if len(text) <= MAX_BOLD_CHARS and _all_bold(par):
+    if len(text) <= MAX_BOLD_CHARS and _all_bold(par, state.styles):
         return f"**{text.replace('*', '')}**"
     return text
 
@@ -149,19 +176,19 @@ def _heading_like(text: str) -> bool:
 
 
 
-def _heading_level(par) -> int | None:
+def _heading_level(par, styles: StyleTable) -> int | None:
     """Heading level from the outline level or the (possibly localized) style name."""
     level = _outline_level(par._p.pPr)
     if level is not None:
         return level
-    for style in style_chain(par.style):
-        name = (style.name or "").strip().lower()
+    for style in styles.chain(paragraph_style_id(par._p)):
+        name = styles.name(style)
         m = _HEADING_STYLE.match(name)
         if m:
             return int(m.group(1))
         if name in _TITLE_STYLES:
             return 1
-        level = _outline_level(style.element.pPr)
+        level = _outline_level(style.find(w("pPr")))
         if level is not None:
             return level
     return None
@@ -174,24 +201,28 @@ def _outline_level(ppr) -> int | None:
     return value + 1 if 0 <= value < 9 else None
 
 
-def _all_bold(par) -> bool:
-    runs = [r for r in par.runs if r.text.strip()]
-    return bool(runs) and all(_run_bold(r, par) for r in runs)
+def _all_bold(par, styles: StyleTable) -> bool:
+    runs = [r for r in par._p.xpath("./w:r|./w:hyperlink/w:r")
+            if "".join(t.text or "" for t in r.iter(w("t"))).strip()]
+    return bool(runs) and all(_run_bold(r, par._p, styles) for r in runs)
 
 
-def _run_bold(run, par) -> bool:
+def _run_bold(run, p, styles: StyleTable) -> bool:
     """Direct formatting first, then the character style, then the paragraph style."""
-    if run.bold is not None:
-        return run.bold
-    for start in (run.style, par.style):
-        for style in style_chain(start):
-            if style.font.bold is not None:
-                return style.font.bold
+    direct = on_off(run.find(f"{w('rPr')}/{w('b')}"))
+    if direct is not None:
+        return direct
+    for bold in (styles.bold(run_style_id(run), "character"),
+                 styles.bold(paragraph_style_id(p), "paragraph")):
+        if bold is not None:
+            return bold
     return False
 
 
 def _inline_text(el, state: _DocxState) -> tuple[str, list[bool]]:
     """Text of a paragraph and its page breaks (True: after some text, False: before any)."""
+    if time.monotonic() > state.deadline:
+        raise InputError("parse.timeout", name=state.name, limit=int(MAX_SECONDS))
     out: list[str] = []
     breaks: list[bool] = []
     _walk(el, state, out, breaks)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 
-from rag.ingest.wordml import VAL, child_val, int_or, style_chain, w
+from rag.ingest.docx_styles import StyleTable, paragraph_style_id
+from rag.ingest.wordml import VAL, child_val, int_or, w
 
 
 class Numbering:
 
-    def __init__(self, doc) -> None:
+    def __init__(self, doc, styles: StyleTable) -> None:
+        self.styles = styles
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # fmt, lvlText, start
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # abstract id, start overrides
         self.counters: dict[str, dict[int, int]] = {}
@@ -41,7 +43,7 @@ class Numbering:
 
     def label(self, par) -> tuple[str, int] | None:
         """The number Word shows before ``par`` and its list level, or None."""
-        num_id, ilvl = _num_pr(par)
+        num_id, ilvl = _num_pr(par, self.styles)
         abstract, overrides = self.nums.get(num_id, ("", {}))
         levels = self.levels.get(abstract, {})
         if ilvl not in levels:
@@ -65,9 +67,10 @@ def _numbering_root(doc):
     return None
 
 
-def _num_pr(par) -> tuple[str, int]:
+def _num_pr(par, styles: StyleTable) -> tuple[str, int]:
     """List id and level from the paragraph, else from its style; id "" when none."""
-    pprs = [par._p.pPr] + [s.element.pPr for s in style_chain(par.style)]
+    chain = styles.chain(paragraph_style_id(par._p))
+    pprs = [par._p.pPr] + [s.find(w("pPr")) for s in chain]
     for ppr in pprs:
         num_pr = ppr.find(w("numPr")) if ppr is not None else None
         if num_pr is not None:

@@ -6,6 +6,7 @@ Officials need the exact figure as printed ("22.013,3 triệu USD"), so a
 
 from __future__ import annotations
 
+import math
 import re
 
 from rag.records import Figure
@@ -69,6 +70,8 @@ def extract_figures(text: str, offset: int = 0) -> list[Figure]:
         try:
             value = parse_vn_number(m.group("num"))
         except ValueError:
+            continue
+        if not math.isfinite(value):  # a 400-digit "number" is no figure, and no JSON
             continue
         figures.append(
             Figure(

@@ -104,3 +104,14 @@ def decode_text(data: bytes, name: str) -> str:
     if not text.strip():
         raise InputError("file.no_text", name=name)
     return text
+
+
+# C0 controls but tab, newlines and form feed (the page break), DEL and C1 controls: a NUL
+# or an escape code in chunk text breaks JSON consumers and terminals, and means nothing.
+_CONTROLS = dict.fromkeys([c for c in range(32) if chr(c) not in "\t\n\r\f"]
+                          + list(range(127, 160)))
+
+
+def strip_controls(text: str) -> str:
+    """Text without control characters, whatever reader produced it."""
+    return text.translate(_CONTROLS)

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from rag.ingest import metadata
-from rag.ingest.files import FileContent, InputError, read_document
+from rag.ingest.files import FileContent, InputError, read_document, strip_controls
 from rag.ingest.footnotes import MarkerState, strip_markers
 from rag.ingest.front import FrontMatter, read_front_matter
 from rag.ingest.layout import Block, layout
@@ -56,6 +56,7 @@ def parse_text(text: str, source: str, allow_empty: bool = False,
     that prints none: it is then read as one paragraph per block and has no front matter
     (a lead paragraph "UBND tỉnh …" is not a letterhead); ``marked``: paragraph ends are
     marked by the reader (``FileContent.marked_ends``)."""
+    text = strip_controls(text)  # NUL bytes and escape codes never reach chunk text
     lay = layout(text, fmt="paragraph" if front is not None else None, marked=marked)
     if not any(b.text.strip() for b in lay.blocks) and not allow_empty:
         raise InputError("parse.no_text", name=source)
@@ -63,6 +64,8 @@ def parse_text(text: str, source: str, allow_empty: bool = False,
     front = front or read_front_matter([b.text for b in blocks])
     state = MarkerState(set(lay.footnotes), plain_digits=lay.fmt == "wrapped")
     paragraphs = _paragraphs(blocks, front.count, state)
+    if not _paged(source, blocks):
+        _drop_pages(paragraphs)
     text_out, paragraphs = _place(paragraphs)
     sections = _sections(paragraphs, len(text_out))
     footnotes = {n: _clean_footnote(f) for n, f in sorted(lay.footnotes.items())}
@@ -79,6 +82,17 @@ def parse_text(text: str, source: str, allow_empty: bool = False,
     return doc
 
 
+def _paged(source: str, blocks: list[Block]) -> bool:
+    """Whether page numbers mean anything: a PDF has pages; any other file only when the
+    reader found page breaks (form feeds, printed page numbers, Word's rendered breaks).
+    Without them the layout stage calls everything page 1, which a citation must not show."""
+    return source.lower().endswith(".pdf") or any(b.page_end > 1 for b in blocks)
+
+
+def _drop_pages(paragraphs: list[Paragraph]) -> None:
+    for p in paragraphs:
+        p.page_start = p.page_end = None
+        p.page_breaks = ()
 def place_tables(tables: list[Table], paragraphs: list[Paragraph]) -> list[Table]:
     """Where each table stands in the text, for the reader: right after the paragraph that
     holds its caption, else after the last paragraph of the page it starts on."""

@@ -296,3 +296,20 @@ def test_report_view_serves_only_indexed_ids(engine):
         assert "Không có báo cáo này" in h.open(bad)
     html = h.open("lang-son_2024-05_bao-cao-kt-xh", "lang-son_2023-01_bao-cao-kt-xh#000", (0, 9))
     assert 'class="view reader"' in html and '<mark class="cited">' not in html
+
+
+def test_source_card_does_not_repeat_the_answer(engine):
+    """The answer quotes the clause; its card shows the sentence around it with the clause
+    marked, or no second copy when the clause is the whole sentence (issue 15)."""
+    from ui.render import answer_view
+
+    ans = engine.ask("giải ngân vốn đầu tư công tháng 5/2024?")
+    html = answer_view(ans)
+    for c in ans.citations:
+        if c.context:
+            assert '<span class="cited">' in html and c.context[:40] in html
+        else:
+            assert html.count(c.quote[:60]) == 1  # in the answer only
+    sentence = next((c for c in ans.citations if not c.context), None)
+    if sentence is not None:
+        assert 'blockquote class="quote">' + sentence.quote[:20] not in html

@@ -28,6 +28,7 @@ li.source, li.hit { margin: 10px 0; padding: 8px 10px; border: 1px solid #d8dee4
   border-radius: 6px; background: #fff; }
 .source-title { font-weight: 600; color: #0b57d0; }
 .meta { color: #59636e; font-size: 0.88rem; }
+blockquote.quote .cited { background: #fff3c4; }
 blockquote.quote { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #d0d7de;
   background: #f6f8fa; }
 ul.notes { margin: 4px 0 0 0; padding-left: 1em; font-size: 0.9rem; color: #3d444d; }

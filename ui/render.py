@@ -72,6 +72,17 @@ def _scanned(c: Citation) -> str:
     return '<div class="scanned-note">Trích từ bản quét, cần đối chiếu với bản gốc.</div>'
 
 
+def _card_quote(c: Citation) -> str:
+    """The answer already quotes ``c.quote``: the card shows the sentence around it (the
+    quoted part marked), or no second copy when the quote is the whole sentence."""
+    at = c.context.find(c.quote) if c.context and c.quote else -1
+    if at < 0:
+        return ""
+    before, after = c.context[:at], c.context[at + len(c.quote):]
+    return (f'<blockquote class="quote">{inline(before)}<span class="cited">'
+            f'{inline(c.quote)}</span>{inline(after)}</blockquote>')
+
+
 def _source(c: Citation) -> str:
     """One numbered source: title, period, section path, page, quote, its footnotes."""
     n = esc(c.n)
@@ -80,7 +91,7 @@ def _source(c: Citation) -> str:
         f'<a class="source-title" role="button" tabindex="0" data-kind="cite" data-n="{n}">'
         f'[{n}] {esc(c.title)}</a>'
         f'{_meta(c.period, c.section, c.page)}'
-        f'<blockquote class="quote">{inline(c.quote)}</blockquote>'
+        f'{_card_quote(c)}'
         f'{_scanned(c)}{_notes(shown_footnotes(c))}'
         f'<a class="open-link" role="button" tabindex="0" data-kind="cite" data-n="{n}">'
         f'Xem trong báo cáo →</a></li>'

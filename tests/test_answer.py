@@ -165,12 +165,29 @@ def test_related_passages_after_an_abstention_never_show_empty_brackets():
 
     from rag.answer.compose import _abstain
 
-    def hit(title, path):
-        return SimpleNamespace(doc=SimpleNamespace(title=title),
-                               chunk=SimpleNamespace(section_path=path))
+    def hit(title, path, period):
+        chunk = SimpleNamespace(section_path=path, section=" > ".join(path), footnotes=(),
+                                text="Thu ngân sách đạt 12 tỷ đồng.", period_label=period)
+        return SimpleNamespace(doc=SimpleNamespace(title=title), chunk=chunk)
 
-    result = SimpleNamespace(hits=[hit("xss.txt", ()),
-                                   hit("Báo cáo tháng 5", ("1. Thu", "a) Nội địa"))])
+    result = SimpleNamespace(hits=[hit("xss.txt", (), ""),
+                                   hit("Báo cáo tháng 5", ("1. Thu", "a) Nội địa"),
+                                       "tháng 5/2024")])
     text = _abstain("thu ngân sách?", result, "period_not_covered", "Không tìm thấy").text
     assert "()" not in text
-    assert text.endswith("Có thể liên quan: «xss.txt»; «Báo cáo tháng 5» (a) Nội địa).")
+    assert text.endswith("Có thể liên quan: «xss.txt»; «Báo cáo tháng 5» (a) Nội địa; "
+                         "tháng 5/2024).")
+
+
+def test_related_passages_after_an_abstention_are_about_the_asked_indicator(engine):
+    """"thu ngân sách năm 2019" has no report: the passages offered instead are budget
+    passages of the reports that exist, never investment or farming ones (issue 15)."""
+    from rag.answer import related_hits
+
+    a = engine.ask("thu ngân sách năm 2019")
+    assert a.abstained and a.reason == "period_not_covered"
+    related = related_hits(a.question, a.result.hits)
+    assert related and all("ngân sách" in h.chunk.section.lower() for h in related)
+    assert all(h.doc.title in a.text for h in related)
+    off_topic = [h for h in a.result.hits[:3] if h not in related]
+    assert all(h.doc.title + "» (" + h.chunk.section_path[-1] not in a.text for h in off_topic)

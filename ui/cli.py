@@ -220,7 +220,9 @@ def cmd_ask(args) -> int:
         for f in c.footnotes:
             w(f"    Chú thích {f.n}: {f.text}\n")
     if answer.abstained:
-        for h in answer.result.hits[:3]:
+        from rag.answer import related_hits
+
+        for h in related_hits(answer.question, answer.result.hits):
             w(f"\nCó thể liên quan: {h.doc.title} — {h.chunk.section} "
               f"({h.chunk.chunk_id})\n    {h.chunk.text[:160]}…\n")
     return 0

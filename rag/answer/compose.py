@@ -130,6 +130,17 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
     return _answer(question, result, _pick(cands, cfg, req, asks_breakdown(question)), terms)
 
 
+def related_hits(question: str, hits, n: int = 3) -> tuple:
+    """What to show after an abstention ("các đoạn gần nhất"): passages about the asked
+    indicator, in the same direction (thu/chi), best first; none rather than other topics
+    (a budget question must not list investment or seedling passages)."""
+    req = q.requirements(question)
+    on_topic = [h for h in hits if q.has_indicator(req, _chunk_text(h))
+                and q.same_direction(req, h.chunk.text)
+                and h.chunk.section_path != (FRONT_SECTION,)]
+    return tuple(on_topic[:n])
+
+
 def _no_period_message(asked: Period, available: tuple[Period, ...]) -> str:
     text = f"Không tìm thấy số liệu {asked.label} trong các báo cáo hiện có"
     near = nearest_period(asked, list(available))
@@ -320,8 +331,8 @@ def _citation(n: int, cand: Candidate, notes: list[Footnote]) -> Citation:
 
 def _abstain(question: str, result: SearchResult, reason: str, message: str) -> Answer:
     related = []
-    for h in result.hits[:3]:
-        where = f" ({h.chunk.section_path[-1]})" if h.chunk.section_path else ""
-        related.append(f"«{h.doc.title}»{where}")
+    for h in related_hits(question, result.hits):
+        bits = [b for b in (h.chunk.section_path[-1:] + (h.chunk.period_label,)) if b]
+        related.append(f"«{h.doc.title}»" + (f" ({'; '.join(bits)})" if bits else ""))
     text = message + "." + (" Có thể liên quan: " + "; ".join(related) + "." if related else "")
     return Answer(question, text, True, reason, (), result)

@@ -257,7 +257,11 @@ def main() -> int:
         Path(args.md_out).write_text(markdown(json.loads(Path(args.from_json).read_text())))
         return 0
     engine = service.Engine.open(args.index)
-    base, embedder = engine.index, engine.retriever.embedder
+    # the engine's query batcher remembers recent query vectors (rag/batching.py): every
+    # timed query here is embedded for real, so the engine searches through the bare model
+    embedder = getattr(engine.retriever.embedder, "inner", engine.retriever.embedder)
+    engine.retriever.embedder = embedder
+    base = engine.index
     out = {"embedder": embedder.name, "sample": {}, "sizes": [], "langchain": []}
     if args.build:
         out["sample"]["build"] = bench_sample_build(embedder.name)

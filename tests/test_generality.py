@@ -154,3 +154,24 @@ def test_a_letters_number_and_date_are_answered_from_its_heading_block(tmp_path)
     # a draft prints no number ("Số: /BC-UBND"): the document its body cites answers
     c = engine.ask("báo cáo về hội năm 2025 thực hiện theo công văn số mấy của Bộ Nội vụ?")
     assert "11902/BNV-TCPCP" in c.text
+
+
+def test_a_deadline_date_the_text_sets_is_no_report_period(tmp_path):
+    """"đến 30/6/2026 phải chi trả bao nhiêu %" names a date no report covers as a period;
+    the notice of April 2026 sets that deadline itself, so it answers (issue 10, class 4
+    stays: a date printed nowhere is still "no report for that period")."""
+    from rag import service
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    name = "lamdong_2026-04_expressway-conclusion-notice.docx"
+    (folder / name).symlink_to(realdoc(name))
+    (folder / "r.txt").symlink_to(REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt")
+    service.build(folder, index_dir=tmp_path / "idx", embedder_name="hash")
+    engine = service.Engine.open(tmp_path / "idx")
+    a = engine.ask("GPMB xã Đạ Huoai: đến 30/6/2026 phải chi trả bao nhiêu %?")
+    assert not a.abstained  # (the model-free embedder may quote another clause of it)
+    assert a.citations[0].doc_id == "lamdong_2026-04_expressway-conclusion-notice"
+    assert any("30/6/2026" in h.chunk.text for h in a.result.hits[:5])
+    b = engine.ask("giải ngân vốn đầu tư công đến 31/12/2026")
+    assert b.abstained and b.reason == "period_not_covered"

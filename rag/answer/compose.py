@@ -99,17 +99,20 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
     if place:
         return _abstain(question, result, "place_not_covered",
                         f"Không tìm thấy thông tin về {place} trong các báo cáo hiện có")
-    if result.periods and not result.period_covered:
-        return _abstain(question, result, "period_not_covered",
-                        _no_period_message(result.periods[0], available))
+    asked = result.periods
+    if asked and not result.period_covered:
+        if not _dated_in_text(question, result):
+            return _abstain(question, result, "period_not_covered",
+                            _no_period_message(asked[0], available))
+        asked = ()  # "đến 30/6/2026 phải …": a deadline the passage sets, not a period
     terms = content_terms(question, place_words(places))
     req = q.requirements(question)
     ask = Ask(frozenset(terms), question_numbers(question),
-              frozenset(p.kind for p in result.periods))
+              frozenset(p.kind for p in asked))
     hits = tuple(h for h in result.hits if q.has_indicator(req, _chunk_text(h)))
     if not hits and not req.term:  # an opening phrase said otherwise than the report says it
         hits = result.hits
-    cands = [c for c in candidates(ask, hits, cfg) if _meets(req, c, result.periods)]
+    cands = [c for c in candidates(ask, hits, cfg) if _meets(req, c, asked)]
     facts = asks_document_facts(question)
     cands = cands if facts else _no_front(cands)
     if not cands or cands[0].coverage < cfg.min_coverage:
@@ -139,6 +142,26 @@ def related_hits(question: str, hits, n: int = 3) -> tuple:
                 and q.same_direction(req, h.chunk.text)
                 and h.chunk.section_path != (FRONT_SECTION,)]
     return tuple(on_topic[:n])
+
+
+_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
+DATE_HITS = 5  # the passages searched for the question's date: the answer comes from these
+
+
+def _dates(text: str) -> set[tuple[int, int, int]]:
+    return {(int(d), int(m), int(y)) for d, m, y in _DATE.findall(text)}
+
+
+def _dated_in_text(question: str, result: SearchResult) -> bool:
+    """A full date the question names is printed in a passage found that is about the
+    asked indicator: the question asks what the text says of that date (a deadline, a
+    cut-off), not for a report of the period it falls in."""
+    asked = _dates(question)
+    if not asked:
+        return False
+    req = q.requirements(question)
+    return any(asked & _dates(h.chunk.text) and q.has_indicator(req, _chunk_text(h))
+               for h in result.hits[:DATE_HITS])
 
 
 def _no_period_message(asked: Period, available: tuple[Period, ...]) -> str:

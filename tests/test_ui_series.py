@@ -5,64 +5,21 @@ go to artifacts/ui/."""
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = REPO / "artifacts" / "ui"
+from tests.ui_helpers import ask, browser, expect, new_page, serving, shot
+
 TREND_Q = "thu ngân sách nhà nước qua các kỳ báo cáo"
-
-try:
-    from playwright import sync_api
-    from playwright.sync_api import expect
-except ImportError:
-    sync_api = expect = None
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def page(plumbing_index):
-    if sync_api is None or not CHROMIUM.exists():
-        missing = pytest.fail if os.environ.get("CI") else pytest.skip
-        missing("Debian chromium or playwright is missing: apt-get install -y chromium")
-    from ui.app import build_app, launch
+    from ui.app import build_app
 
-    app = build_app(plumbing_index)
-    port = _port()
-    launch(app, "127.0.0.1", port, block=False)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    expect.set_options(timeout=60_000)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        pg = browser.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
-        pg.set_default_timeout(60_000)
-        pg.goto(f"http://127.0.0.1:{port}/")
+    with serving(build_app(plumbing_index)) as url, browser() as chromium:
+        pg = new_page(chromium, url)
         expect(pg.locator("#status-line")).to_contain_text("Sẵn sàng: 5 báo cáo")
         yield pg
-        browser.close()
-    app.close()
-
-
-def ask(page, question: str):
-    page.get_by_role("tab", name="Hỏi đáp").click()
-    page.locator("#question textarea").fill(question)
-    page.locator("#ask-btn").click()
-    quoted = json.dumps(question, ensure_ascii=False)
-    view = page.locator(f"#answer-view .view[data-question={quoted}]")
-    expect(view).to_be_visible()
-    return view
 
 
 def traces(page, chart: str) -> list:
@@ -85,7 +42,7 @@ def test_trend_answer_draws_chart_with_month_and_cumulative_apart(page):
     chart_box = page.locator("#trend-box").bounding_box()
     assert chart_box["y"] < page.locator("#answer-view").bounding_box()["y"]  # above the lines
     page.locator("#trend-box").scroll_into_view_if_needed()
-    page.screenshot(path=str(SHOTS / "11-trend-chart.png"), full_page=True)
+    shot(page, "11-trend-chart", full=True)
 
 
 @pytest.mark.browser
@@ -103,7 +60,7 @@ def test_clicking_a_bar_opens_its_citation(page):
     expect(page.get_by_role("tab", name="Đọc báo cáo")).to_have_attribute("aria-selected",
                                                                          "true")
     expect(page.locator("#reader mark.cited").first).to_contain_text("2.202,4 tỷ đồng")
-    page.screenshot(path=str(SHOTS / "12-trend-bar-opens-citation.png"))
+    shot(page, "12-trend-bar-opens-citation")
 
 
 @pytest.mark.browser
@@ -125,7 +82,7 @@ def test_series_tab_table_chart_and_downloads(page, tmp_path):
     expect(rows.first).to_contain_text("3.060 triệu USD")
     expect(rows.last).to_contain_text("1.934,5 triệu USD")
     expect(page.locator("#series-chart .js-plotly-plot")).to_be_visible()
-    page.screenshot(path=str(SHOTS / "13-series-tab.png"), full_page=True)
+    shot(page, "13-series-tab", full=True)
     with page.expect_download() as dl:
         page.locator("#series-csv").click()
     path = tmp_path / "s.csv"

@@ -27,6 +27,7 @@ from rag.answer.sentences import (
 )
 from rag.config import AnswerConfig
 from rag.ingest.figures import FIGURE_RE
+from rag.ingest.front import FACT_LINE, prints_number
 from rag.periods import covers, parse_periods
 from rag.places import foreign_place
 from rag.records import FRONT_SECTION, Answer, Citation, Footnote, Period, SearchResult
@@ -40,9 +41,6 @@ _SPLITS = re.compile(r"^(?:[-+]\s*)?(?:trong\s+đó|cụ\s+thể|bao\s+gồm|g�
                      re.IGNORECASE)
 # A clause opening like this narrows the figure before it ("…; tính riêng tại Hải quan …").
 _NARROWS = re.compile(r"^(?:[-+]\s*)?(?:tính\s+riêng|riêng|trong\s+đó|chiếm)\b", re.IGNORECASE)
-# The number, date and subject lines of a document's heading block (rag.chunk._front_chunk).
-_FRONT_FACT = re.compile(r"^(Số\s*:|V/v|.{0,40}ngày\s*[\d.…]*\s*tháng\s*[\d.…]*\s*năm\s*\d{4})")
-_NUMBERED_FRONT = re.compile(r"(?m)^Số\s*:\s*\d")
 # dev: a unit from a more recent report wins a question without a period when its
 # coverage is within this margin of the best unit's
 LATEST_MARGIN = 0.1
@@ -69,7 +67,7 @@ def _front_first(cands: list[Candidate]) -> list[Candidate]:
     """Units of heading blocks that print a number first; a draft's "Số: /BC-UBND" names
     none, so the question is about a document its body cites."""
     front = [c for c in cands if c.hit.chunk.section_path == (FRONT_SECTION,)
-             and _NUMBERED_FRONT.search(c.hit.chunk.text)]
+             and prints_number(c.hit.chunk.text)]
     return front + [c for c in cands if c not in front]
 
 
@@ -99,14 +97,14 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
     if place:
         return _abstain(question, result, "place_not_covered",
                         f"Không tìm thấy thông tin về {place} trong các báo cáo hiện có")
+    req = q.requirements(question)
     asked = result.periods
     if asked and not result.period_covered:
-        if not _dated_in_text(question, result):
+        if not _dated_in_text(question, req, result):
             return _abstain(question, result, "period_not_covered",
                             _no_period_message(asked[0], available))
         asked = ()  # "đến 30/6/2026 phải …": a deadline the passage sets, not a period
     terms = content_terms(question, place_words(places))
-    req = q.requirements(question)
     ask = Ask(frozenset(terms), question_numbers(question),
               frozenset(p.kind for p in asked))
     hits = tuple(h for h in result.hits if q.has_indicator(req, _chunk_text(h)))
@@ -152,14 +150,13 @@ def _dates(text: str) -> set[tuple[int, int, int]]:
     return {(int(d), int(m), int(y)) for d, m, y in _DATE.findall(text)}
 
 
-def _dated_in_text(question: str, result: SearchResult) -> bool:
+def _dated_in_text(question: str, req: q.Requirements, result: SearchResult) -> bool:
     """A full date the question names is printed in a passage found that is about the
     asked indicator: the question asks what the text says of that date (a deadline, a
     cut-off), not for a report of the period it falls in."""
     asked = _dates(question)
     if not asked:
         return False
-    req = q.requirements(question)
     return any(asked & _dates(h.chunk.text) and q.has_indicator(req, _chunk_text(h))
                for h in result.hits[:DATE_HITS])
 
@@ -264,7 +261,7 @@ def _other_topics(chosen: list[Candidate], cands: list[Candidate],
 def _front_facts(best: Candidate, cands: list[Candidate]) -> list[Candidate]:
     """A document's heading block answers with its number, date and subject together."""
     same = [c for c in cands if c.hit.chunk.chunk_id == best.hit.chunk.chunk_id]
-    facts = [c for c in same if c is best or _FRONT_FACT.match(c.text)]
+    facts = [c for c in same if c is best or FACT_LINE.match(c.text)]
     return sorted(facts, key=lambda c: c.start)
 
 

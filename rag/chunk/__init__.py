@@ -24,6 +24,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from rag.chunk.tables import table_chunks
 from rag.config import ChunkConfig
 from rag.ingest.figures import extract_figures
+from rag.ingest.front import states_facts
 from rag.records import FRONT_SECTION, Chunk, Document, Paragraph, footnotes_in_span
 
 CHUNKS = ChunkConfig()
@@ -74,15 +75,12 @@ def chunk_document(doc: Document) -> list[Chunk]:
     return chunks + ([front] if front is not None else [])
 
 
-_FRONT_FACTS = ("Số", "V/v", "Kính gửi")
-
-
 def _front_chunk(doc: Document, i: int, pages: PageMap) -> Chunk | None:
     """The front matter as one chunk, last (so body chunk ids stay put): officials ask a
     letter's number, date and subject ("công văn số mấy, ngày nào"), which no section
     holds. Only when it states a number, a subject or an addressee."""
     front = [p for p in doc.paragraphs if p.kind == "front"]
-    if not any(p.text.startswith(_FRONT_FACTS) for p in front):
+    if not states_facts([p.text for p in front]):
         return None
     start, end = front[0].start, front[-1].end
     return Chunk(chunk_id=f"{doc.doc_id}#{i:03d}", doc_id=doc.doc_id, text=doc.text[start:end],

@@ -28,7 +28,8 @@ TYPE_CODES = {"BC": "báo cáo", "TB": "thông báo", "KH": "kế hoạch", "QĐ
               "KL": "kết luận"}
 _NUMBER_LINE = re.compile(r"^Số\s*:\s*[\d.…\s]*/\s*([A-Za-zĐđ]+)")
 _NUMBER_START = re.compile(r"^Số\s*:")
-_DATE_LINE = re.compile(r"ngày\s*[\d.…]*\s*tháng\s*[\d.…]*\s*năm\s*\d{4}")
+_DATE_PHRASE = r"ngày\s*[\d.…]*\s*tháng\s*[\d.…]*\s*năm\s*\d{4}"
+_DATE_LINE = re.compile(_DATE_PHRASE)
 _ADDRESSEE = re.compile(r"^Kính gửi\s*:?")
 _SUBJECT = re.compile(r"^V/v\.?\s*:?\s*", re.IGNORECASE)
 _MOTTO = re.compile(r"^(CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do|[-_=–—.\s]+$)")
@@ -47,6 +48,24 @@ TITLE_MAX = 300  # characters of one title line; no title line of the samples re
 TITLE_LINES = 4  # a title runs over at most this many blocks
 _TITLE_LINE_MAX = 200  # a sentence-case "Báo cáo tình hình … năm 2024" first line
 _END = (".", ":", "!", "?")
+
+
+# The lines of a heading block that state the document's own facts: its number, its date
+# (place and date) and its subject; the block says them when it has one of these or an
+# addressee line (the chunker's test for a heading block worth indexing on its own).
+FACT_LINE = re.compile(rf"^(Số\s*:|V/v|.{{0,40}}{_DATE_PHRASE})")
+_PRINTED_NUMBER = re.compile(r"(?m)^Số\s*:\s*\d")
+_FACT_STARTS = ("Số", "V/v", "Kính gửi")
+
+
+def states_facts(lines: list[str]) -> bool:
+    """Some line of a heading block gives a number, a subject or an addressee."""
+    return any(line.startswith(_FACT_STARTS) for line in lines)
+
+
+def prints_number(block: str) -> bool:
+    """The block prints its number: a draft's "Số: /BC-UBND" has none."""
+    return bool(_PRINTED_NUMBER.search(block))
 
 
 @dataclass

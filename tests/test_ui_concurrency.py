@@ -59,6 +59,12 @@ def app_url(sample_index):
     app.close()
 
 
+def _page_view(client, question: str, period: str = "(tất cả các kỳ)") -> str:
+    """The answer view of the page's own endpoint (it also returns the trend chart)."""
+    html, _chart = client.predict(question, [], period, "Trả lời", api_name="/ask")
+    return html
+
+
 def _ask(url: str, question: str, use_json: bool, barrier: threading.Barrier) -> str:
     """One user: connect, wait for the others, ask; returns the answer text (or HTML)."""
     from gradio_client import Client
@@ -70,7 +76,7 @@ def _ask(url: str, question: str, use_json: bool, barrier: threading.Barrier) ->
         assert result["question"] == question
         assert not result["abstained"], result["text"]
         return result["text"]
-    html = client.predict(question, [], "(tất cả các kỳ)", "Trả lời", api_name="/ask")
+    html = _page_view(client, question)
     assert "abstained" not in html
     return html
 
@@ -90,9 +96,9 @@ def test_unknown_filter_period_and_empty_question_do_not_break_the_api(app_url):
     from gradio_client import Client
 
     client = Client(app_url, verbose=False)
-    html = client.predict("   ", [], "(tất cả các kỳ)", "Trả lời", api_name="/ask")
+    html = _page_view(client, "   ")
     assert "Hãy nhập câu hỏi" in html
-    html = client.predict("giải ngân vốn đầu tư công", [], "kỳ gì đó", "Trả lời", api_name="/ask")
+    html = _page_view(client, "giải ngân vốn đầu tư công", "kỳ gì đó")
     assert "Không hiểu kỳ" in html
     result = client.predict("giải ngân vốn đầu tư công", "tháng 5/2024", api_name="/answer")
     assert "816 tỷ đồng" in result["text"]

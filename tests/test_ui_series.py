@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui_helpers import ask, browser, expect, new_page, serving, shot
+from tests.ui_helpers import ask, browser, css_str, expect, new_page, serving, settled, shot
 
 TREND_Q = "thu ngân sách nhà nước qua các kỳ báo cáo"
 
@@ -67,6 +67,19 @@ def test_clicking_a_bar_opens_its_citation(page):
 @pytest.mark.slow
 def test_one_period_question_hides_the_chart(page):
     ask(page, "thu ngân sách nhà nước tháng 1/2023")
+    expect(page.locator("#trend-box")).to_be_hidden()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_an_example_chip_after_a_trend_answer_leaves_no_chart_of_it(page):
+    ask(page, TREND_Q)
+    expect(page.locator("#trend-box")).to_be_visible()
+    chip = page.locator("#examples button", has_text="thu ngân sách nhà nước")
+    question = chip.inner_text().strip()  # one period: an ordinary answer, no chart
+    chip.click()
+    expect(page.locator(f"#answer-view .view[data-question={css_str(question)}]")).to_be_visible()
+    settled(page)
     expect(page.locator("#trend-box")).to_be_hidden()
 
 

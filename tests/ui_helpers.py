@@ -80,6 +80,13 @@ def shot(page, name: str, full: bool = False) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
 
 
+def settled(page) -> None:
+    """Wait until no event of the ask tab is still running (a view left by the same
+    question asked before is visible at once; the running event would replace it)."""
+    expect(page.locator("#answer-view .wrap.generating, #answer-view .wrap.pending")
+           ).to_have_count(0)
+
+
 def ask(page, question: str, mode: str = "Trả lời"):
     """Type a question in the ask tab and wait for the view of *this* question."""
     page.get_by_role("tab", name="Hỏi đáp").click()
@@ -88,6 +95,7 @@ def ask(page, question: str, mode: str = "Trả lời"):
     page.locator("#ask-btn").click()
     view = page.locator(f"#answer-view .view[data-question={css_str(question)}]")
     expect(view).to_be_visible()
+    settled(page)
     return view
 
 

@@ -153,7 +153,6 @@ def build_app(engine_or_index_dir=None, admin: Admin | None = None) -> gr.Blocks
         _wire(app, h, ui)
         if admin is not None:
             _wire_admin(AdminHandlers(state, admin), h, ui)
-        series_view.wire_trend(state, ask, ask.trend)
         series_view.wire_series(h, series_tab, series, ui.citations,
                                 [read.view, tabs, read.pick])
         gr.api(h.api_answer, api_name="answer", concurrency_limit=ENGINE_CONCURRENCY,
@@ -173,12 +172,13 @@ def _wire(app: gr.Blocks, h: Handlers, ui: SimpleNamespace) -> None:
     ask, read = ui.ask, ui.read
     engine = dict(concurrency_limit=ENGINE_CONCURRENCY, concurrency_id="engine",
                   show_progress_on=[ask.view])
-    ask_io = dict(fn=h.ask, inputs=[ask.question, ask.docs, ask.period, ask.mode],
-                  outputs=[ask.view, ui.citations], **engine)
+    answered = [ask.view, ui.citations, ask.trend.box, ask.trend.plot]
+    ask_io = dict(fn=h.ask_with_chart, inputs=[ask.question, ask.docs, ask.period, ask.mode],
+                  outputs=answered, **engine)
     ask.ask.click(api_name="ask", **ask_io)
     ask.question.submit(api_visibility="private", **ask_io)
     ask.examples.click(h.ask_example, inputs=[ask.examples, ask.docs, ask.period, ask.mode],
-                       outputs=[ask.question, ask.view, ui.citations],
+                       outputs=[ask.question, *answered],
                        api_visibility="private", **engine)
     opened = [read.view, ui.tabs, read.pick]
     views = [ask.view, read.doc_list] + ([ui.manage.plan] if hasattr(ui.manage, "plan") else [])

@@ -24,6 +24,7 @@ from ui.render import (
     shown_footnotes,
     status_view,
 )
+from ui.series import trend_hidden, trend_update
 from ui.state import AppState
 
 log = logging.getLogger("baocao.ui")
@@ -68,10 +69,19 @@ class Handlers:
                            "error-box", question), None
         return answer_view(ans, time.perf_counter() - t0, note), list(ans.citations)
 
+    def ask_with_chart(self, question, doc_ids, period, mode, progress=gr.Progress()):
+        """The answer view, its citations and the trend chart box and figure, from one event:
+        a chart drawn by an event of its own could lag its answer (covered by a progress
+        veil, or left over from the question before when an example chip was clicked)."""
+        html, citations = self.ask(question, doc_ids, period, mode, progress)
+        if citations is None:  # search mode, an error, an empty question: no chart
+            return html, citations, *trend_hidden()
+        return html, citations, *trend_update(self.state, question, doc_ids, period, mode)
+
     def ask_example(self, sample, doc_ids, period, mode, progress=gr.Progress()):
         """An example chip: put the question in the box and answer it at once."""
         question = sample[0] if isinstance(sample, (list, tuple)) else str(sample or "")
-        return (question, *self.ask(question, doc_ids, period, mode, progress))
+        return (question, *self.ask_with_chart(question, doc_ids, period, mode, progress))
 
     def _wait(self, progress) -> bool:
         """Wait until a question can be answered, showing the start-up progress."""

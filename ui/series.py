@@ -104,9 +104,14 @@ def trend_slot() -> SimpleNamespace:
     return SimpleNamespace(box=box, plot=plot)
 
 
+def trend_hidden():
+    """(box update, figure) of a question that has no chart."""
+    return gr.Column(visible=False), None
+
+
 def trend_update(state, question, doc_ids, period, mode):
     """(box update, figure) for the question just asked: shown only for a trend answer."""
-    hidden = gr.Column(visible=False), None
+    hidden = trend_hidden()
     if not state.ready or not (question or "").strip() or mode != "Trả lời":
         return hidden
     period = None if not period or period.startswith("(") else period
@@ -120,15 +125,6 @@ def trend_update(state, question, doc_ids, period, mode):
         return hidden
     series, rows, _ = found
     return gr.Column(visible=True), figure(series, rows)
-
-
-def wire_trend(state, ask, slot) -> None:
-    """Draw (or hide) the chart on every question, next to the answer event."""
-    io = dict(fn=lambda *a: trend_update(state, *a),
-              inputs=[ask.question, ask.docs, ask.period, ask.mode],
-              outputs=[slot.box, slot.plot], api_visibility="private")
-    ask.ask.click(**io)
-    ask.question.submit(**io)
 
 
 # -- the "Số liệu theo kỳ" tab --------------------------------------------------------

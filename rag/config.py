@@ -85,6 +85,10 @@ class RetrievalConfig(Record):
     partial_period_boost: float = 1.5  # dev: chunks whose period overlaps the asked one
     plan_penalty: float = 0.5  # dev: next-period task lists below results
     rewrite_dense_query: bool = True  # dev: dense Hit@5 0.38 -> 0.93 without diacritics
+    # realdocs (development): a table row whose own label the question does not name ranks
+    # below its parent row (penalty 0.3/0.5/0.7: MRR@10 0.871/0.874/0.877); see
+    # fusion.unnamed_row_factor
+    unnamed_row_penalty: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -169,6 +169,8 @@ def test_signed_pdf_reads_whole_words_and_stamped_number():
     assert "Kính gửi: Ban Quản lý dự án" in text and "thẩm định báo cáo" in text
     assert "Số: 1672/STNMT-CCBVMT" in text and "ngày 07 tháng 7 năm 2020" in text
     assert text.index("UBND TỈNH BÌNH ĐỊNH") < text.index("Kính gửi")  # letterhead first
+    # a stamp drawn over a line of the body is no part of it (it read "ngày 0n7hận được")
+    assert "không quá 12 tháng kể từ ngày nhận\nđược thông báo" in text
     letter = parse_file(realdoc("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf"))
     assert letter.date == "2020-07-13"
     assert "Số: 4580/UBND-TH" in letter.text
@@ -239,3 +241,36 @@ def test_real_word_layout_tables_stay_text():
         assert doc.tables == []
         assert doc.text.startswith("ỦY BAN NHÂN DÂN\n\nTỈNH LÂM ĐỒNG")
     assert doc.title == "Tổ chức, hoạt động và quản lý hội năm 2025"
+
+
+def test_table_rows_are_found_by_their_names_not_their_many_values(tmp_path):
+    """Two districts' indicator tables in one index. A commune table's row repeats its
+    column headers and values for every commune (~600 tokens); BM25 indexes a row by its
+    names, so the asked district's row is not out-ranked by a short row of the other
+    district, and a parent row ("1.3 Heo") comes before its unasked children ("Heo nái")."""
+    from rag import service
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name in (DONDUONG, DAKSONG):
+        (folder / name).symlink_to(realdoc(name))
+    service.build(folder, index_dir=tmp_path / "idx", embedder_name="hash")
+    engine = service.Engine.open(tmp_path / "idx")
+    cases = {"Tổng đàn heo toàn huyện Đơn Dương ước thực hiện 2020": "1.3 Heo",
+             "dan bo xa Lac Xuan uoc thuc hien 2020": "1.2 Đàn bò"}
+    for question, label in cases.items():
+        top = engine.search(question, k=3, mode="bm25").hits[0].chunk
+        assert top.doc_id.startswith("lamdong_2020_donduong"), (question, top.chunk_id)
+        assert top.table.label_path[-1] == label, (question, top.table.label_path)
+
+
+def test_a_child_row_ranks_by_how_much_of_its_path_the_question_names():
+    from rag.query.fusion import unnamed_row_factor
+    from rag.query.retrieve import label_words
+
+    asked = set(label_words("dan bo xa Lac Xuan uoc thuc hien 2020"))
+    path = [label_words(p) for p in ("F CHĂN NUÔI", "1 Đàn gia súc", "1.2 Đàn bò")]
+    parent = unnamed_row_factor(asked, tuple(path), 0.5)
+    child = unnamed_row_factor(asked, tuple(path + [label_words("Bò sữa"),
+                                                    label_words("Doanh nghiệp")]), 0.5)
+    assert parent == 1.0 and child == pytest.approx(1 - 0.5 * (1 - 1.5 / 3))

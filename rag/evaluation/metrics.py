@@ -23,11 +23,15 @@ from rag.text import has_diacritics
 
 _MARKUP = re.compile(rf"<sup>\s*\d+\s*</sup>|[{SUPERSCRIPTS}]+|\*+|^#+\s*", re.MULTILINE)
 _WORDS = re.compile(r"\w+(?:[.,]\w+)*", re.UNICODE)
+# a row number glued to its label ("1.2.Đàn bò", "1.Cây lương thực") reads as "1.2 Đàn bò"
+_NUMBERED = re.compile(r"(\d)\.(?=[^\W\d_])")
 
 
 def normalize(text: str) -> str:
-    """NFC, lowercase, markup and footnote markers removed, whitespace collapsed."""
+    """NFC, lowercase, markup and footnote markers removed, a row number parted from its
+    label, whitespace collapsed."""
     text = _MARKUP.sub(" ", unicodedata.normalize("NFC", text))
+    text = _NUMBERED.sub(r"\1 ", text)
     return re.sub(r"\s+", " ", text).strip().lower()
 
 

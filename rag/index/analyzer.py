@@ -22,7 +22,40 @@ _DATA = Path(__file__).resolve().parents[1] / "data" / "abbreviations.tsv"
 # Data files whose content changes the tokens the analyzer emits; their hash is in the
 # index manifest, so a changed list makes the BM25 matrix be rebuilt.
 TOKEN_DATA = (_DATA, Path(__file__).resolve())  # the list, and the code that reads it
+_WORDED = re.compile(r"[^\W\d_]{2,}")  # a cell that is text, not a number or a symbol
 _TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+(?:\d+)?", re.UNICODE)
+
+
+def sparse_text(chunk) -> str:
+    """The text BM25 indexes. A table row is indexed by its names (caption, row label path,
+    unit, each column header once, worded cells) and not by its values: a commune table's
+    row repeats "TH2019: …; KH2020: …" for every commune, and those ~600 tokens let BM25's
+    length normalisation rank a short row of another district above the asked one."""
+    ref = chunk.table
+    if ref is None:
+        return chunk.search_text()
+    headers = list(dict.fromkeys(part for name in ref.columns for part in name.split(" > ")))
+    worded = [c for c in ref.cells if _WORDED.search(c)]
+    parts = [" > ".join(chunk.section_path), " > ".join(ref.label_path), ref.unit,
+             *_shared_prefix_once(headers), *worded]
+    return "\n".join(p for p in parts if p)
+
+
+def _shared_prefix_once(headers: list[str]) -> list[str]:
+    """Headers with the words that three or more of them start with ("Ủy Ban Nhân Dân Xã
+    …") kept on the first of them only."""
+    out, seen = [], set()
+    for h in headers:
+        words = h.split()
+        for n in range(len(words) - 1, 0, -1):
+            head = " ".join(words[:n])
+            if sum(x.startswith(head + " ") for x in headers) >= 3:
+                if head in seen:
+                    h = " ".join(words[n:])
+                seen.add(head)
+                break
+        out.append(h)
+    return out
 
 
 def data_fingerprint() -> str:

@@ -33,7 +33,7 @@ from rag.embed.vcache import embed_passages_cached
 from rag.errors import BaocaoError, IndexStoreError, InputError
 from rag.fsutil import write_json
 from rag.index import history
-from rag.index.analyzer import Analyzer, data_fingerprint
+from rag.index.analyzer import Analyzer, data_fingerprint, sparse_text
 from rag.index.bm25 import SparseBM25
 from rag.index.dense import DenseIndex
 from rag.index.ids import assign_doc_id
@@ -295,7 +295,7 @@ def _write(store: IndexStore, entries: dict[str, Entry], embedder: Embedder,
     write_observations(folder, chunks, {e.info.doc_id: e.info for e in ordered}, old_folder)
     DenseIndex(vectors).save(folder)
     analyzer = Analyzer(analyzer_config)
-    SparseBM25.build(analyzer.tokens(c.search_text()) for c in chunks).save(folder)
+    SparseBM25.build(analyzer.tokens(sparse_text(c)) for c in chunks).save(folder)
     for e in ordered:
         _write_document(folder, e, old_folder)
     manifest = Manifest(FORMAT_VERSION, parser_version(), EmbedderInfo(embedder.name, embedder.dim),

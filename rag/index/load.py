@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.errors import IndexStoreError
-from rag.index.analyzer import Analyzer, data_fingerprint
+from rag.index.analyzer import Analyzer, data_fingerprint, sparse_text
 from rag.index.dense import DenseIndex
 from rag.index.store import IndexStore
 from rag.records import Chunk, DocInfo, Document, Manifest
@@ -98,7 +98,7 @@ def _bm25(folder: Path, manifest: Manifest, chunks: list[Chunk],
     if manifest.analyzer_data == data_fingerprint():
         return SparseBM25.load(folder)
     log.info("analyzer data changed since %s was built: rebuilding BM25 in memory", folder.name)
-    return SparseBM25.build(analyzer.tokens(c.search_text()) for c in chunks)
+    return SparseBM25.build(analyzer.tokens(sparse_text(c)) for c in chunks)
 
 
 def doc_rows(chunks: list[Chunk]) -> dict[str, np.ndarray]:

@@ -39,6 +39,23 @@ def apply_boosts(scores: dict[int, float], boosts: dict[int, float]) -> dict[int
     return {i: s * boosts.get(i, 1.0) for i, s in scores.items()}
 
 
+def unnamed_row_factor(query_words: set[str], levels: tuple[frozenset[str], ...],
+                       penalty: float) -> float:
+    """Score factor of a table row by how much of its label path the question names.
+
+    Indicator tables nest rows ("Đàn bò > Bò sữa > Doanh nghiệp", "Rau các loại > Rau khác >
+    Diện tích"); a child row carries its parents' words, so it matches a question about the
+    parent as well as the parent does. The asked row is the one with no unnamed level below
+    the first level the question names in full (or, when none is, its own label named)."""
+    levels = tuple(w for w in levels if w)
+    if not levels:
+        return 1.0
+    covers = [len(w & query_words) / len(w) for w in levels]
+    first = next((i for i, c in enumerate(covers) if c == 1.0), len(covers) - 1)
+    tail = covers[first:]
+    return 1.0 - penalty * (1.0 - sum(tail) / len(tail))
+
+
 def ranked(scores: dict[int, float], k: int) -> list[tuple[int, float]]:
     """Best k (id, score), ties broken by id so results are stable."""
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]

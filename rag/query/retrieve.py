@@ -9,6 +9,7 @@ apart from results unless the question asks about tasks.
 
 from __future__ import annotations
 
+import re
 import time
 from functools import cache
 
@@ -26,6 +27,15 @@ from rag.text import fold_accents
 
 _TASK_WORDS = ("nhiem vu", "giai phap", "trong tam", "phuong huong", "dinh huong",
                "du kien", "se trien khai", "thang toi", "quy toi", "tiep theo")
+
+
+_ROMAN = frozenset(("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"))
+
+
+def label_words(text: str) -> frozenset[str]:
+    """Folded words of a label or question, without numbering ("1.2", "II", "a")."""
+    words = re.findall(r"[^\W\d_]+", fold_accents(text.lower()))
+    return frozenset(w for w in words if len(w) > 1 and w not in _ROMAN)
 
 
 def asks_about_tasks(query: str) -> bool:
@@ -57,6 +67,8 @@ class Retriever:
         self._stated = np.array([index.docs[c.doc_id].stated_period for c in index.chunks],
                                 dtype=bool)
         self._groups, self._group_of = period_groups(index.chunks)
+        self._paths = {i: tuple(label_words(level) for level in c.table.label_path)
+                       for i, c in enumerate(index.chunks) if c.table is not None}
         texts = rewrite.sample([c.text for c in index.chunks])
         self.accents = rewrite.build_table(texts) if config.rewrite_dense_query else None
 
@@ -75,11 +87,20 @@ class Retriever:
         with _blas().limit(limits=1, user_api="blas"):
             scores = self._fused(query, allowed, mode or self.config.mode)
         scores = fusion.apply_boosts(scores, {i: float(boost[i]) for i in scores})
+        scores = fusion.apply_boosts(scores, self._row_factors(query, scores))
         chunks, docs = self.index.chunks, self.index.docs
         hits = tuple(Hit(r + 1, s, chunks[i], docs[chunks[i].doc_id])
                      for r, (i, s) in enumerate(fusion.ranked(scores, k)))
         return SearchResult(query, tuple(periods), is_covered, tasks, hits,
                             (time.perf_counter() - t0) * 1000, tuple(doc_ids or ()), period)
+
+    def _row_factors(self, query: str, scores: dict[int, float]) -> dict[int, float]:
+        rows = [i for i in scores if i in self._paths]
+        if not rows:
+            return {}
+        words = set(label_words(query))
+        penalty = self.config.unnamed_row_penalty
+        return {i: fusion.unnamed_row_factor(words, self._paths[i], penalty) for i in rows}
 
     def _restrict(self, periods: list[Period], doc_ids: list[str] | None,
                   tasks: bool) -> tuple[np.ndarray | None, np.ndarray, bool]:

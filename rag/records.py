@@ -78,7 +78,7 @@ class Paragraph(Record):
     page_end: int | None
     section_path: tuple[str, ...]
     is_plan: bool
-    kind: str = "body"  # "body" | "heading" | "front"
+    kind: str = "body"  # "body" | "heading" | "front" | "signature"
     page_breaks: tuple[int, ...] = ()  # offsets in ``text`` where a new page begins
     # (footnote number, offset inside ``text`` where its marker stood)
     markers: tuple[tuple[int, int], ...] = ()
@@ -188,6 +188,9 @@ class TableRef(Record):
 # The section path of a document's heading block (number, date, subject, addressees),
 # chunked on its own by ``rag.chunk``: no section of the body holds those facts.
 FRONT_SECTION = "Đầu văn bản"
+# ... and of its signature block (who signed, as what, the digital stamp's date).
+SIGN_SECTION = "Người ký"
+FACT_SECTIONS = ((FRONT_SECTION,), (SIGN_SECTION,))  # blocks that state a document's facts
 
 
 @dataclass(frozen=True)

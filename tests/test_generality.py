@@ -121,10 +121,14 @@ def test_ratio_figures_keep_both_numbers_and_the_first_unit():
 
 def test_heading_block_is_its_own_chunk_after_the_body():
     from rag.chunk import chunk_document
-    from rag.records import FRONT_SECTION
+    from rag.records import FRONT_SECTION, SIGN_SECTION
 
     chunks = chunk_document(_doc("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf"))
-    front = chunks[-1]
+    front, sign = chunks[-2:]
+    assert sign.section_path == (SIGN_SECTION,)
+    assert sign.text.split("\n\n") == ["KT. CHỦ TỊCH PHÓ CHỦ TỊCH",
+                                        "Ký bởi: Ủy ban Nhân dân tỉnh Bình Định",
+                                        "Ngày ký: 13-07-2020 16:32:28 +07:00", "Phan Cao Thắng"]
     assert front.section_path == (FRONT_SECTION,)
     assert "Số: 4580/UBND-TH" in front.text and "ngày 13 tháng 7 năm 2020" in front.text
     assert chunks[0].text.startswith("Nhằm triển khai thực hiện Nghị quyết số 84/NQ-CP")
@@ -175,3 +179,30 @@ def test_a_deadline_date_the_text_sets_is_no_report_period(tmp_path):
     assert any("30/6/2026" in h.chunk.text for h in a.result.hits[:5])
     b = engine.ask("giải ngân vốn đầu tư công đến 31/12/2026")
     assert b.abstained and b.reason == "period_not_covered"
+
+
+def test_who_signed_is_answered_from_the_signature_block(tmp_path):
+    """The signer's lines after "Nơi nhận" (a PDF's two columns read line by line, a Word
+    table's cells, a text file's bold lines) are a chunk of their own; "ai ký" names the
+    document and is answered from that document's block, and no other question quotes it."""
+    from rag import service
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name in ("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf",
+                 "lamdong_2025_associations-report-bc-ubnd.docx"):
+        (folder / name).symlink_to(realdoc(name))
+    (folder / "r.txt").symlink_to(REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt")
+    service.build(folder, index_dir=tmp_path / "idx", embedder_name="hash")
+    engine = service.Engine.open(tmp_path / "idx")
+    letter = engine.ask("CV 4580 Binh Dinh ai ky")
+    assert "Phan Cao Thắng" in letter.text and "PHÓ CHỦ TỊCH" in letter.text
+    assert "Ngày ký: 13-07-2020" in letter.text
+    assert letter.citations[0].section == "Người ký" and letter.citations[0].page == 4
+    assert "Như trên" not in letter.text  # the distribution list is no part of it
+    assert "Hồ Văn Mười" in engine.ask("báo cáo về hội năm 2025 do ai ký?").text
+    report = engine.ask("báo cáo kinh tế xã hội tháng 5/2024 của Lạng Sơn người ký là ai")
+    assert "Dương Xuân Huyền" in report.text
+    figure = engine.ask("giải ngân vốn đầu tư công 5 tháng đầu năm 2024")
+    assert "816 tỷ đồng" in figure.text
+    assert all(c.section != "Người ký" for c in figure.citations)

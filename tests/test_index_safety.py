@@ -108,7 +108,7 @@ def test_rollback_undoes_a_write_and_says_which_version_is_live(index_copy, tmp_
     assert cli(["index", "rollback", "--index", str(index_copy)]) == 0
     line = capsys.readouterr().out
     assert line.count("\n") == 1 and line.startswith(f"live now: {first} ")
-    assert "5 reports, 299 chunks" in line and report.version in line
+    assert "5 reports, 303 chunks" in line and report.version in line
     assert "bao-cao-nho" not in load_index(index_copy).docs
     assert cli(["index", "rollback", "--index", str(index_copy)]) == 2  # nothing older
     assert "no earlier version" in capsys.readouterr().err
@@ -288,5 +288,5 @@ def test_verify_catches_vectors_that_do_not_match_the_manifest(index_copy):
     live = store.live_folder()
     vectors = np.load(live / "vectors.npy")
     np.save(live / "vectors.npy", vectors[:-1])
-    with pytest.raises(IndexStoreError, match="manifest says 299 chunks"):
+    with pytest.raises(IndexStoreError, match="manifest says 303 chunks"):
         load_index(index_copy)

@@ -219,6 +219,7 @@ def test_cli_text_output_is_clean(index_copy, tmp_path, capsys):
     assert cli(["index", "list", "--index", str(index_copy)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("mot-doan\t—\t1 chunk\t") for line in lines)
-    assert any("\t57 chunks\t" in line for line in lines)  # May 2024, heading block included
+    # May 2024: its heading block and its signature block included
+    assert any("\t58 chunks\t" in line for line in lines)
     helps = [run_cli("--help").stdout, run_cli("index", "add", "--help").stdout]
     assert all("`" not in h and "usage: baocao" in h for h in helps)

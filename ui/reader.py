@@ -142,7 +142,7 @@ class _Renderer:
             if heading:
                 out.append(self.heading(p, path))
                 stack.append(path)
-            elif p.kind == "front":
+            elif p.kind in ("front", "signature"):
                 out.append(f'<p class="front">{esc(p.text)}</p>')
             else:
                 out.append(self.paragraph(p, pid))

@@ -30,7 +30,17 @@ from rag.ingest.figures import FIGURE_RE
 from rag.ingest.front import FACT_LINE, prints_number
 from rag.periods import covers, parse_periods
 from rag.places import foreign_place
-from rag.records import FRONT_SECTION, Answer, Citation, Footnote, Period, SearchResult
+from rag.query.retrieve import asks_signer
+from rag.records import (
+    FACT_SECTIONS,
+    FRONT_SECTION,
+    SIGN_SECTION,
+    Answer,
+    Citation,
+    Footnote,
+    Period,
+    SearchResult,
+)
 
 _BREAKDOWN = ("gom nhung", "bao gom", "co cau", "trong do", "chia theo", "cu the", "gom nhung gi",
               "thanh phan", "chi tiet", "nhung nguon", "nhung khoan", "gom", "chia ra",
@@ -63,6 +73,29 @@ def asks_document_facts(question: str) -> bool:
     return any(w in text for w in _DOC_FACTS) and any(f" {w}" in text for w in _DOC_WORDS)
 
 
+def _is_block(chunk) -> bool:
+    """A heading or signature block (number, date, subject; signer), not body text."""
+    return chunk.section_path in FACT_SECTIONS
+
+
+def _signer_answer(question: str, result: SearchResult) -> Answer:
+    """Who signed the document the question names (the search puts its signature block
+    first): the block whole, one citation; an abstention when it has none (a scan, a
+    draft)."""
+    hit = result.hits[0] if result.hits else None
+    if hit is None or hit.chunk.section_path != (SIGN_SECTION,):
+        return _abstain(question, result, "no_answer",
+                        "Không tìm thấy phần chữ ký của văn bản này trong các báo cáo hiện có")
+    cand = Candidate(hit, hit.chunk.text, 0, None, 1.0, 1.0, (0, len(hit.chunk.text)))
+    lines = [line.strip() for line in hit.chunk.text.split("\n") if line.strip()]
+    text = "Người ký: " + " — ".join(lines) + " [1]"
+    citation = _citation(1, cand, [])
+    bad = figure_check(text, [citation.quote])
+    if bad:
+        raise FigureCheckError(f"figures not found verbatim in the cited sources: {bad}")
+    return Answer(question, text, False, None, (citation,), result)
+
+
 def _front_first(cands: list[Candidate]) -> list[Candidate]:
     """Units of heading blocks that print a number first; a draft's "Số: /BC-UBND" names
     none, so the question is about a document its body cites."""
@@ -72,8 +105,9 @@ def _front_first(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _no_front(cands: list[Candidate]) -> list[Candidate]:
-    """A heading block answers only for a document's number, date or subject."""
-    return [c for c in cands if c.hit.chunk.section_path != (FRONT_SECTION,)]
+    """A heading block answers only for a document's number, date or subject; a signature
+    block only for its signer."""
+    return [c for c in cands if not _is_block(c.hit.chunk)]
 
 
 def asks_breakdown(question: str) -> bool:
@@ -97,6 +131,8 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
     if place:
         return _abstain(question, result, "place_not_covered",
                         f"Không tìm thấy thông tin về {place} trong các báo cáo hiện có")
+    if asks_signer(question):
+        return _signer_answer(question, result)
     req = q.requirements(question)
     asked = result.periods
     if asked and not result.period_covered:
@@ -138,7 +174,7 @@ def related_hits(question: str, hits, n: int = 3) -> tuple:
     req = q.requirements(question)
     on_topic = [h for h in hits if q.has_indicator(req, _chunk_text(h))
                 and q.same_direction(req, h.chunk.text)
-                and h.chunk.section_path != (FRONT_SECTION,)]
+                and not _is_block(h.chunk)]
     return tuple(on_topic[:n])
 
 
@@ -314,7 +350,7 @@ def _answer(question: str, result: SearchResult, chosen: list[Candidate],
     for cand in chosen:
         notes = _wanted_notes(cand, terms, breakdown)
         n = len(citations) + 1
-        front = cand.hit.chunk.section_path == (FRONT_SECTION,)  # a date, not a period
+        front = _is_block(cand.hit.chunk)  # a date, not a period
         label = "" if front else period_label(cand.hit.chunk, cand.text, cand.sentence_text())
         prefix = f"Chú thích {cand.footnote} ({label})" if cand.footnote else label
         parts.append(f"{prefix}: {cand.text} [{n}]" if prefix else f"{cand.text} [{n}]")

@@ -25,7 +25,7 @@ from rag.chunk.tables import table_chunks
 from rag.config import ChunkConfig
 from rag.ingest.figures import extract_figures
 from rag.ingest.front import states_facts
-from rag.records import FRONT_SECTION, Chunk, Document, Paragraph, footnotes_in_span
+from rag.records import FRONT_SECTION, SIGN_SECTION, Chunk, Document, Paragraph, footnotes_in_span
 
 CHUNKS = ChunkConfig()
 _SPLITTER = RecursiveCharacterTextSplitter(
@@ -72,7 +72,10 @@ def chunk_document(doc: Document) -> list[Chunk]:
     chunks = _with_orphan_notes(doc, chunks, markers)
     chunks += table_chunks(doc, len(chunks))
     front = _front_chunk(doc, len(chunks), pages)
-    return chunks + ([front] if front is not None else [])
+    chunks += [front] if front is not None else []
+    sign = _block_chunk(doc, [p for p in doc.paragraphs if p.kind == "signature"],
+                        SIGN_SECTION, len(chunks), pages)
+    return chunks + ([sign] if sign is not None else [])
 
 
 def _front_chunk(doc: Document, i: int, pages: PageMap) -> Chunk | None:
@@ -82,9 +85,17 @@ def _front_chunk(doc: Document, i: int, pages: PageMap) -> Chunk | None:
     front = [p for p in doc.paragraphs if p.kind == "front"]
     if not states_facts([p.text for p in front]):
         return None
-    start, end = front[0].start, front[-1].end
+    return _block_chunk(doc, front, FRONT_SECTION, i, pages)
+
+
+def _block_chunk(doc: Document, block: list[Paragraph], section: str, i: int,
+                 pages: PageMap) -> Chunk | None:
+    """A heading or signature block as one chunk of its own section (None: no block)."""
+    if not block:
+        return None
+    start, end = block[0].start, block[-1].end
     return Chunk(chunk_id=f"{doc.doc_id}#{i:03d}", doc_id=doc.doc_id, text=doc.text[start:end],
-                 section_path=(FRONT_SECTION,), page_start=pages.page_at(start),
+                 section_path=(section,), page_start=pages.page_at(start),
                  page_end=pages.page_at(max(start, end - 1)), start=start, end=end,
                  footnotes=(), figures=tuple(extract_figures(doc.text[start:end])),
                  periods=doc.periods, is_plan=False, markers=())

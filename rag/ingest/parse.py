@@ -15,6 +15,7 @@ from rag.ingest.files import FileContent, InputError, read_document, strip_contr
 from rag.ingest.footnotes import MarkerState, strip_markers
 from rag.ingest.front import FrontMatter, read_front_matter
 from rag.ingest.layout import Block, layout
+from rag.ingest.signature import signature_lines
 from rag.ingest.structure import SectionStack, clean_markup, match_heading
 from rag.places import places_in
 from rag.records import Document, Footnote, Paragraph, Section, Table
@@ -60,10 +61,10 @@ def parse_text(text: str, source: str, allow_empty: bool = False,
     lay = layout(text, fmt="paragraph" if front is not None else None, marked=marked)
     if not any(b.text.strip() for b in lay.blocks) and not allow_empty:
         raise InputError("parse.no_text", name=source)
-    blocks = _cut_footer(lay.blocks)
+    blocks, footer = _cut_footer(lay.blocks)
     front = front or read_front_matter([b.text for b in blocks])
     state = MarkerState(set(lay.footnotes), plain_digits=lay.fmt == "wrapped")
-    paragraphs = _paragraphs(blocks, front.count, state)
+    paragraphs = _paragraphs(blocks, front.count, state) + _signature(footer)
     if not _paged(source, blocks):
         _drop_pages(paragraphs)
     text_out, paragraphs = _place(paragraphs)
@@ -111,12 +112,20 @@ def place_tables(tables: list[Table], paragraphs: list[Paragraph]) -> list[Table
     return tables
 
 
-def _cut_footer(blocks: list[Block]) -> list[Block]:
-    """Drop the distribution list and signature ("Nơi nhận: …") at the end."""
+def _cut_footer(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """(body, footer): the distribution list and signature ("Nơi nhận: …") at the end are
+    no part of the body."""
     for i, b in enumerate(blocks):
         if i > len(blocks) // 2 and _FOOTER.match(clean_markup(b.text)):
-            return blocks[:i]
-    return blocks
+            return blocks[:i], blocks[i:]
+    return blocks, []
+
+
+def _signature(footer: list[Block]) -> list[Paragraph]:
+    """The signer's lines ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", the name, the digital stamp) as
+    paragraphs after the body: officials ask who signed a document."""
+    return [Paragraph(line, 0, 0, footer[i].page_start, footer[i].page_end, (), False,
+                      "signature") for i, line in signature_lines([b.text for b in footer])]
 
 
 def _paragraphs(blocks: list[Block], n_front: int, state: MarkerState) -> list[Paragraph]:

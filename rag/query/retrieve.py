@@ -22,7 +22,7 @@ from rag.index.bm25 import top_k
 from rag.periods import parse_query_periods
 from rag.query import fusion, rewrite
 from rag.query.filters import covered, group_match, period_groups
-from rag.records import Hit, Period, SearchResult
+from rag.records import SIGN_SECTION, Hit, Period, SearchResult
 from rag.text import fold_accents
 
 _TASK_WORDS = ("nhiem vu", "giai phap", "trong tam", "phuong huong", "dinh huong",
@@ -36,6 +36,26 @@ def label_words(text: str) -> frozenset[str]:
     """Folded words of a label or question, without numbering ("1.2", "II", "a")."""
     words = re.findall(r"[^\W\d_]+", fold_accents(text.lower()))
     return frozenset(w for w in words if len(w) > 1 and w not in _ROMAN)
+
+
+# "ai ký", "người ký", "do ai ký", "ký bởi": who signed (the signature block answers)
+_SIGNER = re.compile(r"\b(ai|nguoi|ai la nguoi|ai da)\s+ky\b|\bky boi\b")
+
+
+def asks_signer(query: str) -> bool:
+    return bool(_SIGNER.search(fold_accents(query.lower())))
+
+
+def signature_first(hits: list[tuple[int, float]], signs: dict[str, int],
+                    doc_of: list[str]) -> list[tuple[int, float]]:
+    """The signature block of the first hit's document first: a signer question names a
+    document (its number, its subject), and that document's block says who signed it."""
+    if not hits:
+        return hits
+    row = signs.get(doc_of[hits[0][0]])
+    if row is None:
+        return hits
+    return [(row, hits[0][1])] + [(i, s) for i, s in hits if i != row]
 
 
 def asks_about_tasks(query: str) -> bool:
@@ -69,6 +89,9 @@ class Retriever:
         self._groups, self._group_of = period_groups(index.chunks)
         self._paths = {i: tuple(label_words(level) for level in c.table.label_path)
                        for i, c in enumerate(index.chunks) if c.table is not None}
+        self._doc_of = [c.doc_id for c in index.chunks]
+        self._signs = {c.doc_id: i for i, c in enumerate(index.chunks)
+                       if c.section_path == (SIGN_SECTION,)}
         texts = rewrite.sample([c.text for c in index.chunks])
         self.accents = rewrite.build_table(texts) if config.rewrite_dense_query else None
 
@@ -89,8 +112,11 @@ class Retriever:
         scores = fusion.apply_boosts(scores, {i: float(boost[i]) for i in scores})
         scores = fusion.apply_boosts(scores, self._row_factors(query, scores))
         chunks, docs = self.index.chunks, self.index.docs
+        ranked = fusion.ranked(scores, k)
+        if asks_signer(query):
+            ranked = signature_first(ranked, self._signs, self._doc_of)[:k]
         hits = tuple(Hit(r + 1, s, chunks[i], docs[chunks[i].doc_id])
-                     for r, (i, s) in enumerate(fusion.ranked(scores, k)))
+                     for r, (i, s) in enumerate(ranked))
         return SearchResult(query, tuple(periods), is_covered, tasks, hits,
                             (time.perf_counter() - t0) * 1000, tuple(doc_ids or ()), period)
 

@@ -206,3 +206,17 @@ def test_who_signed_is_answered_from_the_signature_block(tmp_path):
     figure = engine.ask("giải ngân vốn đầu tư công 5 tháng đầu năm 2024")
     assert "816 tỷ đồng" in figure.text
     assert all(c.section != "Người ký" for c in figure.citations)
+
+
+def test_a_quote_is_labelled_with_the_period_it_names_never_a_list():
+    """A letter states several periods of one kind (tháng 7/2020, tháng 9/2020): a quote is
+    labelled with the one it names, and with none when it names none or both."""
+    from rag.answer.labels import period_label
+    from rag.chunk import chunk_document
+
+    chunks = chunk_document(_doc("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf"))
+    chunk = next(c for c in chunks if "giải ngân toàn bộ số vốn kéo dài" in c.text)
+    assert {p.label for p in chunk.periods} >= {"tháng 7/2020", "tháng 9/2020"}
+    assert period_label(chunk, "đến hết tháng 9 năm 2020 giải ngân toàn bộ số vốn") \
+        == "tháng 9/2020"
+    assert period_label(chunk, "Đôn đốc các chủ đầu tư đẩy nhanh tiến độ") == ""

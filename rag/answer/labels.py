@@ -64,11 +64,17 @@ def unit_kinds(unit: str, prefix: str, periods: tuple[Period, ...]) -> frozenset
 
 
 def period_label(chunk: Chunk, unit: str, sentence: str | None = None) -> str:
-    """Say whether a figure is the month's or the cumulative one when a report has both."""
+    """Say whether a figure is the month's or the cumulative one when a report has both;
+    of several years the one the quote names, and no label rather than a list."""
     periods = list(chunk.periods)
     if len(periods) > 1:
         periods = (_kinds(unit, periods) or _kinds(sentence or "", periods)
                    or [p for p in periods if p.kind == "month"] or periods)
+    if len(periods) > 1:  # several of one kind (a letter's "năm 2025", "năm 2030"…)
+        said = {(p.kind, p.year, p.start_month, p.end_month)
+                for p in parse_periods(f"{unit} {sentence or ''}")}
+        named = [p for p in periods if (p.kind, p.year, p.start_month, p.end_month) in said]
+        periods = named if len(named) == 1 else []  # the quote says, or no label can
     return "; ".join(p.label for p in periods)
 
 

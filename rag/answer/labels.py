@@ -70,7 +70,7 @@ def period_label(chunk: Chunk, unit: str, sentence: str | None = None) -> str:
     if len(periods) > 1:
         periods = (_kinds(unit, periods) or _kinds(sentence or "", periods)
                    or [p for p in periods if p.kind == "month"] or periods)
-    if len(periods) > 1:  # several of one kind (a letter's "năm 2025", "năm 2030"…)
+    if len(periods) > 1 and len({p.kind for p in periods}) == 1:  # "năm 2025", "năm 2030"
         said = {(p.kind, p.year, p.start_month, p.end_month)
                 for p in parse_periods(f"{unit} {sentence or ''}")}
         named = [p for p in periods if (p.kind, p.year, p.start_month, p.end_month) in said]

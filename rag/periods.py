@@ -18,6 +18,13 @@ _DATES = re.compile(
     r"ngay\s*\d{0,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}|\b\d{1,2}/\d{1,2}/\d{4}\b"
     r"|\b\d{4}\s*-\s*\d{4}\b|\b\d+\s*nam\b(?!\s*(?:19|20)\d{2})"
 )
+# A span of time, not a period of report: "không quá 12 tháng kể từ ngày nhận", "sau 3
+# tháng", "trong vòng 6 tháng" (a deadline's length); "N tháng đầu năm" and "N tháng
+# 2021" are always periods ("mỗi" is left out: folded, it is "mới", as in "thành lập mới").
+_DURATIONS = re.compile(
+    r"\b(?:khong qua|toi da|toi thieu|it nhat|sau|trong vong|trong thoi han|thoi han|"
+    r"keo dai)\s+\d{1,2}\s+thang\b(?!\s+dau|\s*(?:/|-|nam)?\s*(?:19|20)\d{2})"
+    r"|\b\d{1,2}\s+thang\s+(?:ke tu|tinh tu)\b")
 _PATTERNS = [
     ("combo", re.compile(r"\bthang\s+0?(?P<m>\d{1,2})\s+va\s+(?P<n>\d{1,2})\s+thang"
                          r"(?:\s+dau)?(?:\s+nam)?(?:\s*[/-]?\s*(?P<year>(?:19|20)\d{2}))?")),
@@ -70,6 +77,7 @@ def parse_periods(text: str, default_year: int | None = None) -> list[Period]:
     """Periods named in ``text``, in order of appearance, without duplicates."""
     folded = fold_accents(text.lower())
     folded = _DATES.sub(lambda m: " " * len(m.group(0)), folded)
+    folded = _DURATIONS.sub(lambda m: " " * len(m.group(0)), folded)
     taken = [False] * len(folded)
     found: list[tuple[int, Period]] = []
     for kind, rx in _PATTERNS:

@@ -220,3 +220,30 @@ def test_a_quote_is_labelled_with_the_period_it_names_never_a_list():
     assert period_label(chunk, "đến hết tháng 9 năm 2020 giải ngân toàn bộ số vốn") \
         == "tháng 9/2020"
     assert period_label(chunk, "Đôn đốc các chủ đầu tư đẩy nhanh tiến độ") == ""
+
+
+def test_a_span_of_time_is_no_report_period():
+    """"không quá 12 tháng kể từ ngày nhận" is a deadline's length, not "12 tháng đầu năm";
+    "thành lập mới 9 tháng 2021" stays a period ("mới" folds like "mỗi")."""
+    from rag.periods import parse_periods
+
+    doc = _doc("binhdinh_2020-07_stnmt-dtm-notice-signed.pdf")
+    assert "không quá 12 tháng kể từ ngày nhận" in doc.text
+    assert all(p.kind != "cumulative" for p in doc.periods), doc.periods
+    assert [p.label for p in parse_periods("thành lập mới 9 tháng 2021")] \
+        == ["9 tháng đầu năm 2021"]
+    assert [p.label for p in parse_periods("sau 6 tháng đầu năm 2024")] \
+        == ["6 tháng đầu năm 2024"]
+
+
+def test_a_when_question_is_answered_with_the_clause_that_gives_the_date(tmp_path):
+    from rag import service
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "n.docx").symlink_to(realdoc("lamdong_2026-04_expressway-conclusion-notice.docx"))
+    (folder / "r.txt").symlink_to(REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt")
+    service.build(folder, index_dir=tmp_path / "idx", embedder_name="hash")
+    engine = service.Engine.open(tmp_path / "idx")
+    a = engine.ask("ngày kiểm tra công tác chuẩn bị thi công 02 tuyến cao tốc Tân Phú - Bảo Lộc")
+    assert "Ngày 24/4/2026" in a.text, a.text

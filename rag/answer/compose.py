@@ -19,6 +19,7 @@ from rag.answer.sentences import (
     TOKENS,
     Ask,
     Candidate,
+    asks_when,
     candidates,
     content_terms,
     folded,
@@ -142,7 +143,7 @@ def compose(question: str, result: SearchResult, places: set[str] | None = None,
         asked = ()  # "đến 30/6/2026 phải …": a deadline the passage sets, not a period
     terms = content_terms(question, place_words(places))
     ask = Ask(frozenset(terms), question_numbers(question),
-              frozenset(p.kind for p in asked))
+              frozenset(p.kind for p in asked), asks_when(question))
     hits = tuple(h for h in result.hits if q.has_indicator(req, _chunk_text(h)))
     if not hits and not req.term:  # an opening phrase said otherwise than the report says it
         hits = result.hits

@@ -17,6 +17,19 @@ from rag.ingest.figures import FIGURE_RE
 from rag.records import Hit
 from rag.text import fold_accents
 
+DATE_RE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/(?:19|20)\d{2}(?![\d/])"
+                     r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.IGNORECASE)
+# "ngày nào", "khi nào", "bao giờ", "thời hạn", "trước ngày", a question opening on "ngày"
+_WHEN = re.compile(r"^ngay\b|\b(ngay nao|khi nao|bao gio|thoi han|han chot|truoc ngay|"
+                   r"vao ngay|ngay bao nhieu|thoi diem nao)\b")
+
+
+def asks_when(question: str) -> bool:
+    """A question whose answer is a date or a deadline (not a duration: "bao lâu")."""
+    text = fold_accents(question.lower()).strip()
+    return bool(_WHEN.search(text)) and "bao lau" not in text
+
+
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_])")
 # Question words and function words that carry no topic. Place names are not here:
 # those of the indexed reports are passed in (``places``), whatever the province.
@@ -79,6 +92,7 @@ class Ask:
     terms: frozenset[str]
     numbers: frozenset[str] = frozenset()
     kinds: frozenset[str] = frozenset()  # "month", "cumulative", ...
+    when: bool = False  # the question asks for a date or a deadline ("ngày nào", "thời hạn")
 
 
 def question_numbers(question: str) -> frozenset[str]:
@@ -96,6 +110,8 @@ def score(ask: Ask, text: str, context: str, rank: int, cfg: AnswerConfig,
     found = sum(1.0 if t in own else cfg.section_weight if t in ctx else 0.0 for t in ask.terms)
     coverage = found / len(ask.terms)
     bonus = cfg.figure_bonus if FIGURE_RE.search(text) else 0.0
+    if ask.when and DATE_RE.search(text):
+        bonus += cfg.figure_bonus  # a date is the figure a "when" question asks for
     bonus += cfg.number_bonus * min(3, len(ask.numbers & (own | ctx)))
     if ask.kinds and kinds:
         bonus += cfg.kind_bonus if ask.kinds & kinds else -cfg.kind_bonus

@@ -247,3 +247,17 @@ def test_a_when_question_is_answered_with_the_clause_that_gives_the_date(tmp_pat
     engine = service.Engine.open(tmp_path / "idx")
     a = engine.ask("ngày kiểm tra công tác chuẩn bị thi công 02 tuyến cao tốc Tân Phú - Bảo Lộc")
     assert "Ngày 24/4/2026" in a.text, a.text
+
+
+def test_the_reader_marks_a_cited_signature_block():
+    from rag.chunk import chunk_document
+    from rag.records import SIGN_SECTION, DocInfo
+    from ui.reader import Highlight, report_view
+
+    doc = _doc("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf")
+    chunks = chunk_document(doc)
+    sign = next(c for c in chunks if c.section_path == (SIGN_SECTION,))
+    html = report_view(doc, DocInfo.of(doc, len(chunks), "test"),
+                       Highlight(sign.start, sign.end, (sign.start, sign.end)))
+    assert '<mark class="cited">Phan Cao Thắng</mark>' in html
+    assert 'class="para front in-passage" id="cited-anchor"' in html

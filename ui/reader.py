@@ -65,7 +65,7 @@ class _Renderer:
             f'<sup class="fn-ref{" cited" if n in cited else ""}"><a role="button" '
             f'data-target="fn-{pid}-{n}" data-block="center">{n}</a></sup>' for n in numbers)
 
-    def paragraph(self, p: Paragraph, pid: int) -> str:
+    def paragraph(self, p: Paragraph, pid: int, kind: str = "") -> str:
         """Body text with footnote markers at their offsets and the cited spans marked."""
         text, base = p.text, p.start
         at: dict[int, list[int]] = {}
@@ -85,7 +85,7 @@ class _Renderer:
         anchor = ""
         if passage and not self.anchored:
             anchor, self.anchored = ' id="cited-anchor"', True
-        cls = "para in-passage" if passage else "para"
+        cls = " ".join(c for c in ("para", kind, "in-passage" if passage else "") if c)
         body = f'<p class="{cls}"{anchor}>{"".join(out)}</p>'
         return body + self.notes([n for n, _ in p.markers], pid)
 
@@ -142,10 +142,8 @@ class _Renderer:
             if heading:
                 out.append(self.heading(p, path))
                 stack.append(path)
-            elif p.kind in ("front", "signature"):
-                out.append(f'<p class="front">{esc(p.text)}</p>')
-            else:
-                out.append(self.paragraph(p, pid))
+            else:  # a heading or signature block is cited too ("số mấy", "ai ký")
+                out.append(self.paragraph(p, pid, "front" if p.kind != "body" else ""))
         out.append(self.tables_before(None))
         out.extend("</section>" for _ in stack)
         return "".join(out) + self.other_notes()

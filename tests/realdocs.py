@@ -30,15 +30,29 @@ def realdoc(name: str) -> Path:
     return path
 
 
-def table_index(root: Path) -> Path:
-    """An index (model-free ``hash`` embedder) of a sample report and the Đắk Hòa annex."""
+SAMPLE_2024 = "lang-son_2024-05_bao-cao-kt-xh.txt"
+
+
+def build_index(root: Path, names: tuple[str, ...], samples: tuple[str, ...] = ()) -> Path:
+    """An index at ``root`` (model-free ``hash`` embedder) of real documents and sample
+    reports, linked into a folder beside it; every file must be added."""
     from rag import service
 
     folder = root.parent / f"{root.name}-files"
     folder.mkdir()
-    for src in (REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt",
-                realdoc("daknong_2019-2020_dakhoa-indicator-table.pdf")):
+    for src in [realdoc(n) for n in names] + [REPO / "data" / "reports" / n for n in samples]:
         (folder / src.name).symlink_to(src)
     report = service.build(folder, index_dir=root, embedder_name="hash")
-    assert not report.failed and len(report.added) == 2
+    assert not report.failed and len(report.added) == len(names) + len(samples)
     return root
+
+
+def realdocs_engine(root: Path, names: tuple[str, ...], samples: tuple[str, ...] = ()):
+    from rag import service
+
+    return service.Engine.open(build_index(root, names, samples))
+
+
+def table_index(root: Path) -> Path:
+    """An index of a sample report and the Đắk Hòa annex."""
+    return build_index(root, ("daknong_2019-2020_dakhoa-indicator-table.pdf",), (SAMPLE_2024,))

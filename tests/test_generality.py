@@ -13,12 +13,27 @@ import pytest
 from rag.ingest.figures import extract_figures
 from rag.ingest.front import read_front_matter
 from rag.ingest.parse import parse_file
-from tests.realdocs import REPO, realdoc
+from tests.realdocs import REPO, SAMPLE_2024, realdoc, realdocs_engine
 
 
 @cache
 def _doc(name: str):
     return parse_file(realdoc(name))
+
+
+@pytest.fixture(scope="module")
+def letters(tmp_path_factory):
+    """Two letters of other provinces (a signed PDF, a Word report) and a sample report."""
+    return realdocs_engine(tmp_path_factory.mktemp("letters") / "idx",
+                           ("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf",
+                            "lamdong_2025_associations-report-bc-ubnd.docx"), (SAMPLE_2024,))
+
+
+@pytest.fixture(scope="module")
+def notice(tmp_path_factory):
+    """A conclusion notice of another province (Word) and a sample report."""
+    return realdocs_engine(tmp_path_factory.mktemp("notice") / "idx",
+                           ("lamdong_2026-04_expressway-conclusion-notice.docx",), (SAMPLE_2024,))
 
 
 def _titles(doc) -> list[str]:
@@ -135,75 +150,46 @@ def test_heading_block_is_its_own_chunk_after_the_body():
     assert [c for c in chunks if c.section_path == (FRONT_SECTION,)] == [front]
 
 
-def test_a_letters_number_and_date_are_answered_from_its_heading_block(tmp_path):
-    from rag import service
-
-    folder = tmp_path / "files"
-    folder.mkdir()
-    for name in ("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf",
-                 "lamdong_2025_associations-report-bc-ubnd.docx"):
-        (folder / name).symlink_to(realdoc(name))
-    (folder / "r.txt").symlink_to(REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt")
-    service.build(folder, index_dir=tmp_path / "idx", embedder_name="hash")
-    engine = service.Engine.open(tmp_path / "idx")
-    a = engine.ask("công văn của UBND tỉnh Bình Định về triển khai Nghị quyết 84/NQ-CP số mấy, "
-                   "ngày nào?")
+def test_a_letters_number_and_date_are_answered_from_its_heading_block(letters):
+    a = letters.ask("công văn của UBND tỉnh Bình Định về triển khai Nghị quyết 84/NQ-CP số mấy, "
+                    "ngày nào?")
     assert not a.abstained
     assert "4580/UBND-TH" in a.text and "ngày 13 tháng 7 năm 2020" in a.text
     assert a.citations[0].section == "Đầu văn bản"
     # a figure question that shares words with a heading block ("BC-UBND") is answered
     # from the body: the heading block answers number and date questions only
-    b = engine.ask("BC-UBND năm 2025 về hội: số người làm việc tại hội do hội tự hợp đồng?")
+    b = letters.ask("BC-UBND năm 2025 về hội: số người làm việc tại hội do hội tự hợp đồng?")
     assert "24 người" in b.text and b.citations[0].section != "Đầu văn bản"
     # a draft prints no number ("Số: /BC-UBND"): the document its body cites answers
-    c = engine.ask("báo cáo về hội năm 2025 thực hiện theo công văn số mấy của Bộ Nội vụ?")
+    c = letters.ask("báo cáo về hội năm 2025 thực hiện theo công văn số mấy của Bộ Nội vụ?")
     assert "11902/BNV-TCPCP" in c.text
 
 
-def test_a_deadline_date_the_text_sets_is_no_report_period(tmp_path):
+def test_a_deadline_date_the_text_sets_is_no_report_period(notice):
     """"đến 30/6/2026 phải chi trả bao nhiêu %" names a date no report covers as a period;
     the notice of April 2026 sets that deadline itself, so it answers (issue 10, class 4
     stays: a date printed nowhere is still "no report for that period")."""
-    from rag import service
-
-    folder = tmp_path / "files"
-    folder.mkdir()
-    name = "lamdong_2026-04_expressway-conclusion-notice.docx"
-    (folder / name).symlink_to(realdoc(name))
-    (folder / "r.txt").symlink_to(REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt")
-    service.build(folder, index_dir=tmp_path / "idx", embedder_name="hash")
-    engine = service.Engine.open(tmp_path / "idx")
-    a = engine.ask("GPMB xã Đạ Huoai: đến 30/6/2026 phải chi trả bao nhiêu %?")
+    a = notice.ask("GPMB xã Đạ Huoai: đến 30/6/2026 phải chi trả bao nhiêu %?")
     assert not a.abstained  # (the model-free embedder may quote another clause of it)
     assert a.citations[0].doc_id == "lamdong_2026-04_expressway-conclusion-notice"
     assert any("30/6/2026" in h.chunk.text for h in a.result.hits[:5])
-    b = engine.ask("giải ngân vốn đầu tư công đến 31/12/2026")
+    b = notice.ask("giải ngân vốn đầu tư công đến 31/12/2026")
     assert b.abstained and b.reason == "period_not_covered"
 
 
-def test_who_signed_is_answered_from_the_signature_block(tmp_path):
+def test_who_signed_is_answered_from_the_signature_block(letters):
     """The signer's lines after "Nơi nhận" (a PDF's two columns read line by line, a Word
     table's cells, a text file's bold lines) are a chunk of their own; "ai ký" names the
     document and is answered from that document's block, and no other question quotes it."""
-    from rag import service
-
-    folder = tmp_path / "files"
-    folder.mkdir()
-    for name in ("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf",
-                 "lamdong_2025_associations-report-bc-ubnd.docx"):
-        (folder / name).symlink_to(realdoc(name))
-    (folder / "r.txt").symlink_to(REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt")
-    service.build(folder, index_dir=tmp_path / "idx", embedder_name="hash")
-    engine = service.Engine.open(tmp_path / "idx")
-    letter = engine.ask("CV 4580 Binh Dinh ai ky")
+    letter = letters.ask("CV 4580 Binh Dinh ai ky")
     assert "Phan Cao Thắng" in letter.text and "PHÓ CHỦ TỊCH" in letter.text
     assert "Ngày ký: 13-07-2020" in letter.text
     assert letter.citations[0].section == "Người ký" and letter.citations[0].page == 4
     assert "Như trên" not in letter.text  # the distribution list is no part of it
-    assert "Hồ Văn Mười" in engine.ask("báo cáo về hội năm 2025 do ai ký?").text
-    report = engine.ask("báo cáo kinh tế xã hội tháng 5/2024 của Lạng Sơn người ký là ai")
+    assert "Hồ Văn Mười" in letters.ask("báo cáo về hội năm 2025 do ai ký?").text
+    report = letters.ask("báo cáo kinh tế xã hội tháng 5/2024 của Lạng Sơn người ký là ai")
     assert "Dương Xuân Huyền" in report.text
-    figure = engine.ask("giải ngân vốn đầu tư công 5 tháng đầu năm 2024")
+    figure = letters.ask("giải ngân vốn đầu tư công 5 tháng đầu năm 2024")
     assert "816 tỷ đồng" in figure.text
     assert all(c.section != "Người ký" for c in figure.citations)
 
@@ -236,16 +222,8 @@ def test_a_span_of_time_is_no_report_period():
         == ["6 tháng đầu năm 2024"]
 
 
-def test_a_when_question_is_answered_with_the_clause_that_gives_the_date(tmp_path):
-    from rag import service
-
-    folder = tmp_path / "files"
-    folder.mkdir()
-    (folder / "n.docx").symlink_to(realdoc("lamdong_2026-04_expressway-conclusion-notice.docx"))
-    (folder / "r.txt").symlink_to(REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt")
-    service.build(folder, index_dir=tmp_path / "idx", embedder_name="hash")
-    engine = service.Engine.open(tmp_path / "idx")
-    a = engine.ask("ngày kiểm tra công tác chuẩn bị thi công 02 tuyến cao tốc Tân Phú - Bảo Lộc")
+def test_a_when_question_is_answered_with_the_clause_that_gives_the_date(notice):
+    a = notice.ask("ngày kiểm tra công tác chuẩn bị thi công 02 tuyến cao tốc Tân Phú - Bảo Lộc")
     assert "Ngày 24/4/2026" in a.text, a.text
 
 

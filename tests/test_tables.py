@@ -6,7 +6,7 @@ from __future__ import annotations
 import docx
 import pytest
 from docx.oxml import OxmlElement
-from realdocs import realdoc
+from realdocs import realdoc, realdocs_engine
 
 from rag.answer.cells import cell_check, column_score, pick_column
 from rag.chunk import chunk_document
@@ -248,14 +248,7 @@ def test_table_rows_are_found_by_their_names_not_their_many_values(tmp_path):
     column headers and values for every commune (~600 tokens); BM25 indexes a row by its
     names, so the asked district's row is not out-ranked by a short row of the other
     district, and a parent row ("1.3 Heo") comes before its unasked children ("Heo nái")."""
-    from rag import service
-
-    folder = tmp_path / "files"
-    folder.mkdir()
-    for name in (DONDUONG, DAKSONG):
-        (folder / name).symlink_to(realdoc(name))
-    service.build(folder, index_dir=tmp_path / "idx", embedder_name="hash")
-    engine = service.Engine.open(tmp_path / "idx")
+    engine = realdocs_engine(tmp_path / "idx", (DONDUONG, DAKSONG))
     cases = {"Tổng đàn heo toàn huyện Đơn Dương ước thực hiện 2020": "1.3 Heo",
              "dan bo xa Lac Xuan uoc thuc hien 2020": "1.2 Đàn bò"}
     for question, label in cases.items():

@@ -189,31 +189,30 @@ def widget_chars(page) -> list[dict]:
     return out
 
 
+def _under(ch: dict, w: dict, x0: float, x1: float) -> bool:
+    """The glyph ``ch`` has its middle inside [x0, x1] and shares a line with ``w``."""
+    mid = (ch["x0"] + ch["x1"]) / 2
+    return x0 <= mid <= x1 and w["top"] < ch["bottom"] and ch["top"] < w["bottom"]
+
+
 def with_widgets(chars: list[dict], widgets: list[dict]) -> list[dict]:
     """Page glyphs plus stamped ones; the blank placeholder spaces a stamp covers are dropped
     (they would split "4580" into "4 5 8 0"). A stamp drawn over printed text is left out:
     its glyphs would interleave with the text's ("ngày 0n7hận được")."""
-    def overlaps(ch: dict, w: dict) -> bool:
-        mid = (ch["x0"] + ch["x1"]) / 2
-        return w["x0"] <= mid <= w["x1"] and w["top"] < ch["bottom"] and ch["top"] < w["bottom"]
-
-    def covered(ch: dict) -> bool:
-        mid = (ch["x0"] + ch["x1"]) / 2
-        return any(w["box"][0] <= mid <= w["box"][1] and w["top"] < ch["bottom"]
-                   and ch["top"] < w["bottom"] for w in widgets)
-
     if not widgets:
         return chars
     printed = [c for c in chars if c["text"].strip()]
     hits: dict[tuple, list[bool]] = {}
     for w in widgets:
         if w["text"].strip():
-            hits.setdefault(w["box"], []).append(any(overlaps(c, w) for c in printed))
+            hits.setdefault(w["box"], []).append(
+                any(_under(c, w, w["x0"], w["x1"]) for c in printed))
     # most of a stamp's glyphs on printed ones: drawn over text (a stamp filling a blank
     # may touch the text after it with one glyph: "4580" and the "/" of "/UBND-TH")
     over = {box for box, h in hits.items() if sum(h) > len(h) / 2}
     kept = [w for w in widgets if w["box"] not in over]
-    return [c for c in chars if c["text"].strip() or not covered(c)] + kept
+    return [c for c in chars if c["text"].strip()
+            or not any(_under(c, w, *w["box"]) for w in widgets)] + kept
 
 
 def _widget_glyphs(annot, page_height: float) -> list[dict]:

@@ -46,14 +46,10 @@ def asks_signer(query: str) -> bool:
     return bool(_SIGNER.search(fold_accents(query.lower())))
 
 
-def signature_first(hits: list[tuple[int, float]], signs: dict[str, int],
-                    doc_of: list[str]) -> list[tuple[int, float]]:
-    """The signature block of the first hit's document first: a signer question names a
-    document (its number, its subject), and that document's block says who signed it."""
-    if not hits:
-        return hits
-    row = signs.get(doc_of[hits[0][0]])
-    if row is None:
+def signature_first(hits: list[tuple[int, float]], row: int | None) -> list[tuple[int, float]]:
+    """``row`` (the signature block of the first hit's document) first: a signer question
+    names a document (its number, its subject), and that document's block says who signed."""
+    if not hits or row is None:
         return hits
     return [(row, hits[0][1])] + [(i, s) for i, s in hits if i != row]
 
@@ -89,7 +85,6 @@ class Retriever:
         self._groups, self._group_of = period_groups(index.chunks)
         self._paths = {i: tuple(label_words(level) for level in c.table.label_path)
                        for i, c in enumerate(index.chunks) if c.table is not None}
-        self._doc_of = [c.doc_id for c in index.chunks]
         self._signs = {c.doc_id: i for i, c in enumerate(index.chunks)
                        if c.section_path == (SIGN_SECTION,)}
         texts = rewrite.sample([c.text for c in index.chunks])
@@ -113,8 +108,9 @@ class Retriever:
         scores = fusion.apply_boosts(scores, self._row_factors(query, scores))
         chunks, docs = self.index.chunks, self.index.docs
         ranked = fusion.ranked(scores, k)
-        if asks_signer(query):
-            ranked = signature_first(ranked, self._signs, self._doc_of)[:k]
+        if asks_signer(query) and ranked:
+            sign = self._signs.get(chunks[ranked[0][0]].doc_id)
+            ranked = signature_first(ranked, sign)[:k]
         hits = tuple(Hit(r + 1, s, chunks[i], docs[chunks[i].doc_id])
                      for r, (i, s) in enumerate(ranked))
         return SearchResult(query, tuple(periods), is_covered, tasks, hits,

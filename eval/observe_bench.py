@@ -19,8 +19,8 @@ sys.path.insert(0, str(REPO))
 
 from rag import service  # noqa: E402
 from rag.index import load_index  # noqa: E402
+from rag.index.observations import read_observations, write_observations  # noqa: E402
 from rag.observe.extract import extract_all  # noqa: E402
-from rag.observe.store import read_observations, write_observations  # noqa: E402
 
 
 def timed(fn, repeat: int = 3) -> tuple[float, object]:

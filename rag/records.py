@@ -338,6 +338,38 @@ class Citation(Record):
     columns: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class Headline(Record):
+    """The asked figure, shown before anything else: what the official came for, with the
+    period it is for and its own comparisons ("816 tỷ đồng · 5 tháng đầu năm 2024 · đạt
+    23,7% kế hoạch · tăng 5,5% so với cùng kỳ"). A figure that covers only part of the
+    asked whole keeps its qualifier (``scope``) wherever it is shown."""
+
+    indicator: str
+    figure: str  # number and unit as printed
+    value: float
+    unit: str | None
+    period: str  # the label of the figure's own period
+    comparisons: tuple[str, ...] = ()
+    scope: str = ""  # "tính riêng tại Hải quan tỉnh Lạng Sơn": never shown without it
+    citation: int = 1  # the [n] it is quoted from
+
+    @property
+    def text(self) -> str:
+        figure = f"{self.figure} ({self.scope})" if self.scope else self.figure
+        return " · ".join([figure, self.period, *self.comparisons])
+
+
+@dataclass(frozen=True)
+class AnswerItem(Record):
+    """One cited line of an answer after its headline: a part of the headline figure
+    (``part``), another statement (``statement``) or a footnote's text (``note``)."""
+
+    kind: str
+    text: str
+    citation: int
+
+
 @dataclass
 class Answer(Record):
     question: str
@@ -346,6 +378,9 @@ class Answer(Record):
     reason: str | None  # why it abstained: "place_not_covered" | "period_not_covered" | ...
     citations: tuple[Citation, ...]
     result: SearchResult
+    headline: Headline | None = None  # a figure question's figure; None when abstaining
+    items: tuple[AnswerItem, ...] = ()  # the lines after the headline, in order
+    series: tuple[Observation, ...] = ()  # an answer across periods: its rows (the chart's)
 
 
 # ------------------------------------------------------------- observations
@@ -390,3 +425,8 @@ class Observation(Record):
     as_of: str | None = None  # cut-off date (ISO) of a stock or a "tính đến ngày" figure
     footnote: int | None = None  # the footnote the quote is, None for body text
     span: tuple[int, int] | None = None  # the quote's offsets in Document.text
+    # what narrows the figure to part of the whole its name says: "tính riêng tại Hải
+    # quan tỉnh Lạng Sơn", "khu vực có vốn đầu tư nước ngoài"; never charted as the total
+    scope: str = ""
+    component: bool = False  # a part of the figure before it ("trong đó", "gồm")
+    place: str | None = None  # the place the statement is about when it names one

@@ -217,7 +217,7 @@ class Engine:
 
     def _compose(self, question: str, result: SearchResult, doc_ids, period) -> Answer:
         from rag.answer import compose
-        from rag.observe.across import answer_across_periods
+        from rag.answer.across import answer_across_periods
 
         across = answer_across_periods(question, self.index, result, doc_ids, period,
                                        self.places)

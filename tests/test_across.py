@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.observe.across import offer_line, other_periods, read_question
+from rag.answer.across import offer_line, other_periods, read_question
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "eval" / "observe" / "trend_gold.jsonl"

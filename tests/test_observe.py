@@ -138,7 +138,7 @@ def test_table_row_chunk_gives_one_observation_per_period_column():
 
 def test_observations_file_is_written_with_the_index_version(plumbing_index):
     from rag.index import IndexStore
-    from rag.observe.store import META, extractor_version, read_observations
+    from rag.index.observations import META, extractor_version, read_observations
 
     folder = IndexStore(plumbing_index).live_folder()
     meta = json.loads((folder / META).read_text(encoding="utf-8"))
@@ -153,7 +153,7 @@ def test_observations_file_is_written_with_the_index_version(plumbing_index):
 def test_a_write_reuses_unchanged_reports_and_drops_removed_ones(index_copy):
     from rag import service
     from rag.index import IndexStore
-    from rag.observe.store import read_observations
+    from rag.index.observations import read_observations
 
     before = read_observations(IndexStore(index_copy).live_folder())
     service.remove(["lang-son_2023-01_bao-cao-kt-xh"], index_dir=index_copy)
@@ -165,7 +165,7 @@ def test_a_write_reuses_unchanged_reports_and_drops_removed_ones(index_copy):
 
 def test_stale_extractor_is_reextracted_at_load(index_copy):
     from rag.index import IndexStore, load_index
-    from rag.observe.store import META, observations_of, read_observations
+    from rag.index.observations import META, observations_of, read_observations
 
     folder = IndexStore(index_copy).live_folder()
     (folder / META).write_text(json.dumps({"extractor": "old"}), encoding="utf-8")

@@ -118,7 +118,7 @@ def test_series_tab_table_chart_and_downloads(page, tmp_path):
 
 
 def test_chart_traces_without_a_browser(plumbing_engine):
-    from rag.observe.across import across_rows
+    from rag.answer.across import across_rows
     from ui.series import figure
 
     series, rows, missing = across_rows("khách du lịch quý I/2022 so với tháng 1/2023",

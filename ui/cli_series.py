@@ -30,21 +30,21 @@ def register(sub) -> None:
 def load(index_dir) -> tuple[list, dict]:
     """The live version's observations and report infos, without vectors or a model."""
     from rag.index import IndexStore, default_index_dir, load_index
-    from rag.observe.store import read_observations
+    from rag.index.observations import read_observations
 
     store = IndexStore(Path(index_dir) if index_dir else default_index_dir())
     folder = store.live_folder()
     docs = {d.doc_id: d for d in store.manifest(folder).documents}
     found = read_observations(folder)
     if found is None:  # written before observations existed, or by an older extractor
-        from rag.observe.store import observations_of
+        from rag.index.observations import observations_of
 
         found = observations_of(load_index(store.root))
     return found, docs
 
 
 def cmd_series(args) -> int:
-    from rag.observe.export import find_series, to_csv, to_json
+    from rag.answer.export import find_series, to_csv, to_json
 
     observations, docs = load(args.index)
     series = find_series(observations, args.indicator, plans=args.plans, doc_ids=args.doc)
@@ -63,7 +63,7 @@ def cmd_series(args) -> int:
 
 
 def _print_text(series, docs) -> None:
-    from rag.observe.across import lines_of
+    from rag.answer.across import lines_of
 
     w = sys.stdout.write
     w(f"{series.indicator} ({series.unit or '—'}): {len(series.rows)} số liệu\n")

@@ -17,12 +17,12 @@ from types import SimpleNamespace
 
 import gradio as gr
 
+from rag.answer.across import across_rows, lines_of, row_label
+from rag.answer.export import find_series, to_csv, to_xlsx
+from rag.answer.series import groups, series_of
 from rag.errors import BaocaoError
-from rag.observe.across import across_rows, lines_of, row_label
-from rag.observe.export import find_series, to_csv, to_xlsx
+from rag.index.observations import observations_of
 from rag.observe.mentions import same_family
-from rag.observe.series import groups, series_of
-from rag.observe.store import observations_of
 from ui.assets import CLICK_JS
 from ui.messages import vi_error
 from ui.render import esc, inline, message

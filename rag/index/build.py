@@ -38,10 +38,10 @@ from rag.index.bm25 import SparseBM25
 from rag.index.dense import DenseIndex
 from rag.index.ids import assign_doc_id
 from rag.index.load import load_version
+from rag.index.observations import write_observations
 from rag.index.store import FORMAT_VERSION, IndexStore
 from rag.ingest import SUFFIXES, parse_file
 from rag.ingest.ocr import ocr_progress, poor_pages_warning
-from rag.observe.store import write_observations
 from rag.records import Chunk, DocInfo, Document, EmbedderInfo, Manifest
 
 PARSER_VERSION = 2  # bump by hand to re-parse everything; a change to the code below does too

@@ -22,8 +22,9 @@ from rag.records import Chunk, DocInfo, Observation
 
 FILE = "observations.jsonl"
 META = "observations.meta.json"  # the extractor fingerprint the file was written with
-_CODE = Path(__file__).resolve().parent
-_DATA = _CODE.parent / "data"
+_RAG = Path(__file__).resolve().parents[1]
+_CODE = _RAG / "observe"  # the extraction stage: its rules decide what is stored
+_DATA = _RAG / "data"
 _CACHE: OrderedDict[Path, list[Observation]] = OrderedDict()
 _CACHE_SIZE = 4  # the live version and the ones a long-running search may still hold
 _LOCK = threading.Lock()
@@ -83,7 +84,7 @@ def _previous(folder: Path | None) -> tuple[dict[str, list[str]], dict[str, str]
 def extractor_version() -> str:
     """Hash of the extractor's code and data files: a changed rule re-extracts at load."""
     h = hashlib.sha256()
-    paths = sorted(_CODE.glob("*.py")) + [_DATA / "observation_units.tsv",
+    paths = sorted(_CODE.glob("*.py")) + [_RAG / "periods.py", _DATA / "observation_units.tsv",
                                           _DATA / "indicator_synonyms.tsv",
                                           _DATA / "abbreviations.tsv"]
     for path in paths:

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.compose import FigureCheckError, figure_check
+from rag.answer.series import Series, best_key, period_order, series_of
+from rag.index.observations import observations_of
 from rag.ingest.figures import FIGURE_RE
-from rag.observe.series import Series, best_key, period_order, series_of
-from rag.observe.store import observations_of
 from rag.periods import make_period, parse_periods, parse_query_periods
 from rag.records import Answer, Chunk, Citation, Observation, Period, SearchResult
 from rag.text import fold_accents

@@ -13,9 +13,9 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from rag.answer.across import row_label
+from rag.answer.series import Series, best_key, groups, series_of
 from rag.errors import BaocaoError
-from rag.observe.across import row_label
-from rag.observe.series import Series, best_key, groups, series_of
 from rag.records import Observation
 
 COLUMNS = ("period", "period_kind", "value", "value_text", "unit", "comparisons", "doc",

@@ -1,0 +1,100 @@
+"""Records of the query and answer stages: hits, citations, answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.records.index import DocInfo
+from rag.records.ingest import Chunk, Footnote, Period
+from rag.records.observe import Observation
+from rag.serialize import Record
+
+
+@dataclass(frozen=True)
+class Hit(Record):
+    rank: int
+    score: float
+    chunk: Chunk
+    doc: DocInfo
+
+
+@dataclass
+class SearchResult(Record):
+    query: str
+    periods: tuple[Period, ...]  # asked periods (from the question or the period filter)
+    period_covered: bool  # some allowed report's period contains an asked one
+    asks_tasks: bool
+    hits: tuple[Hit, ...]
+    latency_ms: float = 0.0
+    doc_ids: tuple[str, ...] = ()  # the report filter, empty for all
+    period_filter: str | None = None
+    period_overridden: str | None = None  # a period filter the question's own period beat
+    elsewhere: tuple[DocInfo, ...] = ()  # reports outside the report filter that answer
+
+
+@dataclass(frozen=True)
+class Citation(Record):
+    """One numbered source of an answer: where the quote stands and what it cites."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    period: str
+    section: str
+    page: int | None
+    quote: str
+    span: tuple[int, int] | None  # the quote's offsets in Document.text; None for a footnote
+    figures: tuple[str, ...]
+    footnotes: tuple[Footnote, ...] = ()  # footnotes the answer itself quotes
+    quote_footnotes: tuple[Footnote, ...] = ()  # every footnote cited inside the quote
+    context: str = ""  # the whole sentence when the quote is one clause or item of it
+    scanned: bool = False  # the quote was read by OCR: "trích từ bản quét, cần đối chiếu"
+    table_id: str | None = None  # a cited table row: the table, row and cited columns
+    row: int | None = None
+    columns: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Headline(Record):
+    """The asked figure, shown before anything else: what the official came for, with the
+    period it is for and its own comparisons ("816 tỷ đồng · 5 tháng đầu năm 2024 · đạt
+    23,7% kế hoạch · tăng 5,5% so với cùng kỳ"). A figure that covers only part of the
+    asked whole keeps its qualifier (``scope``) wherever it is shown."""
+
+    indicator: str
+    figure: str  # number and unit as printed
+    value: float
+    unit: str | None
+    period: str  # the label of the figure's own period
+    comparisons: tuple[str, ...] = ()
+    scope: str = ""  # "tính riêng tại Hải quan tỉnh Lạng Sơn": never shown without it
+    citation: int = 1  # the [n] it is quoted from
+
+    @property
+    def text(self) -> str:
+        figure = f"{self.figure} ({self.scope})" if self.scope else self.figure
+        return " · ".join([figure, self.period, *self.comparisons])
+
+
+@dataclass(frozen=True)
+class AnswerItem(Record):
+    """One cited line of an answer after its headline: a part of the headline figure
+    (``part``), another statement (``statement``) or a footnote's text (``note``)."""
+
+    kind: str
+    text: str
+    citation: int
+
+
+@dataclass
+class Answer(Record):
+    question: str
+    text: str
+    abstained: bool
+    reason: str | None  # why it abstained: "place_not_covered" | "period_not_covered" | ...
+    citations: tuple[Citation, ...]
+    result: SearchResult
+    headline: Headline | None = None  # a figure question's figure; None when abstaining
+    items: tuple[AnswerItem, ...] = ()  # the lines after the headline, in order
+    series: tuple[Observation, ...] = ()  # an answer across periods: its rows (the chart's)

@@ -6,12 +6,14 @@ report file itself (never against the parser's output):
 
 * sample reports (``data/reports``, .txt): the normalized evidence occurs in
   the normalized report, every answer figure occurs in the evidence;
-* real documents (``../shared/realdocs``, split ``realdocs``): text items
-  against the text layer as poppler's ``pdftotext`` reads it (or a DOCX's
-  body, tables and footnotes); table items by their row label and figures on
-  the stated page; items from a scanned page (``source_kind: ocr``) have no
-  text layer to check against and must say in ``note`` that they were read
-  from the page image.
+* real documents (``../shared/realdocs``, splits ``realdocs`` (tuned on) and
+  ``holdout`` (only reported); ``doc`` is the path under that folder, e.g.
+  ``stats-office/hung-yen_2025-10_bao-cao-kt-xh.txt``): text items against the
+  text layer as poppler's ``pdftotext`` reads it (a DOCX's body, tables and
+  footnotes; a Markdown or text file as it is); table items by their row label
+  and figures on the stated page of a PDF, or on one line of a Markdown table;
+  items from a scanned page (``source_kind: ocr``) have no text layer to check
+  against and must say in ``note`` that they were read from the page image.
 
 Usage:
 
@@ -39,7 +41,10 @@ sys.path.insert(0, str(ROOT))
 
 from rag.evaluation.metrics import normalize  # noqa: E402  (the harness's own normalization)
 
-TYPES = {"figure", "fact", "footnote", "breakdown", "table", "unanswerable"}
+TYPES = {"figure", "fact", "footnote", "breakdown", "table", "parts", "unanswerable"}
+REAL_SPLITS = ("realdocs", "holdout")
+# a parts question ("từng quý", "mỗi nguồn", "kể tên") quotes every part: a longer span
+MAX_WORDS = {"parts": 90}
 FIELDS = {"id", "question", "doc", "answer_figures", "evidence", "in_footnote", "type"}
 REALDOCS = ROOT.parent / "shared" / "realdocs"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -60,7 +65,7 @@ def problems(item: dict, reports: dict[str, str], realdocs: Path | None = None) 
         if item["doc"] is not None or item["answer_figures"] or item["evidence"]:
             out.append("unanswerable item must have doc null, no figures, no evidence")
         return out
-    if item.get("split") == "realdocs":
+    if item.get("split") in REAL_SPLITS:
         return out + _realdoc_problems(item, realdocs or REALDOCS)
     if item["doc"] not in reports:
         return out + [f"unknown doc {item['doc']!r}"]
@@ -69,9 +74,9 @@ def problems(item: dict, reports: dict[str, str], realdocs: Path | None = None) 
 
 def _span_problems(item: dict, evidence: str, text: str) -> list[str]:
     out = []
-    words = len(evidence.split())
-    if not 15 <= words <= 40:
-        out.append(f"evidence has {words} words (15-40)")
+    words, most = len(evidence.split()), MAX_WORDS.get(item["type"], 40)
+    if not 15 <= words <= most:
+        out.append(f"evidence has {words} words (15-{most})")
     if evidence not in text and _squash(evidence) not in _squash(text):
         out.append("evidence not found in the report")
     for fig in item["answer_figures"]:
@@ -88,10 +93,20 @@ def _realdoc_problems(item: dict, folder: Path) -> list[str]:
     if kind == "ocr":
         return [] if "visual" in item.get("note", "") else ["ocr item without a visual-check note"]
     if kind == "table":
-        page = _squash(_pdf_text(path, item["page"]))
         wanted = [item["row_path"][-1].lstrip("-–+ ").strip(), *item["answer_figures"]]
+        if path.suffix.lower() != ".pdf":
+            return _row_problems(path, wanted)
+        page = _squash(_pdf_text(path, item["page"]))
         return [f"{w!r} not on page {item['page']}" for w in wanted if _squash(w) not in page]
     return _span_problems(item, normalize(item["evidence"]), normalize(_doc_text(path)))
+
+
+def _row_problems(path: Path, wanted: list[str]) -> list[str]:
+    """A Markdown table row: its label and every figure on one line of the file."""
+    lines = [_squash(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    if any(all(_squash(w) in line for w in wanted) for line in lines):
+        return []
+    return [f"no line of {path.name} holds all of {wanted!r}"]
 
 
 @cache
@@ -106,6 +121,8 @@ def _pdf_text(path: Path, page: int | None = None) -> str:
 def _doc_text(path: Path) -> str:
     if path.suffix.lower() == ".pdf":
         return _pdf_text(path)
+    if path.suffix.lower() in (".md", ".txt"):
+        return path.read_text(encoding="utf-8")
     paragraphs = []
     with zipfile.ZipFile(path) as zf:
         for name in ("word/document.xml", "word/footnotes.xml"):

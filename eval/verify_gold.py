@@ -101,12 +101,33 @@ def _realdoc_problems(item: dict, folder: Path) -> list[str]:
     return _span_problems(item, normalize(item["evidence"]), normalize(_doc_text(path)))
 
 
+ROW_CELLS = 14  # a row's figures stand within this many cells after its label's cell
+
+
+def _cells(text: str) -> list[str]:
+    """The cells of a Markdown copy's tables: on one line ("| a | b |") or, as the copies of
+    ../shared/realdocs/more write them, a line "|" before each cell's lines."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if line.count("|") >= 2:
+            out.extend(cell for cell in line.split("|"))
+        elif line.strip() == "|":
+            out.append("")
+        elif out:
+            out[-1] += " " + line
+    return [_squash(c) for c in out]
+
+
 def _row_problems(path: Path, wanted: list[str]) -> list[str]:
-    """A Markdown table row: its label and every figure on one line of the file."""
-    lines = [_squash(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    if any(all(_squash(w) in line for w in wanted) for line in lines):
-        return []
-    return [f"no line of {path.name} holds all of {wanted!r}"]
+    """A Markdown table row: its label (without its row number) in a cell, and every figure
+    in one of the cells after it in the same row."""
+    label = _squash(re.sub(r"^(?:[\dIVXivx.]+|[a-zđ]\)?)\s+", "", wanted[0]))
+    cells = _cells(path.read_text(encoding="utf-8"))
+    for i, cell in enumerate(cells):
+        row = cells[i:i + ROW_CELLS]
+        if label in cell and all(any(_squash(f) in c for c in row) for f in wanted[1:]):
+            return []
+    return [f"no table row of {path.name} holds all of {wanted!r}"]
 
 
 @cache

@@ -19,7 +19,7 @@ from rag.observe.compare import basis, comparison, denominator, same_as_last_yea
 from rag.observe.draft import Context, Draft, Subject, parent_of
 from rag.observe.mentions import Mention, find_mentions, same_family
 from rag.observe.naming import after_end, name_of, with_head, without_cues
-from rag.observe.when import Cue, find_cues, resolve
+from rag.observe.when import Cue, carried, find_cues, is_plan_year, resolve
 from rag.records import Comparison, Period
 
 __all__ = ["Context", "Draft", "cue_before", "paragraph_cues", "read_sentence"]
@@ -254,32 +254,32 @@ def _period(cues: list[Cue], spans: list[tuple[int, int]], at: int, ctx: Context
     """The nearest usable cue before the figure; a capital-plan year before a cut-off in a
     later year names the plan year; none: the citing clause's, the paragraph's, the report's."""
     usable = [c for c in cues if c.start < at and not any(a <= c.start < b for a, b in spans)]
-    plan_years = [c for c in usable if c.kind == "year" and c.plan_year]
+    plan_years = [c for c in usable if is_plan_year(c)]
     cue = next((c for c in reversed(usable)
-                if not (c.kind == "year" and c.plan_year and not is_plan
-                        and c.year == ctx.time.year)), None)
+                if not (is_plan_year(c) and not is_plan and c.year == ctx.time.year)), None)
     if cue is None and ctx.parent is not None and ctx.parent.period is not None:
         return ctx.parent.period, ctx.parent.as_of
     if cue is None:
         cue = ctx.cue_before
     period, as_of = resolve(cue, ctx.time, stock)
-    earlier = [c for c in plan_years if cue is not None and cue.kind in ("cutoff", "to_month")
+    earlier = [c for c in plan_years if cue is not None and _closes(cue)
                and c.start < cue.start and c.year and cue.year and c.year < cue.year]
     if earlier:
         from rag.observe.when import period as make
 
         y = earlier[-1].year
-        return make("year", y, 1, 12), as_of or f"{cue.year}-{cue.month:02d}"
+        return make("year", y, 1, 12), as_of or f"{cue.year}-{cue.last:02d}"
     return period, as_of
 
 
-CARRIED = ("month", "this_month", "cumulative", "to_month", "from_start")
+def _closes(cue: Cue) -> bool:
+    """A cut-off date or "(đến) hết tháng N": what was done up to a date."""
+    return cue.role == "asof" or cue.kind == "cumulative" and cue.lead
 
 
 def paragraph_cues(text: str) -> list[Cue]:
-    """The cues of a paragraph that carry to the sentences after them (not a year, a
-    quarter or a cut-off date: those belong to their own sentence)."""
-    return [c for c in find_cues(text) if c.kind in CARRIED]
+    """The cues of a paragraph that carry to the sentences after them."""
+    return [c for c in find_cues(text) if carried(c)]
 
 
 def cue_before(cues: list[Cue], at: int) -> Cue | None:

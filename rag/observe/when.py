@@ -68,6 +68,8 @@ def period(kind: str, year: int | None, start: int, end: int) -> Period:
     """A Period with its label; an unknown year's "year" is "không rõ kỳ"."""
     if kind == "year" and year is None:
         return Period(None, 1, 12, "year", "không rõ kỳ")
+    if kind == "half":  # "ƯTH 6 tháng", "hết quý II": the first six months
+        kind = "cumulative"
     return make_period(kind, year, start, end)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,34 @@ def test_every_evidence_span_and_figure_is_in_its_report(items, verify, reports)
 def test_every_real_document_item_matches_its_document(real_items, verify):
     bad = {it["id"]: verify.problems(it, {}, REALDOCS) for it in real_items}
     assert {k: v for k, v in bad.items() if v} == {}
-    assert len(real_items) >= 60 and len({it["doc"] for it in real_items if it["doc"]}) == 8
+
+
+def test_realdocs_split_is_large_and_varied(real_items):
+    """Issue 18: at least 150 items over many documents from at least 8 issuers (the issuer as the
+    document's letterhead names it). The issue asks for 20 documents once the workbook items are in;
+    18 are covered today."""
+    answerable = [it for it in real_items if it["doc"]]
+    assert len(real_items) >= 150
+    assert len({it["doc"] for it in answerable}) >= 18
+    assert all(it.get("issuer") for it in answerable)
+    assert len({it["issuer"] for it in answerable}) >= 8
+
+
+def test_realdocs_mix_has_the_kinds_that_failed(real_items):
+    """Issue 18's failures, each with enough items: a month against its cumulative figure in one
+    report, periods no document has, questions for all parts, places named only in the text."""
+    asks = Counter(it.get("ask") for it in real_items)
+    assert asks["period_absent"] >= 12 and asks["place_in_text"] >= 6
+    assert sum(it["type"] == "parts" for it in real_items) >= 8
+    kinds: dict[tuple, set] = {}
+    for it in real_items:
+        if it.get("ask") in ("month", "cumulative"):
+            kinds.setdefault((it["doc"], it["topic"]), set()).add(it["ask"])
+    pairs = {key for key, seen in kinds.items() if seen == {"month", "cumulative"}}
+    assert len(pairs) >= 8 and len({topic for _, topic in pairs}) >= 6
+    for it in real_items:
+        if it.get("ask", "").endswith("_absent"):
+            assert it["type"] == "unanswerable" and "grep" in it.get("note", ""), it["id"]
 
 
 def test_verifier_catches_wrong_real_document_items(real_items, verify):

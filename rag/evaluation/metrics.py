@@ -120,7 +120,7 @@ def score_item(item: dict, search: SearchResult, ask: Answer | None) -> ItemScor
             f in ask.text for f in item.get("answer_figures", []))
     style = "accented" if has_diacritics(item["question"]) else "no_diacritics"
     return ItemScore(item["id"], item["type"], style, answerable, rank, figures_ok,
-                     None if ask is None else ask.abstained, item.get("issuer", ""),
+                     None if ask is None else ask.abstained, item.get("issuer") or "",
                      item.get("ask") or item["type"])
 
 

@@ -47,8 +47,9 @@ class ReportTime:
 
     @classmethod
     def of(cls, periods: tuple[Period, ...], fallback_year: int | None = None) -> ReportTime:
+        """The report's year is that of its first (main) period, else its date's."""
         years = [p.year for p in periods if p.year]
-        return cls(periods, max(years) if years else fallback_year)
+        return cls(periods, years[0] if years else fallback_year)
 
     def default(self) -> Period:
         if self.periods:

@@ -71,7 +71,8 @@ def first_relevant_rank(hits: tuple[Hit, ...], item: dict) -> int | None:
     """Rank of the first hit holding the item's evidence. A table item's evidence is its row
     label, which recurs across rows and tables, so its hit must also hold every figure."""
     evidence = item.get("evidence", "")
-    figures = item.get("answer_figures", []) if item.get("source_kind") == "table" else []
+    figures = item.get("answer_figures", []) if item.get("source_kind") in ("table", "sheet") \
+        else []
     for i, h in enumerate(hits, 1):
         text = hit_text(h)
         if is_relevant(text, evidence) and all(normalize(f) in normalize(text) for f in figures):

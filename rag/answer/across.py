@@ -53,14 +53,14 @@ def select(series: Series, ask: Across) -> tuple[list[Observation], list[Period]
 
 
 def totals(observations: list[Observation], q: Question) -> list[Observation]:
-    """The statements a series of the asked indicator may hold: results, not plans; the
-    whole, not a part ("trong đó …") or a narrowed figure ("tính riêng tại …"), unless
-    the question names that part."""
+    """The statements a series of the asked indicator may hold: results, not plans; and
+    not a figure narrowed to a part of the whole its name says ("tính riêng tại Hải quan
+    …"), unless the question names that part. (A component has a name of its own: "thu
+    nội địa" is its own series.)"""
     def named(o: Observation) -> bool:
-        return bool(o.scope) and all(w in q.folded for w in fold_accents(o.scope.lower())
-                                     .replace("tinh rieng", "").split()[:3])
-    return [o for o in observations if not o.is_plan
-            and (not (o.scope or o.component) or named(o))]
+        words = fold_accents(o.scope.lower()).replace("tinh rieng", "").split()
+        return all(w in q.folded for w in words[:3])
+    return [o for o in observations if not o.is_plan and (not o.scope or named(o))]
 
 
 def across_rows(q: Question, index, doc_ids=None):

@@ -35,6 +35,7 @@ from rag.answer.sentences import (
 from rag.answer.statements import Statements, answering
 from rag.answer.write import FigureCheckError, checked, figure_check, write
 from rag.config import AnswerConfig
+from rag.ingest.figures import FIGURE_RE
 from rag.periods import covers, parse_periods
 from rag.periods.match import nearest
 from rag.places import foreign_place
@@ -73,6 +74,7 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
         hits = result.hits
     cands = without_blocks(q, [c for c in candidates(ask, hits, cfg) if _meets(q, c)])
     dated = _dated(cands, statements)
+    cands = _fitting_first(q, cands, dated)
     if asked:
         cands, other = _of_period(q, cands, asked, dated, cfg.min_coverage)
         if other and (not cands or cands[0].coverage < cfg.min_coverage):
@@ -105,13 +107,27 @@ def _dated(cands: list[Candidate], statements: Statements | None) -> dict[int, l
     for c in cands:
         chunk = c.hit.chunk
         if chunk.table is not None:
-            continue
+            continue  # a table row is dated by its columns' headers
         if c.footnote is not None:
             out[id(c)] = statements.in_note(chunk.doc_id, c.footnote)
         else:
             out[id(c)] = statements.in_span(chunk.doc_id, chunk.start + c.start,
                                             chunk.start + c.end)
     return out
+
+
+def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list]
+                   ) -> list[Candidate]:
+    """Units whose own sentence names the asked indicator come first (the passage may speak
+    of several: "dư nợ" beside "huy động"), and of those the ones whose figures are plans
+    when a plan is asked, results otherwise; the score orders the rest."""
+    def key(c: Candidate) -> tuple[bool, bool]:
+        named = bool(q.term or q.indicator) and need.has_indicator(q, c.sentence_text())
+        stated = dated.get(id(c)) or []
+        fits = not stated or any(s.is_plan == q.plan for s in stated)
+        return (not named, not fits)
+
+    return sorted(cands, key=key)
 
 
 def _answering(stated: list[Observation], asked: tuple[Period, ...],
@@ -126,24 +142,32 @@ def _answering(stated: list[Observation], asked: tuple[Period, ...],
 
 def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
                dated: dict[int, list], floor: float,
-               to_date: bool = False) -> tuple[list[Candidate], list]:
-    """The units that state the asked period, and the statements of the others that are
-    about the question (coverage at least ``floor``): the periods that exist. A unit with
-    figures answers by its statements' own periods; one without by its report's period
-    (text answers), but a figure question needs a figure of the asked period. When no
-    unit gives an asked month, its figure to date may stand in (``to_date``), labelled."""
+               to_date: bool = False) -> tuple[list[Candidate], list[Period]]:
+    """The units that state the asked period, and the periods the others that are about
+    the question (coverage at least ``floor``) state instead. A unit with figures answers by
+    its statements' own periods, a table row by its columns' headers; one without figures
+    by its report's period (text answers), but a figure question needs a figure of the
+    asked period. When no unit gives an asked month, its figure to date may stand in
+    (``to_date``), labelled with its own period."""
     kept, other = [], []
     for c in cands:
         stated = dated.get(id(c))
-        if not stated:
-            if c.hit.chunk.table is not None or _covers(c, asked):
+        if c.hit.chunk.table is not None:
+            own = _column_periods(c.hit.chunk.table)
+            if not own or _any_answers(own, asked, to_date):
+                kept.append(c)
+            elif c.coverage >= floor:
+                other += own
+        elif not stated:
+            if _covers(c, asked):
                 kept.append(c)
         elif answering(stated, asked, c.hit.chunk.periods, to_date):
             kept.append(c)
         elif c.coverage >= floor:
-            other += stated
+            other += [s.period for s in stated]
     figures = [c for c in kept if c.coverage >= floor
-               and (dated.get(id(c)) or c.hit.chunk.table is not None)]
+               and (dated.get(id(c)) or c.hit.chunk.table is not None
+                    or FIGURE_RE.search(c.text))]
     if q.wants in ("figure", "parts") and other and not figures:
         if not to_date and any(a.kind == "month" for a in asked):
             return _of_period(q, cands, asked, dated, floor, to_date=True)
@@ -151,9 +175,22 @@ def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
     return kept, other
 
 
-def _other_periods(asked: Period, other: list[Observation]) -> str:
+def _column_periods(ref) -> list[Period]:
+    """The periods a table row's column headers name ("Ước thực hiện 6 tháng 2019")."""
+    return [p for name in ref.columns
+            for p in parse_periods(name, roles=("period", "plan"), header=True)]
+
+
+def _any_answers(periods: list[Period], asked: tuple[Period, ...], to_date: bool) -> bool:
+    from rag.periods.match import answers
+    from rag.periods.match import to_date as up_to
+
+    return any(answers(a, p) or to_date and up_to(a, p) for a in asked for p in periods)
+
+
+def _other_periods(asked: Period, other: list[Period]) -> str:
     """"Không tìm thấy số liệu cả năm 2025 …; các kỳ có số liệu: 10 tháng đầu năm 2025 …"."""
-    order = nearest(asked, [o.period for o in other])[:NEAREST_SHOWN]
+    order = nearest(asked, other)[:NEAREST_SHOWN]
     labels = ", ".join(p.label for p in order)
     return (f"Không tìm thấy số liệu {asked.label} trong các báo cáo hiện có; các báo cáo "
             f"chỉ có số liệu {labels}")
@@ -221,12 +258,13 @@ def chunk_text(hit) -> str:
 
 
 def _meets(q: Question, cand: Candidate) -> bool:
-    """The unit's report names the asked place (or is about it) and the unit speaks of
-    revenue when revenue is asked. (The indicator is required of the whole passage.)"""
+    """The unit's sentence, section or report names the asked place (or the report is
+    about it) and the unit speaks of revenue when revenue is asked. (The indicator is
+    required of the whole passage.)"""
     chunk, doc = cand.hit.chunk, cand.hit.doc
     caption = chunk.table.caption if chunk.table is not None else ""  # "… của UBND huyện X"
-    if not need.names_place(q, f"{doc.title} {caption} {chunk.section} {cand.text}",
-                            doc.province):
+    if not need.names_place(q, f"{doc.title} {caption} {chunk.section} {cand.sentence_text()}",
+                            doc.province, doc.places[:1]):
         return False
     return need.same_direction(q, cand.text)
 

@@ -20,8 +20,8 @@ from rag.records import FRONT_SECTION, Question
 
 # A sentence or footnote opening like this splits the figure it follows or annotates:
 # it is the breakdown officials ask for next, so it goes with the figure.
-SPLITS = re.compile(r"^(?:[-+]\s*)?(?:trong\s+đó|cụ\s+thể|bao\s+gồm|gồm|chia\s+ra)\b",
-                    re.IGNORECASE)
+SPLITS = re.compile(r"^(?:[-+]\s*)?(?:trong\s+đó|cụ\s+thể|bao\s+gồm|gồm|chia\s+ra|chia\s+theo|"
+                    r"phân\s+theo)\b|^[^.;]{0,80}\bnhư\s+sau\s*:", re.IGNORECASE)
 # A clause opening like this narrows the figure before it ("…; tính riêng tại Hải quan …").
 _NARROWS = re.compile(r"^(?:[-+]\s*)?(?:tính\s+riêng|riêng|trong\s+đó|chiếm)\b", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*(?:[-+•–]\s+|[a-zđ]\)\s+|\d{1,2}[.)]\s+)")
@@ -31,14 +31,17 @@ def _same_chunk(a: Candidate, b: Candidate) -> bool:
     return a.hit.chunk.chunk_id == b.hit.chunk.chunk_id
 
 
-def continuation(best: Candidate, cands: list[Candidate]) -> Candidate | None:
-    """The unit right after ``best`` when it splits best's figure ("Trong đó: ...")."""
+def continuation(best: Candidate, cands: list[Candidate]) -> list[Candidate]:
+    """The sentence right after ``best`` when it splits best's figure ("Trong đó: …",
+    "Chia theo lĩnh vực như sau: …"), all its units in order."""
     if best.footnote is not None or not FIGURE_RE.search(best.text):
-        return None
+        return []
     after = [c for c in cands if c.footnote is None and c.start >= best.end
              and _same_chunk(c, best)]
     nxt = min(after, key=lambda c: c.start, default=None)
-    return nxt if nxt is not None and SPLITS.match(nxt.text) else None
+    if nxt is None or not SPLITS.match(nxt.text):
+        return []
+    return sorted([nxt, *rest_of_sentence(nxt, cands)], key=lambda c: c.start)
 
 
 def rest_of_sentence(best: Candidate, cands: list[Candidate],
@@ -115,9 +118,7 @@ def pick(cands: list[Candidate], cfg: AnswerConfig, q: Question) -> list[Candida
         nxt = _next_in_sentence(best, cands, cfg, q) if best.footnote is None else None
         if nxt is not None:
             chosen.append(nxt)
-    cont = continuation(best, cands)
-    if cont is not None and cont not in chosen:
-        chosen.append(cont)
+    chosen += [c for c in continuation(best, cands) if c not in chosen]
     chosen += _other_topics(chosen, cands, q)
     if q.wants != "parts":
         chosen += _close_second(best, chosen, cands, cfg)

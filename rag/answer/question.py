@@ -81,10 +81,13 @@ def has_indicator(q: Question, text: str) -> bool:
     return not q.indicator or has_phrase(q.indicator, text)
 
 
-def names_place(q: Question, text: str, province: str | None) -> bool:
+def names_place(q: Question, text: str, province: str | None,
+                places: tuple[str, ...] = ()) -> bool:
+    """Every place the question names is the report's province, one of the provinces its
+    text is mostly about (``places``), or named in ``text``."""
     low = _bare(text)
-    home = folded(province or "")
-    return all(p == home or _bare(p) in low for p in q.places)
+    homes = {folded(x) for x in (province, *places) if x}
+    return all(p in homes or _bare(p) in low for p in q.places)
 
 
 def same_direction(q: Question, text: str) -> bool:

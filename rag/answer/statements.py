@@ -31,6 +31,7 @@ class Statements:
     offsets: dict[str, list[int]] = field(default_factory=dict)
     body: dict[str, list[Observation]] = field(default_factory=dict)
     notes: dict[tuple[str, int], list[Observation]] = field(default_factory=dict)
+    rows: dict[str, list[Observation]] = field(default_factory=dict)  # table row chunk -> cells
 
     @classmethod
     def of(cls, observations: list[Observation]) -> Statements:
@@ -43,6 +44,8 @@ class Statements:
         for o in observations:
             if o.footnote is not None:
                 out.notes.setdefault((o.doc_id, o.footnote), []).append(o)
+            elif o.at is None:
+                out.rows.setdefault(o.chunk_id, []).append(o)
         return out
 
     def in_span(self, doc_id: str, start: int, end: int) -> list[Observation]:
@@ -53,6 +56,10 @@ class Statements:
 
     def in_note(self, doc_id: str, n: int) -> list[Observation]:
         return self.notes.get((doc_id, n), [])
+
+    def in_row(self, chunk_id: str) -> list[Observation]:
+        """The figures of a table-row chunk, one per period column."""
+        return self.rows.get(chunk_id, [])
 
 
 def statements_of(index) -> Statements:

@@ -58,6 +58,14 @@ _NOT_ASKED = re.compile(r"\([^()]*\)|\bbao\s+cao\s+(?:ky\s+)?(?:thang\s+\d{1,2}(
                         r"quy\s+\w+(?:\s*/\s*\d{4})?|\d{1,2}\s+thang(?:\s+dau\s+nam)?(?:\s+\d{4})?|"
                         r"nam\s+\d{4})|\bke\s+hoach(?:\s+\w+){0,4}?\s+nam\s+\d{4}")
 _DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
+_RATIO = re.compile(r"%|\bphan tram\b|\bty le\b|\bgap\s+(?:bao nhieu|may)\b")
+# A document cited by its number: "2639/QĐ-TTg", "245/2025/QH15", or its kind and number
+# ("QĐ 2639", "Thông báo số 627", "CV 4580"): Nghị định 30/2020 Phụ lục III codes.
+CODED = re.compile(r"(?<![\d/])(\d{1,5})\s*/\s*(?:(?:19|20)\d{2}\s*/\s*)?[A-ZĐ][A-ZĐa-zđ0-9]*"
+                   r"(?:\s*[-–]\s*[A-ZĐ][A-ZĐa-zđ0-9]*)*")
+_KIND_NUMBER = re.compile(r"\b(?:qd|tb|nq|kh|cv|bc|ct|ttr|quyet\s+dinh|thong\s+bao|nghi\s+quyet|"
+                          r"ke\s+hoach|cong\s+van|bao\s+cao|chi\s+thi|van\s+ban|to\s+trinh)"
+                          r"\s*(?:so\s*)?(\d{2,5})\b(?!\s*/\s*\d)")
 
 
 def folded(text: str) -> str:
@@ -84,7 +92,8 @@ def read(text: str, period: str | None = None) -> Question:
         place_label=named_place_label(text), indicator=indicator_terms(text, places),
         term=known_term(text), direction=direction(text), wants=_wants(low, words),
         breakdown=bool(words & {"breakdown", "parts"}), tasks="tasks" in words,
-        plan="plan" in words, numbers=_numbers(low), across=_across(text, low))
+        plan="plan" in words, numbers=_numbers(low), refs=cited_numbers(text),
+        across=_across(text, low))
 
 
 def asked_periods(text: str) -> list[Period]:
@@ -147,6 +156,14 @@ def _wants(low: str, words: frozenset[str]) -> str:
     return "text" if "text" in words else "figure"
 
 
+def cited_numbers(text: str) -> tuple[str, ...]:
+    """The numbers of the documents a text cites ("2639" of "QĐ 2639" or "2639/QĐ-TTg")."""
+    found = [m.group(1) for m in CODED.finditer(text)]
+    found += [m.group(1) for m in _KIND_NUMBER.finditer(folded(text))
+              if not _YEAR.fullmatch(m.group(1))]  # "KH 2020" is a plan's year
+    return tuple(dict.fromkeys(n.lstrip("0") or "0" for n in found))
+
+
 def _dates(low: str) -> tuple[tuple[int, int, int], ...]:
     return tuple((int(d), int(m), int(y)) for d, m, y in _DATE.findall(low))
 
@@ -167,6 +184,8 @@ def _across(text: str, low: str) -> Across | None:
     periods = asked_periods(_NOT_ASKED.sub(" ", low))
     years = {p.year for p in periods if p.kind != "year"}
     periods = [p for p in periods if not (p.kind == "year" and p.year in years)]
+    if _RATIO.search(low):
+        return None  # "ƯTH 2019 so với TH 2018 (%)": the ratio a report states, not a series
     if len(periods) >= 2 or _SPAN_WORDS.search(low):
         return Across(tuple(periods))
     return None

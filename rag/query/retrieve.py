@@ -21,7 +21,7 @@ from rag.index import Index
 from rag.index.bm25 import top_k
 from rag.query import fusion, rewrite
 from rag.query.filters import covered, group_match, period_groups
-from rag.records import SIGN_SECTION, Hit, Period, Question, SearchResult
+from rag.records import FRONT_SECTION, SIGN_SECTION, Hit, Period, Question, SearchResult
 from rag.text import fold_accents
 
 _ROMAN = frozenset(("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"))
@@ -39,6 +39,29 @@ def signature_first(hits: list[tuple[int, float]], row: int | None) -> list[tupl
     if not hits or row is None:
         return hits
     return [(row, hits[0][1])] + [(i, s) for i, s in hits if i != row]
+
+
+_OWN_NUMBER = re.compile(r"\bSố\s*(?:hiệu)?\s*[:.]?\s*(\d{1,5})\s*/", re.IGNORECASE)
+OPENING = 600  # characters of a report's first passage that say what it is
+
+
+def own_numbers(index) -> dict[str, frozenset[str]]:
+    """Each report's own numbers: "Số: 2639/QĐ-TTg" in its heading block or first passage,
+    and the documents its title or its opening cites ("Nghị quyết số 245/2025/QH15 …")."""
+    from rag.query.question import cited_numbers
+
+    first: dict[str, object] = {}
+    out: dict[str, set[str]] = {d: set(cited_numbers(info.title)) for d, info in index.docs.items()}
+    for c in index.chunks:
+        if c.doc_id not in first or c.start < first[c.doc_id].start:
+            first[c.doc_id] = c
+        if c.section_path == (FRONT_SECTION,):
+            out[c.doc_id].update(m.group(1) for m in _OWN_NUMBER.finditer(c.text))
+    for doc_id, c in first.items():
+        opening = c.text[:OPENING]
+        out[doc_id].update(m.group(1) for m in _OWN_NUMBER.finditer(opening))
+        out[doc_id].update(cited_numbers(opening))
+    return {d: frozenset(n.lstrip("0") or "0" for n in v) for d, v in out.items()}
 
 
 @cache
@@ -69,6 +92,7 @@ class Retriever:
                        for i, c in enumerate(index.chunks) if c.table is not None}
         self._signs = {c.doc_id: i for i, c in enumerate(index.chunks)
                        if c.section_path == (SIGN_SECTION,)}
+        self._numbers = own_numbers(index)
         texts = rewrite.sample([c.text for c in index.chunks])
         self.accents = rewrite.build_table(texts) if config.rewrite_dense_query else None
 
@@ -82,6 +106,7 @@ class Retriever:
         filter's) pick the reports."""
         t0 = time.perf_counter()
         periods = list(q.periods)
+        doc_ids = self._cited(q, doc_ids)
         allowed, boost, is_covered = self._restrict(periods, doc_ids, q.tasks)
         with _blas().limit(limits=1, user_api="blas"):
             scores = self._fused(q.text, allowed, mode or self.config.mode)
@@ -97,6 +122,15 @@ class Retriever:
         return SearchResult(q.text, tuple(periods), is_covered, q.tasks, hits,
                             (time.perf_counter() - t0) * 1000, tuple(doc_ids or ()),
                             q.period_filter, q.overridden)
+
+    def _cited(self, q: Question, doc_ids: list[str] | None) -> list[str] | None:
+        """A question that cites a document by its number ("theo QĐ 2639", "TB 627") is
+        about that document: the reports whose own number (or title) it is, when any."""
+        if not q.refs:
+            return doc_ids
+        cited = [d for d, numbers in self._numbers.items() if numbers & set(q.refs)
+                 and (not doc_ids or d in doc_ids)]
+        return cited or doc_ids
 
     def _row_factors(self, query: str, scores: dict[int, float]) -> dict[int, float]:
         rows = [i for i in scores if i in self._paths]

@@ -132,4 +132,5 @@ class Question(Record):
     tasks: bool = False  # asks about next-period tasks
     plan: bool = False  # asks for a plan or target ("kế hoạch", "dự toán", "mục tiêu")
     numbers: tuple[str, ...] = ()  # numbers it names (a resolution's, a plan year)
+    refs: tuple[str, ...] = ()  # numbers of documents it cites ("QĐ 2639", "627/TB-VPCP")
     across: Across | None = None  # a question across periods

@@ -85,11 +85,21 @@ MESSAGES: dict[str, str] = {
                                  "(«{title}»); confirm the replacement first",
     "index.no_chunks": "{name}: nothing to index (no body text under the title and "
                        "headings)",
+    "index.too_many_chunks": "{name}: {count} passages, over the {limit} limit for one "
+                             "report (about {minutes} min of indexing); split the report",
     # who may write
     "write.read_only": "this server is read-only; start it with BAOCAO_ADMIN_TOKEN set to "
                        "add, replace or remove reports",
     "write.bad_token": "wrong admin token; nothing was changed",
     "write.short_token": "the admin token must have at least {minimum} characters",
+    "write.token_wait": "a wrong admin token came from this address; wait {wait} s before "
+                        "trying again",
+    # bounds per client of the web app (ui.guard)
+    "client.rate": "too many requests from this address; try again in {wait} s",
+    "client.in_flight": "this address already has {limit} requests waiting or running; wait "
+                        "for them to finish",
+    "upload.held": "uploads not yet read hold {held_mb} MB, the limit is {limit_mb} MB; try "
+                   "again in a minute",
     # embedders
     "embedder.unknown": "unknown embedder {name!r}; known: {known}",
     "embedder.needs_package": "embedder {name!r} needs the {packages} package(s)",

@@ -37,6 +37,7 @@ from rag.index.analyzer import Analyzer, data_fingerprint, sparse_text
 from rag.index.bm25 import SparseBM25
 from rag.index.dense import DenseIndex
 from rag.index.ids import assign_doc_id
+from rag.index.limits import check_chunks
 from rag.index.load import load_version
 from rag.index.observations import write_observations
 from rag.index.store import FORMAT_VERSION, IndexStore
@@ -215,7 +216,7 @@ def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: 
         changed = same is not None and same.info.content_hash != doc.content_hash
         if changed:
             _check_replace(path.name, same.info, replace)
-        entry = _embed_entry(doc, path, embedder, cache, progress, report)
+        entry = _embed_entry(doc, path, embedder, cache, progress, report, bounded=True)
         if not entry.chunks:  # a title and headings only: "added" with nothing to find
             raise InputError("index.no_chunks", name=path.name)
     except BaocaoError as exc:
@@ -264,10 +265,13 @@ def _reparse_stale(entries: dict[str, Entry], previous: _Previous, embedder: Emb
 
 
 def _embed_entry(doc: Document, source: Path, embedder: Embedder, cache: dict,
-                 progress: Progress | None, report: BuildReport) -> Entry:
+                 progress: Progress | None, report: BuildReport,
+                 bounded: bool = False) -> Entry:
     from rag.chunk import chunk_document  # langchain: ~1 s to import, not needed to remove
 
     chunks = chunk_document(doc)
+    if bounded:  # a new file; a report already indexed is never refused at re-parsing
+        check_chunks(source.name, len(chunks))
     texts = [c.search_text() for c in chunks]
     missing = [i for i, t in enumerate(texts) if text_key(t) not in cache]
     tick = (lambda done, total: progress(doc.doc_id, done, total)) if progress else None

@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
     "file.binary": "{name}: this is a binary file, not text",
     "file.encoding": "{name}: not valid UTF-8 at byte {byte} (a legacy encoding such as "
                      "cp1258/TCVN3?); save it as UTF-8",
+    "file.bad_name": "{name}: the file name is not valid UTF-8 (a legacy encoding?); rename "
+                     "the file",
     "folder.no_reports": "{folder}: no report files ({allowed})",
     "pdf.not_pdf": "{name}: not a PDF file (no %PDF header); check the file type",
     "pdf.damaged": "{name}: the PDF is damaged and cannot be read ({why})",

@@ -89,3 +89,62 @@ def test_the_live_index_is_untouched_by_a_refused_oversized_report(index_copy, t
     report = service.add([long_report(tmp_path / "dai.txt", 600)], index_copy)
     assert report.version is None and list(report.failed) == ["dai.txt"]
     assert IndexStore(index_copy).live_folder() == before
+
+
+# -- item 5: long and odd file names ----------------------------------------------------------
+
+def test_a_255_byte_file_name_is_added_with_a_bounded_id_distinct_from_its_neighbour(
+        index_copy, tmp_path):
+    """ENAMETOOLONG writing docs/<id>.json aborted the whole batch with a traceback."""
+    from rag.index.ids import MAX_ID_BYTES
+
+    stem = "bao-cao-" + "ạ" * 80
+    names = [stem + "x" * (251 - len(stem.encode()) - i) + "y" * i + ".txt" for i in (0, 1)]
+    assert [len(n.encode()) for n in names] == [255, 255]
+    report = service.add([small_report(tmp_path, n, str(i)) for i, n in enumerate(names)],
+                         index_copy)
+    assert not report.failed and len(set(report.added)) == 2
+    index = load_index(index_copy)
+    for doc_id in report.added:
+        assert len(doc_id.encode()) <= MAX_ID_BYTES and doc_id.startswith("bao-cao-ạạ")
+        assert (index.folder / "docs" / f"{doc_id}.json").is_file()
+    assert {index.docs[d].source for d in report.added} == set(names)
+
+
+def test_ids_are_never_dot_or_dot_dot(index_copy, tmp_path):
+    report = service.add([small_report(tmp_path, "..txt", "1"),
+                          small_report(tmp_path, "...txt", "2")], index_copy)
+    assert len(report.added) == 2 and not report.failed
+    for doc_id in report.added:
+        assert doc_id not in (".", "..") and not doc_id.startswith(".")
+
+
+def test_a_name_in_nfd_gets_the_id_of_the_same_name_in_nfc(index_copy, tmp_path):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Lạng Sơn báo cáo.txt")
+    report = service.add([small_report(tmp_path, nfd)], index_copy)
+    assert report.added == ["Lạng-Sơn-báo-cáo"]
+    (tmp_path / "nfc").mkdir()
+    again = service.add([small_report(tmp_path / "nfc", "Lạng Sơn báo cáo.txt", "13")],
+                        index_copy)  # the same name typed in NFC: the same report
+    assert again.replaced == ["Lạng-Sơn-báo-cáo"]
+
+
+def test_one_unusable_name_is_refused_by_name_and_the_rest_of_the_batch_is_added(
+        index_copy, tmp_path, capsys):
+    """A name in a legacy encoding (not UTF-8) could not be written into the manifest: the
+    batch died with a traceback and left a .tmp-v-* folder."""
+    import os
+
+    bad = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"bao-cao-\xe0.txt"))
+    Path(bad).write_text("I. TÌNH HÌNH\n\nThu ngân sách đạt 12 tỷ đồng.\n", encoding="utf-8")
+    good = small_report(tmp_path, "bao-cao-tot.txt")
+    assert cli(["index", "add", bad, str(good), "--index", str(index_copy)]) == 2
+    out, err = capsys.readouterr()
+    errors = [line for line in err.splitlines() if line.startswith("baocao: error: ")]
+    assert errors == ["baocao: error: bao-cao-\\xe0.txt: the file name is not valid UTF-8 "
+                      "(a legacy encoding?); rename the file"]
+    assert "added: bao-cao-tot" in out
+    assert "bao-cao-tot" in load_index(index_copy).docs
+    assert not list(index_copy.glob(".tmp-v-*"))

@@ -132,6 +132,7 @@ def update_index(files: list[Path], embedder: Embedder, analyzer_config: Analyze
         for p in files:
             new_ids.add(_add_file(Path(p), entries, embedder, previous.cache, progress, report,
                                   replace))
+        new_ids.discard(None)  # a file whose name could not be used
         _drop(entries, set(remove) | (set(entries) - new_ids if replace_all else set()),
               set(remove), report)
         _reparse_stale(entries, previous, embedder, report)
@@ -201,8 +202,12 @@ def _stored_source(folder: Path, info: DocInfo) -> Path | None:
 
 
 def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: dict,
-              progress: Progress | None, report: BuildReport, replace: Replace) -> str:
-    doc_id = assign_doc_id(path.name, {k: e.info.source for k, e in entries.items()})
+              progress: Progress | None, report: BuildReport, replace: Replace) -> str | None:
+    try:
+        doc_id = assign_doc_id(path.name, {k: e.info.source for k, e in entries.items()})
+    except InputError as exc:  # a name that cannot be written: refused by name, alone
+        report.failed[exc.details["name"]], report.errors[exc.details["name"]] = str(exc), exc
+        return None
     try:
         doc = parse_file(path, on_page=ocr_progress(progress, doc_id))
         doc.doc_id = doc_id  # unique in this index (rag.index.ids), chunk ids follow it
@@ -293,6 +298,16 @@ def _write(store: IndexStore, entries: dict[str, Entry], embedder: Embedder,
     vectors = (np.concatenate([e.vectors for e in ordered]) if ordered
                else np.zeros((0, embedder.dim), dtype=np.float32))
     folder = store.new_version()
+    try:
+        _fill(folder, ordered, chunks, vectors, embedder, analyzer_config, old_folder)
+    except BaseException:  # a failed write leaves no half-written folder behind
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return store.publish(folder)
+
+
+def _fill(folder: Path, ordered: list[Entry], chunks: list[Chunk], vectors: np.ndarray,
+          embedder: Embedder, analyzer_config: AnalyzerConfig, old_folder: Path | None) -> None:
     with open(folder / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for c in chunks:
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
@@ -306,7 +321,6 @@ def _write(store: IndexStore, entries: dict[str, Entry], embedder: Embedder,
                         analyzer_config, data_fingerprint(), len(chunks),
                         tuple(e.info for e in ordered))
     write_json(folder / "manifest.json", manifest.to_dict())
-    return store.publish(folder)
 
 
 def _write_document(folder: Path, entry: Entry, old_folder: Path | None) -> None:

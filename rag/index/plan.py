@@ -59,7 +59,11 @@ def plan_add(paths: list[Path], index: Index | None, progress=None) -> list[Plan
     sources = {d.doc_id: d.source for d in index.docs.values()} if index else {}
     out = []
     for path in map(Path, paths):
-        doc_id = assign_doc_id(path.name, sources)
+        try:
+            doc_id = assign_doc_id(path.name, sources)
+        except BaocaoError as exc:  # a name that cannot be used
+            out.append(PlannedFile(exc.details["name"], path, "", "failed", error=exc))
+            continue
         sources[doc_id] = path.name
         out.append(_plan_one(path, doc_id, index, progress))
     return out

@@ -21,6 +21,7 @@ VI: dict[str, str] = {
     "file.binary": "tệp «{name}» là tệp nhị phân, không phải văn bản",
     "file.encoding": "tệp «{name}» không phải văn bản UTF-8 (mã cũ TCVN3/VNI?); hãy lưu lại "
                      "dưới dạng UTF-8",
+    "file.bad_name": "tên tệp «{name}» không phải UTF-8 (mã cũ?); hãy đổi tên tệp",
     "folder.no_reports": "thư mục «{folder}» không có tệp báo cáo nào ({allowed})",
     "pdf.not_pdf": "tệp «{name}» không phải PDF (thiếu phần đầu %PDF); hãy kiểm tra loại tệp",
     "pdf.damaged": "tệp PDF «{name}» bị hỏng, không đọc được",

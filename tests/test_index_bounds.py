@@ -148,3 +148,38 @@ def test_one_unusable_name_is_refused_by_name_and_the_rest_of_the_batch_is_added
     assert "added: bao-cao-tot" in out
     assert "bao-cao-tot" in load_index(index_copy).docs
     assert not list(index_copy.glob(".tmp-v-*"))
+
+
+# -- item 6: a parsed report the manifest lists but the version lacks ------------------------
+
+F2024 = "lang-son_2024-05_bao-cao-kt-xh"
+
+
+def test_a_missing_parsed_report_is_damage_for_list_add_and_a_fresh_app(index_copy, tmp_path,
+                                                                        capsys):
+    from ui.state import AppState
+
+    live = IndexStore(index_copy).live_folder()
+    (live / "docs" / f"{F2024}.json").unlink()
+    small = small_report(tmp_path, "bao-cao-nho.txt")
+    for argv in (["index", "list"], ["index", "add", str(small)]):
+        assert cli([*argv, "--index", str(index_copy)]) == 2, argv
+        out, err = capsys.readouterr()
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and f"docs/{F2024}.json is missing" in lines[0], (argv, err)
+        assert "index rollback" in lines[0] and "added" not in out
+    state = AppState(index_copy)
+    state._open_or_report()
+    assert state.engine is None and "chỉ mục bị hỏng" in state.status()["text"]
+
+
+def test_the_reader_says_a_parsed_report_went_missing_under_a_running_app(index_copy):
+    from rag.service import Engine
+    from ui.handlers import Handlers
+    from ui.state import AppState
+
+    h = Handlers(AppState(engine=Engine.open(index_copy)))
+    assert "data-doc" in h.open(F2024) or "lang-son" in h.open(F2024)
+    (IndexStore(index_copy).live_folder() / "docs" / f"{F2024}.json").unlink()
+    html = h.open(F2024)
+    assert "chỉ mục bị hỏng" in html and "Traceback" not in html

@@ -51,7 +51,14 @@ class Index:
         if doc_id not in self.docs:
             raise IndexStoreError("index.no_report", doc_id=doc_id)
         path = self.folder / "docs" / f"{doc_id}.json"
-        return Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            return Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            if not self.folder.is_dir():  # the version was retired: the caller reloads
+                raise FileNotFoundError(str(self.folder)) from exc
+            raise IndexStoreError("index.damaged", root=str(self.folder.parent),
+                                  why=f"{self.folder.name}/docs/{doc_id}.json: "
+                                      f"{type(exc).__name__}") from exc
 
 
 def load_index(root: Path | None = None, embedder_name: str | None = None) -> Index:

@@ -115,11 +115,15 @@ class IndexStore:
             raise self.damaged(f"{folder.name}/manifest.json is incomplete: {exc!r}") from exc
 
     def verify(self, folder: Path, manifest: Manifest) -> None:
-        """Cheap checks of a version's files (no full load): all there, vectors complete.
+        """Cheap checks of a version's files (no full load): all there (the parsed report of
+        every document the manifest lists too), vectors complete.
         Run before anything expensive, such as loading the embedding model for a write."""
         for name in REQUIRED_FILES:
             if not (folder / name).is_file():
                 raise self.damaged(f"{folder.name}/{name} is missing")
+        for doc in manifest.documents:  # the reader and the next write need each of them
+            if not (folder / "docs" / f"{doc.doc_id}.json").is_file():
+                raise self.damaged(f"{folder.name}/docs/{doc.doc_id}.json is missing")
         try:
             vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
         except (OSError, ValueError, EOFError) as exc:

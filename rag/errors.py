@@ -87,6 +87,8 @@ MESSAGES: dict[str, str] = {
                                  "(«{title}»); confirm the replacement first",
     "index.no_chunks": "{name}: nothing to index (no body text under the title and "
                        "headings)",
+    "index.bad_vectors": "{name}: the embedder returned vectors that are not numbers (NaN); "
+                         "nothing of it was indexed",
     "index.too_many_chunks": "{name}: {count} passages, over the {limit} limit for one "
                              "report (about {minutes} min of indexing); split the report",
     # who may write

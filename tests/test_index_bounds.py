@@ -183,3 +183,69 @@ def test_the_reader_says_a_parsed_report_went_missing_under_a_running_app(index_
     (IndexStore(index_copy).live_folder() / "docs" / f"{F2024}.json").unlink()
     html = h.open(F2024)
     assert "chỉ mục bị hỏng" in html and "Traceback" not in html
+
+
+# -- item 7: damage index list can see, vectors that are not numbers -------------------------
+
+def _cut(path: Path) -> None:
+    import os
+
+    os.truncate(path, path.stat().st_size // 2)
+
+
+def _garbage_line(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(7, "garbage\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _one_line_too_few(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "spoil", "why"), [
+    ("chunks.jsonl", _cut, "chunks.jsonl is cut short"),
+    ("chunks.jsonl", _garbage_line, "chunks.jsonl has 304 lines, the manifest says 303"),
+    ("chunks.jsonl", _one_line_too_few, "chunks.jsonl has 302 lines, the manifest says 303"),
+    ("bm25_indices.npy", _cut, "bm25_indices.npy is damaged"),
+    ("bm25_data.npy", _cut, "bm25_data.npy is damaged"),
+])
+def test_index_list_sees_cut_and_spoilt_files_as_search_does(index_copy, capsys, name, spoil,
+                                                              why):
+    spoil(IndexStore(index_copy).live_folder() / name)
+    for argv in (["index", "list"], ["search", "thu ngân sách"]):
+        assert cli([*argv, "--index", str(index_copy)]) == 2, argv
+        out, err = capsys.readouterr()
+        assert err.count("\n") == 1 and err.startswith("baocao: error: "), (argv, err)
+        assert "damaged" in err and out == ""
+    assert cli(["index", "list", "--index", str(index_copy)]) == 2
+    assert why in capsys.readouterr().err
+
+
+def test_a_chunk_line_that_is_not_an_object_is_damage_for_index_list(index_copy, capsys):
+    path = IndexStore(index_copy).live_folder() / "chunks.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[7] = "x" * (len(lines[7].encode()) - 1) + "\n"  # same size, same line count
+    path.write_text("".join(lines), encoding="utf-8")
+    assert cli(["index", "list", "--index", str(index_copy)]) == 2
+    assert "chunks.jsonl line 8 is not a chunk" in capsys.readouterr().err
+
+
+def test_nan_vectors_are_detected_and_kept_out_of_the_next_version(index_copy, tmp_path):
+    import numpy as np
+
+    live = IndexStore(index_copy).live_folder()
+    vectors = np.load(live / "vectors.npy")
+    good = vectors[5].copy()
+    vectors[5] = np.nan
+    np.save(live / "vectors.npy", vectors)
+    index = load_index(index_copy)
+    assert index.bad_rows.tolist() == [5] and np.isfinite(index.dense.vectors).all()
+    doc = index.chunks[5].doc_id
+    report = service.add([small_report(tmp_path, "bao-cao-nho.txt")], index_copy)
+    assert report.repaired == [doc]
+    after = load_index(index_copy)
+    assert after.bad_rows.size == 0
+    row = next(i for i, c in enumerate(after.chunks) if c.chunk_id == index.chunks[5].chunk_id)
+    assert np.allclose(after.dense.vectors[row], good)

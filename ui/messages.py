@@ -81,6 +81,8 @@ VI: dict[str, str] = {
                                  "việc thay thế trước",
     "index.no_chunks": "tệp «{name}» không có đoạn nội dung nào để lập chỉ mục (chỉ có tiêu "
                        "đề, đề mục)",
+    "index.bad_vectors": "mô hình nhúng trả về giá trị không hợp lệ (NaN) cho tệp «{name}»; "
+                         "chưa lập chỉ mục tệp này",
     "index.too_many_chunks": "tệp «{name}» có {count} đoạn, vượt giới hạn {limit} đoạn của "
                              "một báo cáo (lập chỉ mục sẽ mất khoảng {minutes} phút); hãy tách "
                              "báo cáo",

@@ -83,6 +83,7 @@ class BuildReport:
     replaced: list[str] = field(default_factory=list)  # the added ids that were indexed before
     unchanged: list[str] = field(default_factory=list)
     reparsed: list[str] = field(default_factory=list)  # parsed again by a newer parser
+    repaired: list[str] = field(default_factory=list)  # stored vectors not numbers: embedded
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file name -> one-line reason
     errors: dict[str, BaocaoError] = field(default_factory=dict)
@@ -98,6 +99,7 @@ class _Previous:
     cache: dict[str, np.ndarray]  # text key -> vector
     folder: Path | None
     manifest: Manifest | None = None
+    repair: dict[str, np.ndarray] = field(default_factory=dict)  # doc id -> rows not numbers
 
 
 def text_key(text: str) -> str:
@@ -136,6 +138,7 @@ def update_index(files: list[Path], embedder: Embedder, analyzer_config: Analyze
         _drop(entries, set(remove) | (set(entries) - new_ids if replace_all else set()),
               set(remove), report)
         _reparse_stale(entries, previous, embedder, report)
+        _repair_vectors(entries, previous, embedder, report)
         report.total_chunks = sum(len(e.chunks) for e in entries.values())
         if _changed(report, previous, embedder, analyzer_config):
             live = _write(store, entries, embedder, analyzer_config, previous.folder)
@@ -160,7 +163,8 @@ def _changed(report: BuildReport, previous: _Previous, embedder: Embedder,
              analyzer_config: AnalyzerConfig) -> bool:
     """Whether a new version is needed: nothing parsed, dropped or re-tokenized means the
     live version already is the result (a refused upload publishes nothing)."""
-    if report.added or report.removed or report.reparsed or previous.manifest is None:
+    if (report.added or report.removed or report.reparsed or report.repaired
+            or previous.manifest is None):
         return True
     m = previous.manifest
     return (m.embedder.name != embedder.name or m.analyzer != analyzer_config
@@ -192,8 +196,15 @@ def _previous(store: IndexStore, embedder: Embedder, replace_all: bool,
         rows = old.doc_rows.get(doc_id, np.zeros(0, dtype=np.int64))
         entries[doc_id] = Entry(info, None, [old.chunks[i] for i in rows],
                                 old.dense.vectors[rows], _stored_source(old.folder, info))
-    cache = {text_key(c.search_text()): old.dense.vectors[i] for i, c in enumerate(old.chunks)}
-    return _Previous(entries, cache, old.folder, old.manifest)
+    bad = set(old.bad_rows.tolist())  # stored vectors that are not numbers: never reused
+    cache = {text_key(c.search_text()): old.dense.vectors[i] for i, c in enumerate(old.chunks)
+             if i not in bad}
+    repair: dict[str, list[int]] = {}
+    for i in sorted(bad):
+        doc_id = old.chunks[i].doc_id
+        repair.setdefault(doc_id, []).append(int(np.searchsorted(old.doc_rows[doc_id], i)))
+    return _Previous(entries, cache, old.folder, old.manifest,
+                     {d: np.asarray(r) for d, r in repair.items()})
 
 
 def _stored_source(folder: Path, info: DocInfo) -> Path | None:
@@ -224,6 +235,8 @@ def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: 
         entry = _embed_entry(doc, path, embedder, cache, progress, report, bounded=True)
         if not entry.chunks:  # a title and headings only: "added" with nothing to find
             raise InputError("index.no_chunks", name=path.name)
+        if not np.isfinite(entry.vectors).all():  # never written into a version
+            raise IndexStoreError("index.bad_vectors", name=path.name)
     except BaocaoError as exc:
         report.failed[path.name], report.errors[path.name] = str(exc), exc
         return doc_id
@@ -267,6 +280,23 @@ def _reparse_stale(entries: dict[str, Entry], previous: _Previous, embedder: Emb
         doc.doc_id = doc_id  # the id it was given, whatever the slug of its name is now
         entries[doc_id] = _embed_entry(doc, entry.source, embedder, previous.cache, None, report)
         report.reparsed.append(doc_id)
+
+
+def _repair_vectors(entries: dict[str, Entry], previous: _Previous, embedder: Embedder,
+                    report: BuildReport) -> None:
+    """Kept reports whose stored vectors were not numbers (NaN): those passages are
+    embedded again, so the next version holds none (rag.index.integrity found them)."""
+    for doc_id, rows in sorted(previous.repair.items()):
+        entry = entries.get(doc_id)
+        if entry is None or entry.document is not None:  # removed, or embedded afresh
+            continue
+        texts = [entry.chunks[r].search_text() for r in rows]
+        fresh, embedded = embed_passages_cached(embedder, texts)
+        vectors = np.array(entry.vectors)
+        vectors[rows] = fresh
+        entry.vectors = vectors
+        report.embedded_chunks += embedded
+        report.repaired.append(doc_id)
 
 
 def _embed_entry(doc: Document, source: Path, embedder: Embedder, cache: dict,

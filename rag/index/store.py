@@ -39,7 +39,7 @@ import numpy as np
 
 from rag.errors import IndexStoreError
 from rag.fsutil import atomic_write_text, file_lock, fsync_dir, fsync_tree
-from rag.index import lineage
+from rag.index import integrity, lineage
 from rag.records import Manifest
 
 FORMAT_VERSION = 2  # 2: typed manifest with parser version and analyzer data; sources/
@@ -116,7 +116,8 @@ class IndexStore:
 
     def verify(self, folder: Path, manifest: Manifest) -> None:
         """Cheap checks of a version's files (no full load): all there (the parsed report of
-        every document the manifest lists too), vectors complete.
+        every document the manifest lists too), vectors, chunks and the BM25 arrays whole
+        and of the manifest's counts (``rag.index.integrity``).
         Run before anything expensive, such as loading the embedding model for a write."""
         for name in REQUIRED_FILES:
             if not (folder / name).is_file():
@@ -131,6 +132,10 @@ class IndexStore:
         if vectors.ndim != 2 or vectors.shape[0] != manifest.n_chunks:
             raise self.damaged(f"{folder.name}/vectors.npy has shape {vectors.shape}, the "
                                f"manifest says {manifest.n_chunks} chunks")
+        why = (integrity.chunks_problem(folder / "chunks.jsonl", manifest.n_chunks)
+               or integrity.bm25_problem(folder, manifest.n_chunks))
+        if why:
+            raise self.damaged(f"{folder.name}/{why}")
 
     @contextlib.contextmanager
     def write_lock(self) -> Iterator[None]:

@@ -8,7 +8,9 @@ It builds (or reuses, ``--index``) an index of the bundled sample reports, start
 ``baocao serve`` in a child process on a free 127.0.0.1 port, asks every
 question once alone (the reference answer and the single-question latency), then
 lets all clients start together; each asks its questions one after another,
-as an official at a page would. Every answer under load must equal the one
+as an official at a page would, each from its own address (``X-Forwarded-For``,
+which the server trusts from 127.0.0.1: it bounds requests per client address,
+``ui/guard.py``). Every answer under load must equal the one
 given alone (so a dropped, mixed-up or empty answer counts as wrong). Reports
 p50/p95/max latency, questions per second over the whole run, and the server's
 CPU seconds per question. Questions: the gold set's answerable ones, in file
@@ -65,13 +67,15 @@ def payload(endpoint: str, question: str) -> list:
     return [question, [], ALL_PERIODS, "Trả lời"] if endpoint == "ask" else [question, "", []]
 
 
-async def call(client: httpx.AsyncClient, endpoint: str, question: str) -> str:
+async def call(client: httpx.AsyncClient, endpoint: str, question: str,
+               headers: dict[str, str] | None = None) -> str:
     """One question through Gradio's HTTP API: join the queue, read the result stream."""
     r = await client.post(f"/gradio_api/call/{endpoint}",
-                          json={"data": payload(endpoint, question)})
+                          json={"data": payload(endpoint, question)}, headers=headers)
     r.raise_for_status()
     event = r.json()["event_id"]
-    async with client.stream("GET", f"/gradio_api/call/{endpoint}/{event}") as stream:
+    async with client.stream("GET", f"/gradio_api/call/{endpoint}/{event}",
+                             headers=headers) as stream:
         kind = None
         async for line in stream.aiter_lines():
             if line.startswith("event:"):
@@ -118,11 +122,12 @@ async def loaded(base: str, endpoint: str, clients: int, per_client: int,
     start = asyncio.Event()
     async with httpx.AsyncClient(base_url=base, timeout=ANSWER_TIMEOUT, limits=limits) as http:
         async def user(i: int) -> None:
+            address = {"X-Forwarded-For": f"10.77.{i // 250}.{i % 250 + 1}"}
             await start.wait()
             for q in qs[i * per_client:(i + 1) * per_client]:
                 t0 = time.perf_counter()
                 try:
-                    answer = await call(http, endpoint, q)
+                    answer = await call(http, endpoint, q, address)
                 except (httpx.HTTPError, RuntimeError) as exc:
                     answer = f"ERROR {exc}"
                 results.append((t0, time.perf_counter(), q, answer))

@@ -230,3 +230,33 @@ def test_uploads_that_never_reach_a_plan_are_bounded_and_deleted_promptly(root, 
             assert _upload(c, "ba.txt", b"c" * 200_000).status_code == 200  # room again
     finally:
         app.close()
+
+
+@pytest.mark.browser
+def test_the_page_says_in_vietnamese_when_its_client_asks_too_fast(root, monkeypatch):
+    """What an official sees when the bound speaks: the page's own error toast, in
+    Vietnamese, and the next question after a pause is answered."""
+    from ui_helpers import SHOTS as SHOTS_DIR
+    from ui_helpers import ask, browser, expect, new_page, serving, shot
+
+    from ui import guard
+    from ui.app import build_app
+
+    monkeypatch.setattr(guard, "CLIENT_RATE", 0.5)
+    monkeypatch.setattr(guard, "CLIENT_BURST", 2)
+    with serving(build_app(root)) as url, browser() as chromium:
+        page = new_page(chromium, url)
+        expect(page.locator("#status-line")).to_contain_text("Sẵn sàng")
+        ask(page, QUESTIONS[0][0])
+        ask(page, QUESTIONS[1][0])
+        page.locator("#question textarea").fill(QUESTIONS[2][0])
+        page.locator("#ask-btn").click()
+        toast = page.locator(".toast-body").filter(has_text="quá nhiều yêu cầu")
+        expect(toast.first).to_be_visible()
+        shot(page, "40-client-rate-refused")
+        toast.first.screenshot(path=str(SHOTS_DIR / "40-client-rate-refused-toast.png"))
+        page.wait_for_timeout(2500)
+        view = ask(page, QUESTIONS[3][0])
+        expect(view).to_contain_text(QUESTIONS[3][1])
+        shot(page, "41-client-rate-after-a-pause")
+        page.close()

@@ -3,6 +3,7 @@
     python eval/load_test.py                       # 30 clients x 3 questions, default embedder
     python eval/load_test.py --embedder hash       # the same without the model: app overhead
     python eval/load_test.py --endpoint answer     # the JSON API instead of the page's /ask
+    python eval/load_test.py --flood 200           # one more client fires 200 questions at once
 
 It builds (or reuses, ``--index``) an index of the bundled sample reports, starts
 ``baocao serve`` in a child process on a free 127.0.0.1 port, asks every
@@ -115,9 +116,25 @@ async def alone(base: str, endpoint: str, qs: list[str]) -> tuple[dict[str, str]
     return ref, took
 
 
+async def flood(http: httpx.AsyncClient, endpoint: str, n: int, qs: list[str],
+                counts: dict[int, int]) -> None:
+    """One client (its own address) sends ``n`` questions at once, as a script would; the
+    HTTP status of each join is counted (429: refused by the per-client bound)."""
+    address = {"X-Forwarded-For": "10.79.0.1"}
+
+    async def one(q: str) -> None:
+        r = await http.post(f"/gradio_api/call/{endpoint}", json={"data": payload(endpoint, q)},
+                            headers=address)
+        counts[r.status_code] = counts.get(r.status_code, 0) + 1
+
+    await asyncio.gather(*(one(qs[i % len(qs)]) for i in range(n)))
+
+
 async def loaded(base: str, endpoint: str, clients: int, per_client: int,
-                 qs: list[str]) -> tuple[list[tuple[float, float, str, str]], float]:
-    """All clients at once; returns (start, end, question, answer) per question, wall time."""
+                 qs: list[str], flood_n: int = 0, counts: dict[int, int] | None = None
+                 ) -> tuple[list[tuple[float, float, str, str]], float]:
+    """All clients at once (and ``flood_n`` questions of one more client at the start);
+    returns (start, end, question, answer) per question, wall time."""
     limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
     results: list[tuple[float, float, str, str]] = []
     start = asyncio.Event()
@@ -136,6 +153,8 @@ async def loaded(base: str, endpoint: str, clients: int, per_client: int,
         tasks = [asyncio.create_task(user(i)) for i in range(clients)]
         await asyncio.sleep(0.2)  # every task is waiting on the barrier
         t0 = time.perf_counter()
+        if flood_n:
+            await flood(http, endpoint, flood_n, qs, counts if counts is not None else {})
         start.set()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=ANSWER_TIMEOUT * per_client * 2)
     return results, time.perf_counter() - t0
@@ -185,8 +204,9 @@ def run(args) -> dict:
         # a fresh server: the loaded run must not find the questions' vectors in its cache
         with server(index, args.endpoint, extra, repo) as (base, pid):
             cpu0 = cpu_seconds(pid)
+            counts: dict[int, int] = {}
             results, wall = asyncio.run(loaded(base, args.endpoint, args.clients,
-                                               args.questions, qs))
+                                               args.questions, qs, args.flood, counts))
             cpu = cpu_seconds(pid) - cpu0
     lat = [end - start for start, end, _, _ in results]
     wrong = [q for _, _, q, a in results if a != ref[q]]
@@ -198,6 +218,7 @@ def run(args) -> dict:
         "max_s": max(lat), "questions_per_s": len(results) / wall, "wall_s": wall,
         "server_cpu_s_per_question": cpu / max(len(results), 1),
         "load_average_1m": os.getloadavg()[0], "server_env": extra,
+        "flood": args.flood, "flood_http_status": counts,
     }
 
 
@@ -211,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", default=None, help="reuse this index instead of building one")
     p.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
                    help="environment of the server, e.g. BAOCAO_ENGINE_CONCURRENCY=8")
+    p.add_argument("--flood", type=int, default=0, metavar="N",
+                   help="one more client sends N questions at once as the clients start")
     p.add_argument("--server-repo", default=str(REPO),
                    help="serve from another checkout (to measure an older version)")
     args = p.parse_args(argv)

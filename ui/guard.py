@@ -52,6 +52,7 @@ FREE_EVENTS = ("refresh", "refreshed")  # the page's status polling: never charg
 _API = "/gradio_api/"
 _EVENT_ROUTES = ("queue/join", "call/", "run/", "api/")
 _UPLOAD_ROUTES = ("upload", "process_recording")
+_FREE_ROUTES = ("cancel", "reset")  # a page stopping its own events: cheap, never refused
 
 
 class TokenBuckets:
@@ -184,7 +185,7 @@ class Guard:
                 return await _refuse(send, 429, "client.rate", wait=math.ceil(wait))
             if in_flight(self.blocks, client) >= CLIENT_IN_FLIGHT:
                 return await _refuse(send, 429, "client.in_flight", limit=CLIENT_IN_FLIGHT)
-        elif (wait := self.buckets.take(client)) > 0:
+        elif not route.startswith(_FREE_ROUTES) and (wait := self.buckets.take(client)) > 0:
             return await _refuse(send, 429, "client.rate", wait=math.ceil(wait))
         return await self.app(scope, receive, send)
 

@@ -31,7 +31,7 @@ import math
 import os
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 from rag.errors import BaocaoError
@@ -170,6 +170,7 @@ class Guard:
         self.app, self.blocks, self.writable = app, blocks, writable
         self.buckets = TokenBuckets(CLIENT_RATE, CLIENT_BURST)
         self._sweeping = False  # the sweeper starts with the first upload, ends with the app
+        self._joining: Counter[str] = Counter()  # event requests being handled, per client
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
@@ -183,8 +184,16 @@ class Guard:
             receive, free = await self._free_event(route, receive)
             if not free and (wait := self.buckets.take(client)) > 0:
                 return await _refuse(send, 429, "client.rate", wait=math.ceil(wait))
-            if in_flight(self.blocks, client) >= CLIENT_IN_FLIGHT:
+            # joins still on their way into the queue count too (they arrive together)
+            if in_flight(self.blocks, client) + self._joining[client] >= CLIENT_IN_FLIGHT:
                 return await _refuse(send, 429, "client.in_flight", limit=CLIENT_IN_FLIGHT)
+            self._joining[client] += 1
+            try:
+                return await self.app(scope, receive, send)
+            finally:
+                self._joining[client] -= 1
+                if not self._joining[client]:
+                    del self._joining[client]
         elif not route.startswith(_FREE_ROUTES) and (wait := self.buckets.take(client)) > 0:
             return await _refuse(send, 429, "client.rate", wait=math.ceil(wait))
         return await self.app(scope, receive, send)

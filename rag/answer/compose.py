@@ -122,11 +122,11 @@ def _dated(cands: list[Candidate], statements: Statements | None) -> dict[int, l
 def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list],
                    floor: float) -> list[Candidate]:
     """Of the units about the question (coverage at least ``floor``), those whose own
-    sentence names the asked indicator come first (a passage may speak of several: "dư nợ"
+    sentence (or section) names the asked indicator come first (a passage may speak of several: "dư nợ"
     beside "huy động"), and for a plan question those whose figures are plans; the score
     orders the rest."""
     def key(c: Candidate) -> tuple[bool, bool, bool]:
-        sentence = c.sentence_text()
+        sentence = f"{c.hit.chunk.section} {c.sentence_text()}"
         named = bool(q.term or q.indicator) and (need.has_indicator(q, sentence) or len(
             q.indicator) > 1 and need.has_phrase(q.indicator, sentence))
         plans = not q.plan or any(s.is_plan for s in dated.get(id(c)) or [])

@@ -88,7 +88,8 @@ def answering(stated: list[Observation], asked: tuple[Period, ...],
     period has its report's, which is certain only when the report has one period."""
     def match(a: Period, s: Observation) -> bool:
         return (answers(a, s.period) or to_date_too and to_date(a, s.period) or at_end(a, s)
-                or bool(as_of and s.as_of and s.as_of[:7] == as_of[:7]))
+                or bool(as_of and s.as_of and s.as_of[:7] == as_of[:7])
+                or in_year(a, s))
 
     return [s for s in stated if (s.stated or len(report) <= 1)
             and any(match(a, s) for a in asked)]
@@ -98,6 +99,13 @@ def dated(stated: list[Observation]) -> list[Observation]:
     """The statements whose period is known (a report that states no time gives its figures
     an unknown year: they neither answer nor rule out an asked period)."""
     return [s for s in stated if s.period.year is not None]
+
+
+def in_year(asked: Period, s: Observation) -> bool:
+    """A year asked, and a figure whose text states no period in a report of that year
+    ("Tỷ lệ đỗ tốt nghiệp toàn tỉnh: 97,8%" in a nine-month report): the text claims no
+    part of the year for it. A figure stated for months of it is no answer."""
+    return asked.kind == "year" and not s.stated and s.period.year == asked.year
 
 
 def at_end(asked: Period, s: Observation) -> bool:

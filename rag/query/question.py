@@ -155,7 +155,7 @@ def _wants(low: str, words: frozenset[str]) -> str:
         return "signer"
     if "doc_fact" in words and "doc_word" in words:
         return "facts"
-    if "parts" in words:
+    if "parts" in words and "per" not in words:
         return "parts"
     if "when" in words and "bao lau" not in low:
         return "when"
@@ -170,10 +170,18 @@ def cited_numbers(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.lstrip("0") or "0" for n in found))
 
 
+_TO_MONTH_END = re.compile(r"\bhet\s+thang\s+0?(\d{1,2})\s*[/-]\s*((?:19|20)\d{2})\b")
+
+
 def _cutoff(text: str) -> str | None:
-    """The cut-off date a question asks by ("đến hết 31/01/2023"), ISO."""
-    return next((m.as_of for m in find_periods(text, question=True)
-                 if m.role == "asof" and m.as_of), None)
+    """The cut-off a question asks by: a date ("đến hết 31/01/2023"), ISO, or a month's end
+    ("tính đến hết tháng 1/2022": "2022-01")."""
+    found = next((m.as_of for m in find_periods(text, question=True)
+                  if m.role == "asof" and m.as_of), None)
+    if found:
+        return found
+    month = _TO_MONTH_END.search(folded(text))
+    return f"{month.group(2)}-{int(month.group(1)):02d}" if month else None
 
 
 def _dates(low: str) -> tuple[tuple[int, int, int], ...]:

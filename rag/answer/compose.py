@@ -122,9 +122,9 @@ def _dated(cands: list[Candidate], statements: Statements | None) -> dict[int, l
 def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list],
                    floor: float) -> list[Candidate]:
     """Of the units about the question (coverage at least ``floor``), those whose own
-    sentence (or section) names the asked indicator come first (a passage may speak of several: "dư nợ"
-    beside "huy động"), and for a plan question those whose figures are plans; the score
-    orders the rest."""
+    sentence (or section) names the asked indicator come first (a passage may speak of
+    several: "dư nợ" beside "huy động"), and for a plan question those whose figures are
+    plans; the score orders the rest."""
     def key(c: Candidate) -> tuple[bool, bool, bool]:
         sentence = f"{c.hit.chunk.section} {c.sentence_text()}"
         named = bool(q.term or q.indicator) and (need.has_indicator(q, sentence) or len(

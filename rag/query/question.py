@@ -84,7 +84,8 @@ def read(text: str, period: str | None = None) -> Question:
             overridden = None if set(chosen) == set(own) else period
         else:
             periods = chosen
-    figure = tuple(asked_periods(_NOT_ASKED.sub(" ", low))) if own else ()
+    figure = tuple(asked_periods(_NOT_ASKED.sub(" ", low), plans=True)) if own or \
+        asked_periods(text, plans=True) else ()
     places = named_places(text)
     words = _classes(text)
     return Question(
@@ -97,14 +98,16 @@ def read(text: str, period: str | None = None) -> Question:
         across=_across(text, low))
 
 
-def asked_periods(text: str) -> list[Period]:
-    """The periods a question (or a period filter) asks for, a plan's included. "(tính) đến
+def asked_periods(text: str, plans: bool = False) -> list[Period]:
+    """The periods a question (or a period filter) asks for. "(tính) đến
     (hết) 31/01/2023" names the report's cut-off month (in "vốn năm 2022 đến hết
     31/01/2023" the year is the capital plan's); "5 tháng và 6 tháng đầu năm 2024" gives
     both the one year."""
     mentions = find_periods(text, question=True)
-    # a plan's year is asked too: "dự toán thu NSNN năm 2027" wants the 2027 estimate
-    periods = [p for m in mentions if m.role in ("period", "plan") and m.kind != "span"
+    # with ``plans``, a plan's year is asked too: "dự toán thu NSNN năm 2027" wants the
+    # 2027 estimate (of a figure; reports are not picked by the plans they speak of)
+    roles = ("period", "plan") if plans else ("period",)
+    periods = [p for m in mentions if m.role in roles and m.kind != "span"
                and (p := mention_period(m))]
     cutoffs = [p for m in mentions if m.role == "asof" and (p := mention_period(m))]
     if cutoffs:

@@ -148,14 +148,39 @@ def _answering(stated: list[Observation], asked: tuple[Period, ...], cand: Candi
 
 
 def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
-               dated: dict[int, list], floor: float, monthly: set[str],
-               to_date: bool = False) -> tuple[list[Candidate], list[Period]]:
+               dated: dict[int, list], floor: float,
+               monthly: set[str]) -> tuple[list[Candidate], list[Period]]:
     """The units that state the asked period, and the periods the others that are about
     the question (coverage at least ``floor``) state instead. A unit with figures answers by
     its statements' own periods, a table row by its columns' headers; one without figures
     by its report's period (text answers), but a figure question needs a figure of the
-    asked period. When no unit gives an asked month, its figure to date may stand in
-    (``to_date``), labelled with its own period."""
+    asked period (a figure no statement dates counts). An asked month's figure to date
+    stands in when it ranks above every unit dated for the month itself, labelled with its
+    own period."""
+    kept, other = _qualify(cands, asked, dated, floor, (monthly, q.as_of), False)
+    if q.wants not in ("figure", "parts") or not other:
+        return kept, other
+    if any(a.kind == "month" for a in asked):
+        wider, _ = _qualify(cands, asked, dated, floor, (monthly, q.as_of), True)
+        if _first_dated(cands, wider, dated) < _first_dated(cands, kept, dated):
+            kept = wider
+    stated = [c for c in kept if c.coverage >= floor
+              and (dated.get(id(c)) or c.hit.chunk.table is not None)]
+    unknown = [c for c in kept if c.coverage >= floor and FIGURE_RE.search(c.text)]
+    return (kept, other) if stated or unknown else ([], other)
+
+
+def _first_dated(cands: list[Candidate], kept: list[Candidate], dated: dict[int, list]) -> int:
+    ids = {id(c) for c in kept if dated.get(id(c))}
+    return next((i for i, c in enumerate(cands) if id(c) in ids), len(cands))
+
+
+def _qualify(cands: list[Candidate], asked: tuple[Period, ...], dated: dict[int, list],
+             floor: float, known: tuple[set[str], str | None],
+             to_date: bool) -> tuple[list, list[Period]]:
+    """(units of the asked period, periods the others state); ``known``: the indicators
+    given for a month alone, and the cut-off the question asks by."""
+    monthly, as_of = known
     kept, other = [], []
     for c in cands:
         stated = dated.get(id(c))
@@ -168,17 +193,10 @@ def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
         elif not stated:
             if _covers(c, asked):
                 kept.append(c)
-        elif answering(stated, asked, c.hit.chunk.periods, to_date, q.as_of, monthly):
+        elif answering(stated, asked, c.hit.chunk.periods, to_date, as_of, monthly):
             kept.append(c)
         elif c.coverage >= floor:
             other += [s.period for s in stated]
-    figures = [c for c in kept if c.coverage >= floor
-               and (dated.get(id(c)) or c.hit.chunk.table is not None
-                    or FIGURE_RE.search(c.text))]
-    if q.wants in ("figure", "parts") and other and not figures:
-        if not to_date and any(a.kind == "month" for a in asked):
-            return _of_period(q, cands, asked, dated, floor, monthly, to_date=True)
-        return [], other
     return kept, other
 
 

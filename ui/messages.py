@@ -100,6 +100,21 @@ VI: dict[str, str] = {
                       "hơn",
     "series.unknown_indicator": "không có chỉ tiêu nào khớp «{indicator}»; các chỉ tiêu có ở "
                                 "nhiều báo cáo: {known}",
+    "query.bad_k": "số kết quả k phải từ 1 đến {limit} (đã gửi «{k}»)",
+    "query.bad_period": "không hiểu kỳ «{period}»; hãy viết ví dụ: tháng 5/2024, quý I/2022, "
+                        "5 tháng đầu năm 2024",
+    "request.missing": "thiếu tham số «{param}»",
+    "request.invalid": "tham số «{param}» không hợp lệ",
+    "request.not_found": "không có địa chỉ «{path}»",
+    "request.method": "không dùng được phương thức {method} tại «{path}»",
+    "request.too_many": "quá nhiều yêu cầu trong thời gian ngắn; xin thử lại sau "
+                        "{retry_after} giây",
+    "request.failed": "lỗi hệ thống (chi tiết trong nhật ký máy chủ)",
+    "index.loading": "chỉ mục chưa sẵn sàng ({status}); xin thử lại sau ít giây",
+    "index.unavailable": "chưa dùng được chỉ mục: {why}",
+    "index.remove_unconfirmed": "cần xác nhận việc xoá báo cáo «{title}» (confirm={confirm})",
+    "write.no_token": "cần mã quản trị (tiêu đề «Authorization: Bearer …»)",
+    "write.no_files": "chưa gửi tệp báo cáo nào (trường «files»)",
 }
 
 

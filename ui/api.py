@@ -178,6 +178,7 @@ def create_api(state: AppState, admin=None, limiter: RateLimiter | None = None) 
         Writes(state, admin).register(router, limited)
     app.include_router(router)
     app.state.writes = admin is not None
+    app.state.routes = [r for r in router.routes if isinstance(r, APIRoute)]
     api_docs.register(app)
     _errors(app)
     return app
@@ -216,8 +217,7 @@ def _errors(app: FastAPI) -> None:
                    include_in_schema=False)
     async def unknown(request: Request, rest: str):
         path = request.url.path
-        known = any(r.path_regex.match(path) for r in app.routes
-                    if isinstance(r, APIRoute) and r.path != "/api/{rest:path}")
+        known = any(r.path_regex.match(path) for r in app.state.routes)
         raise _refused_method(app, request) if known else BaocaoError("request.not_found",
                                                                       path=path)
 

@@ -135,7 +135,8 @@ def build_app(engine_or_index_dir=None, admin: Admin | None = None) -> gr.Blocks
     state = _state_for(engine_or_index_dir)
     h = Handlers(state)
     reports, periods, table = h.choices()
-    reports = reports or indexed_reports(state)
+    if not state.ready:
+        reports, periods, _ = h.choices(manifest_docs(state))
     with gr.Blocks(title="Báo cáo KT-XH — tra cứu và hỏi đáp",
                    delete_cache=CACHE_CLEANUP) as app:
         gr.Markdown("## Tra cứu báo cáo kinh tế – xã hội")
@@ -166,9 +167,10 @@ def build_app(engine_or_index_dir=None, admin: Admin | None = None) -> gr.Blocks
     return app
 
 
-def indexed_reports(state: AppState) -> list[tuple[str, str]]:
-    """The report choices from the live manifest (no model, no vectors) while the engine is
-    still loading, so the API schema of ``/ask`` lists them from the start."""
+def manifest_docs(state: AppState) -> list:
+    """The live manifest's reports, newest period first (no model, no vectors): the choices
+    of a page built while the engine still loads, so the API schema of ``/ask`` lists the
+    reports and periods from the start."""
     from rag.index import IndexStore
     from ui.state import periods_key
 
@@ -176,8 +178,7 @@ def indexed_reports(state: AppState) -> list[tuple[str, str]]:
         docs = IndexStore(state.root).manifest().documents
     except Exception:  # noqa: BLE001 - no index yet, or a damaged one: the status line says
         return []
-    return [(f"{d.title} — {d.period_label or 'không rõ kỳ'}", d.doc_id)
-            for d in sorted(docs, key=periods_key, reverse=True)]
+    return sorted(docs, key=periods_key, reverse=True)
 
 
 def _lists(ui: SimpleNamespace) -> list:

@@ -179,9 +179,10 @@ class Handlers:
         """Status line and report lists after the index changed."""
         return (status_view(self.state.status()), *self.lists())
 
-    def choices(self) -> tuple[list, list[str], str]:
-        """Report choices, period choices and the report table of the current index."""
-        docs = self.state.docs()
+    def choices(self, docs=None) -> tuple[list, list[str], str]:
+        """Report choices, period choices and the report table of the current index (or of
+        ``docs``)."""
+        docs = self.state.docs() if docs is None else docs
         reports = [(f"{d.title} — {d.period_label or 'không rõ kỳ'}", d.doc_id) for d in docs]
         return reports, self.periods(docs), doc_list_view(docs)
 

@@ -33,6 +33,7 @@ from ui.state import AppState
 log = logging.getLogger("baocao.api")
 
 PREFIX = "/api/v1"
+API_VERSION = "1.0.0"  # the HTTP API's own routes and parameters; the bodies have theirs
 # The page asks for 10 passages; 50 lets a script see further down the ranking while one
 # request stays ~50 passages of JSON (no measurement beyond that).
 MAX_K = 50
@@ -158,20 +159,22 @@ class Api:
 
 def create_api(state: AppState, admin=None, limiter: RateLimiter | None = None) -> FastAPI:
     """The FastAPI application (the Gradio app is mounted into it by ``ui.app.serve``)."""
-    app = FastAPI(title="baocao API", version=VERSIONS["answer"], docs_url=None,
+    app = FastAPI(title="baocao API", version=API_VERSION, docs_url=None,
                   redoc_url=None, openapi_url=api_docs.OPENAPI_URL,
                   description=api_docs.DESCRIPTION)
     api = Api(state, limiter or RateLimiter(), writes=admin is not None)
     limited = [Depends(api.limit)]
     router = APIRouter(prefix=PREFIX, default_response_class=StrictJSON)
-    read = dict(dependencies=limited)
-    router.add_api_route("/ask", api.ask, **read, **api_docs.body("answer"))
-    router.add_api_route("/search", api.search, **read, **api_docs.body("search"))
+    ask = dict(dependencies=limited, tags=["questions"])
+    read = dict(dependencies=limited, tags=["reports"])
+    router.add_api_route("/ask", api.ask, **ask, **api_docs.body("answer"))
+    router.add_api_route("/search", api.search, **ask, **api_docs.body("search"))
+    router.add_api_route("/series", api.series, **ask, **api_docs.body("series"))
     router.add_api_route("/reports", api.reports, **read, **api_docs.body("reports"))
     router.add_api_route("/reports/{doc_id}", api.report, **read, **api_docs.body("report"))
-    router.add_api_route("/series", api.series, **read, **api_docs.body("series"))
-    router.add_api_route("/health", api.health, **api_docs.body("health", errors={}))
-    router.add_api_route("/schemas/{name}", api.schema, **read)
+    router.add_api_route("/health", api.health, tags=["service"],
+                         **api_docs.body("health", errors={}))
+    router.add_api_route("/schemas/{name}", api.schema, dependencies=limited, tags=["service"])
     if admin is not None:
         from ui.api_write import Writes
 

@@ -95,10 +95,11 @@ class Writes:
                   403: api_docs._json("error", "wrong admin token"),
                   409: api_docs._json("change", "a replacement or removal needs confirm"),
                   413: api_docs._json("error", "an upload over the size limit")}
-        router.add_api_route("/reports", self.add, methods=["POST"], dependencies=limited,
-                             openapi_extra=UPLOAD_BODY, **api_docs.body("change", 201, errors))
-        router.add_api_route("/reports/{doc_id}", self.remove, methods=["DELETE"],
-                             dependencies=limited, **api_docs.body("change", 200, errors))
+        write = dict(dependencies=limited, tags=["reports (admin)"])
+        router.add_api_route("/reports", self.add, methods=["POST"], openapi_extra=UPLOAD_BODY,
+                             **write, **api_docs.body("change", 201, errors))
+        router.add_api_route("/reports/{doc_id}", self.remove, methods=["DELETE"], **write,
+                             **api_docs.body("change", 200, errors))
 
     def authorize(self, request: Request) -> str:
         """The client's address, once its bearer token is the admin token."""

@@ -104,14 +104,14 @@ MESSAGES: dict[str, str] = {
     "data.bad_line": "{path}:{line}: {why}",
     # questions and commands
     "query.missing": "give a QUERY or --queries FILE",
+    "query.bad_period": "the period filter {period!r} names no period; write e.g. 'tháng "
+                        "5/2024', '5 tháng đầu năm 2024', 'quý I/2022', 'năm 2023'",
     "query.empty": "the question is empty; ask e.g. 'giải ngân vốn đầu tư công tháng 5/2024'",
     "query.too_long": "the question has {n} characters, over the {limit} limit; ask a "
                       "shorter question",
     "series.unknown_indicator": "no indicator in the index matches {indicator!r}; reported "
                                 "by several reports: {known}",
     "query.bad_k": "k must be a number from 1 to {limit} (got {k!r})",
-    "query.bad_period": "cannot read the period {period!r}; write e.g. 'tháng 5/2024', "
-                        "'quý I/2022' or '5 tháng đầu năm 2024'",
     # the HTTP API (ui/api.py)
     "request.missing": "the parameter {param!r} is missing",
     "request.invalid": "the parameter {param!r} is not valid ({why})",

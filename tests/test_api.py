@@ -198,7 +198,7 @@ def test_the_readme_gradio_client_example_runs(server):
                  "exec"), names)
     answer, html = names["answer"], names["html"]
     check("answer", answer)
-    assert [c["doc_id"] for c in answer["citations"]] == [MAY, MAY]
+    assert answer["citations"] and {c["doc_id"] for c in answer["citations"]} == {MAY}
     shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))  # the page's text
     assert "816 tỷ đồng" in answer["text"] and "816 tỷ đồng" in shown
     assert answer["citations"][0]["title"] in shown

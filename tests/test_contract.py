@@ -91,17 +91,18 @@ def test_index_list_search_queries_and_series_on_the_sample(plumbing_index, tmp_
     assert len(series["rows"]) == 6
 
 
-@pytest.mark.parametrize("question,reason", [
-    ("giai ngan von dau tu cong thang 5/2024", None),  # answered with its footnotes
-    ("kim ngạch XNK tháng 8/2024?", "period_not_covered"),
-    ("thu ngân sách nhà nước qua các tháng", None),  # across periods: a line per period
-    ("tình hình kinh tế tỉnh Cà Mau tháng 5/2024", "place_not_covered"),
+@pytest.mark.parametrize("question,reason,filled", [
+    ("giai ngan von dau tu cong thang 5/2024", None, "headline"),  # with its footnotes
+    ("kim ngạch XNK tháng 8/2024?", "period_not_covered", "related"),
+    ("thu ngân sách nhà nước qua các tháng", None, "series"),  # a line per period
+    ("tình hình kinh tế tỉnh Cà Mau tháng 5/2024", "place_not_covered", None),
 ])
-def test_ask_json_on_the_sample(plumbing_index, question, reason, capsys):
+def test_ask_json_on_the_sample(plumbing_index, question, reason, filled, capsys):
     out = run_json(capsys, "ask", question, "--json", "--index", plumbing_index)
     check("answer", out)
     assert out["schema_version"] == "2.0.0" and out["question"] == question
     assert out["reason"] == reason and out["abstained"] == (reason is not None)
+    assert filled is None or out[filled]  # the part of the answer this question exercises
 
 
 def test_ask_json_in_a_report_it_does_not_answer(plumbing_index, capsys):

@@ -95,14 +95,14 @@ VI: dict[str, str] = {
     "config.unknown_segmenter": "không có bộ tách từ «{name}»",
     "data.bad_line": "tệp dữ liệu «{path}» lỗi ở dòng {line}",
     "query.missing": "hãy nhập câu hỏi",
+    "query.bad_period": "bộ lọc kỳ «{period}» không phải một kỳ báo cáo; hãy viết ví dụ "
+                        "«tháng 5/2024», «5 tháng đầu năm 2024», «quý I/2022», «năm 2023»",
     "query.empty": "hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
     "query.too_long": "câu hỏi dài {n} ký tự, vượt giới hạn {limit} ký tự; hãy hỏi ngắn gọn "
                       "hơn",
     "series.unknown_indicator": "không có chỉ tiêu nào khớp «{indicator}»; các chỉ tiêu có ở "
                                 "nhiều báo cáo: {known}",
     "query.bad_k": "số kết quả k phải từ 1 đến {limit} (đã gửi «{k}»)",
-    "query.bad_period": "không hiểu kỳ «{period}»; hãy viết ví dụ: tháng 5/2024, quý I/2022, "
-                        "5 tháng đầu năm 2024",
     "request.missing": "thiếu tham số «{param}»",
     "request.invalid": "tham số «{param}» không hợp lệ",
     "request.not_found": "không có địa chỉ «{path}»",

@@ -20,6 +20,7 @@ import pytest
 from contract import SCHEMAS, check
 from realdocs import realdoc
 from ui_helpers import SHOTS, TOKEN, browser, expect, free_port
+from ui_helpers import ask as ask_in_page
 
 from rag import service
 from rag.errors import BaocaoError
@@ -138,8 +139,9 @@ def test_openapi_and_docs_are_served_without_the_network(http):
 
 
 @pytest.mark.browser
-def test_the_docs_page_renders_in_a_browser_with_no_network(server):
-    """Swagger UI from the local assets: every request that leaves the server is refused."""
+def test_docs_and_app_render_in_a_browser_with_no_network(server):
+    """Swagger UI from the local assets, and the web app mounted beside the API, answering:
+    every request that leaves the server is refused."""
     left = []
 
     def only_local(route):
@@ -161,6 +163,13 @@ def test_the_docs_page_renders_in_a_browser_with_no_network(server):
         expect(page.get_by_text("passages to consider, 1 to 50")).to_be_visible()
         page.screenshot(path=str(SHOTS / "api-docs.png"))
         page.close()
+        app = chromium.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+        app.route("**/*", only_local)
+        app.goto(f"{server.url}/")  # the web app, mounted into the API
+        expect(app.locator("#status-line")).to_contain_text("Sẵn sàng: 5 báo cáo")
+        expect(ask_in_page(app, QUESTION)).to_contain_text("816 tỷ đồng")
+        app.screenshot(path=str(SHOTS / "api-mounted-app.png"))
+        app.close()
     assert left == []
 
 

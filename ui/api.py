@@ -210,7 +210,7 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def failed(request: Request, exc: Exception):
-        log.exception("API request failed: %s", request.url.path)
+        log.exception("request failed: %s", request.url.path)
         return error_response(BaocaoError("request.failed"))
 
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],

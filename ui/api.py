@@ -13,6 +13,7 @@ admin token (``ui.api_write``). Requests are limited per client address
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Annotated
 
@@ -36,7 +37,8 @@ API_VERSION = "1.0.0"  # the HTTP API's own routes and parameters; the bodies ha
 # The page asks for 10 passages; 50 lets a script see further down the ranking while one
 # request stays ~50 passages of JSON (no measurement beyond that).
 MAX_K = 50
-ENGINE_SLOTS = 16  # searches at once, as the app's engine group (ui.app.ENGINE_CONCURRENCY)
+# searches at once: the app's engine group has the same setting (ui.app.ENGINE_CONCURRENCY)
+ENGINE_SLOTS = int(os.environ.get("BAOCAO_ENGINE_CONCURRENCY", "16"))
 
 Docs = Annotated[list[str] | None, Query(description="only these report ids (repeatable)")]
 Period = Annotated[str | None, Query(description="period filter, e.g. 'tháng 5/2024'; a "

@@ -80,10 +80,29 @@ def statements_of(index) -> Statements:
 
 
 def answering(stated: list[Observation], asked: tuple[Period, ...],
-              report: tuple[Period, ...], to_date_too: bool = False) -> list[Observation]:
+              report: tuple[Period, ...], to_date_too: bool = False,
+              as_of: str | None = None) -> list[Observation]:
     """The statements whose own period is an asked one (or, with ``to_date_too``, the
-    figure to date of an asked month). A statement whose text states no period has its
-    report's, which is certain only when the report has one period."""
-    match = (lambda a, p: answers(a, p) or to_date(a, p)) if to_date_too else answers
+    figure to date of an asked month; or one counted to the cut-off month the question asks
+    by, ``as_of``: "vốn năm 2022 đến hết 31/01/2023"). A statement whose text states no
+    period has its report's, which is certain only when the report has one period."""
+    def match(a: Period, s: Observation) -> bool:
+        return (answers(a, s.period) or to_date_too and to_date(a, s.period) or at_end(a, s)
+                or bool(as_of and s.as_of and s.as_of[:7] == as_of[:7]))
+
     return [s for s in stated if (s.stated or len(report) <= 1)
-            and any(match(a, s.period) for a in asked)]
+            and any(match(a, s) for a in asked)]
+
+
+def dated(stated: list[Observation]) -> list[Observation]:
+    """The statements whose period is known (a report that states no time gives its figures
+    an unknown year: they neither answer nor rule out an asked period)."""
+    return [s for s in stated if s.period.year is not None]
+
+
+def at_end(asked: Period, s: Observation) -> bool:
+    """A stock counted at a date in the asked period's last month ("lũy kế toàn tỉnh có …
+    HTX" in a quarter's report) is the stock for that period."""
+    return bool(s.as_of) and s.period.kind == "month" and (
+        s.period.end_month == asked.end_month
+        and (asked.year is None or s.period.year == asked.year))

@@ -131,7 +131,6 @@ MESSAGES: dict[str, str] = {
     "request.invalid": "the parameter {param!r} is not valid ({why})",
     "request.not_found": "no such address: {path}",
     "request.method": "{method} is not allowed at {path}",
-    "request.too_many": "too many requests from {client}; try again in {retry_after} s",
     "request.failed": "the server failed to answer (see its log)",
     "index.loading": "the index is not ready yet ({status}); try again in a few seconds",
     "index.unavailable": "the index cannot be used: {why}",

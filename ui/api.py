@@ -6,13 +6,15 @@ OpenAPI description at ``/api/openapi.json`` with its docs page at ``/api/docs``
 so the API answers from the index the page shows and sees every reload. Bodies are the
 CLI's JSON under the same schemas (``rag.contract``); errors are the ``error`` schema with
 the library's code and the app's Vietnamese sentence for it. Writes exist only with an
-admin token (``ui.api_write``). Requests are limited per client address
-(``ui.ratelimit``); behind a reverse proxy every client is the proxy, so limit there.
+admin token (``ui.api_write``). Requests are limited per client address with the web
+app's token buckets and limits (``ui.guard``: ``BAOCAO_CLIENT_RATE``, ``BAOCAO_CLIENT_BURST``),
+refused as the app refuses them (429, ``client.rate``).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 from typing import Annotated
@@ -27,7 +29,7 @@ from rag.contract import VERSIONS, schema, stamp
 from rag.errors import BaocaoError
 from ui import api_docs
 from ui.api_http import StrictJSON, error_response, status_of
-from ui.ratelimit import RateLimiter, retry_after
+from ui.guard import CLIENT_BURST, CLIENT_RATE, TokenBuckets, client_of
 from ui.state import AppState
 
 log = logging.getLogger("baocao.api")
@@ -50,7 +52,7 @@ K = Annotated[int, Query(description=f"passages to consider, 1 to {MAX_K}",
 class Api:
     """The read endpoints over one ``AppState``."""
 
-    def __init__(self, state: AppState, limiter: RateLimiter, writes: bool) -> None:
+    def __init__(self, state: AppState, limiter: TokenBuckets, writes: bool) -> None:
         self.state = state
         self.limiter = limiter
         self.writes = writes
@@ -59,10 +61,9 @@ class Api:
     # -- checks shared by the endpoints -------------------------------------------------
     def limit(self, request: Request) -> None:
         """Dependency: one request from this client, refused past its rate."""
-        client = request.client.host if request.client else "?"
-        wait = self.limiter.take(client)
-        if wait:
-            raise BaocaoError("request.too_many", client=client, retry_after=retry_after(wait))
+        wait = self.limiter.take(client_of(request))
+        if wait > 0:
+            raise BaocaoError("client.rate", wait=max(1, math.ceil(wait)))
 
     def engine(self) -> service.Engine:
         engine = self.state.engine
@@ -156,12 +157,12 @@ class Api:
         return StrictJSON(schema(name))
 
 
-def create_api(state: AppState, admin=None, limiter: RateLimiter | None = None) -> FastAPI:
+def create_api(state: AppState, admin=None, limiter: TokenBuckets | None = None) -> FastAPI:
     """The FastAPI application (the Gradio app is mounted into it by ``ui.app.serve``)."""
     app = FastAPI(title="baocao API", version=API_VERSION, docs_url=None,
                   redoc_url=None, openapi_url=api_docs.OPENAPI_URL,
                   description=api_docs.DESCRIPTION)
-    api = Api(state, limiter or RateLimiter(), writes=admin is not None)
+    api = Api(state, limiter or TokenBuckets(CLIENT_RATE, CLIENT_BURST), writes=admin is not None)
     limited = [Depends(api.limit)]
     router = APIRouter(prefix=PREFIX, default_response_class=StrictJSON)
     ask = dict(dependencies=limited, tags=["questions"])

@@ -19,7 +19,7 @@ STATUS: dict[str, int] = {
     "write.read_only": 405, "request.method": 405,
     "index.replace_unconfirmed": 409, "index.remove_unconfirmed": 409,
     "file.too_large": 413,
-    "request.too_many": 429,
+    "client.rate": 429, "client.in_flight": 429, "write.token_wait": 429,
     "request.failed": 500,
     "index.loading": 503, "index.unavailable": 503, "index.missing": 503,
     "index.damaged": 503, "index.unreadable": 503, "index.format": 503,
@@ -66,8 +66,8 @@ def error_response(exc: BaocaoError) -> StrictJSON:
     body = stamp("error", {"status": status, "code": exc.code, "message": vi_error(exc),
                            "details": {k: _plain(v) for k, v in exc.details.items()}})
     headers = {}
-    if exc.code == "request.too_many":
-        headers["Retry-After"] = str(exc.details["retry_after"])
+    if status == 429 and "wait" in exc.details:
+        headers["Retry-After"] = str(exc.details["wait"])
     elif exc.code == "index.loading":
         headers["Retry-After"] = str(RETRY_LOADING_SECONDS)
     elif status == 401:

@@ -1,21 +1,21 @@
 """Writes over HTTP: add, replace and remove reports with the admin token.
 
 Registered only when ``baocao serve`` has an admin token; the token comes as
-``Authorization: Bearer TOKEN`` and is checked in constant time by ``ui.admin.Admin``
-(a wrong one costs a second, and wrong tokens are checked one at a time, so guessing is
-as slow as in the app). The path is the app's: the files are read into a plan
-(``rag.service.preview``) before anything is written; a replacement or a removal happens
-only when the request confirms the version of the report the plan showed
-(``confirm=doc_id:content_hash``); the write itself is ``rag.service.add`` / ``remove``,
-logged in ``changes.jsonl`` as "api admin from <address>". ``dry_run=true`` returns the
-plan alone. The token is checked before the upload is read.
+``Authorization: Bearer TOKEN`` and is checked in constant time by ``ui.admin.Admin``,
+with the app's penalty: from the second wrong token in a row a client waits, 1 s doubling
+to 60 s, before its next attempt is checked (429 ``write.token_wait``). The path is the
+app's: the files are read into a plan (``rag.service.preview``) before anything is
+written; a replacement or a removal happens only when the request confirms the version
+of the report the plan showed (``confirm=doc_id:content_hash``); the write itself is
+``rag.service.add`` / ``remove``, logged in ``changes.jsonl`` as "api admin from
+<address>". ``dry_run=true`` returns the plan alone. The token is checked before the
+upload is read.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +31,7 @@ from rag.records import DocInfo
 from ui import api_docs
 from ui.admin import Admin
 from ui.api_http import StrictJSON, error_response, status_of
+from ui.guard import client_of
 from ui.messages import vi_error
 from ui.state import AppState
 
@@ -88,7 +89,6 @@ class Writes:
     def __init__(self, state: AppState, admin: Admin) -> None:
         self.state = state
         self.admin = admin
-        self._guesses = threading.Lock()  # one wrong token at a time, each costing a second
 
     def register(self, router: APIRouter, limited: list) -> None:
         errors = {**api_docs.ERRORS, 401: api_docs._json("error", "no admin token"),
@@ -106,9 +106,8 @@ class Writes:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise BaocaoError("write.no_token")
-        with self._guesses:
-            self.admin.check(token)
-        host = request.client.host if request.client else "?"
+        host = client_of(request)
+        self.admin.check(token, host)  # from a second wrong token in a row: wait, 429
         return f"api admin from {host}"
 
     def _engine(self) -> service.Engine:

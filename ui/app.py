@@ -276,6 +276,7 @@ def mount(app: gr.Blocks, state: AppState, admin: Admin | None = None):
     loaded index for both."""
     from ui.api import create_api
 
+    writable = getattr(app, "baocao_writable", False)
     return gr.mount_gradio_app(create_api(state, admin), app, path="/", css=CSS, head=HEAD,
                                show_error=False, max_file_size=UPLOAD_CAP, ssr_mode=False,
-                               footer_links=[])
+                               footer_links=[], app_kwargs=guard.app_kwargs(app, writable))

@@ -119,8 +119,6 @@ VI: dict[str, str] = {
     "request.invalid": "tham số «{param}» không hợp lệ",
     "request.not_found": "không có địa chỉ «{path}»",
     "request.method": "không dùng được phương thức {method} tại «{path}»",
-    "request.too_many": "quá nhiều yêu cầu trong thời gian ngắn; xin thử lại sau "
-                        "{retry_after} giây",
     "request.failed": "lỗi hệ thống (chi tiết trong nhật ký máy chủ)",
     "index.loading": "chỉ mục chưa sẵn sàng ({status}); xin thử lại sau ít giây",
     "index.unavailable": "chưa dùng được chỉ mục: {why}",

@@ -77,8 +77,9 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
     cands = without_blocks(q, [c for c in candidates(ask, hits, cfg) if _meets(q, c)])
     dated = _dated(cands, statements)
     cands = _fitting_first(q, cands, dated, cfg.min_coverage)
+    monthly = statements.monthly if statements is not None else set()
     if asked:
-        cands, other = _of_period(q, cands, asked, dated, cfg.min_coverage)
+        cands, other = _of_period(q, cands, asked, dated, cfg.min_coverage, monthly)
         if other and (not cands or cands[0].coverage < cfg.min_coverage):
             return abstain(q, result, "period_not_covered", _other_periods(asked[0], other))
     if not cands or cands[0].coverage < cfg.min_coverage:
@@ -97,7 +98,7 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
     if q.wants == "facts":
         cands = front_first(cands)
     chosen = pick(cands, cfg, q)
-    stated = {i: _answering(dated.get(id(c), []), asked, c, q.as_of)
+    stated = {i: _answering(dated.get(id(c), []), asked, c, q.as_of, monthly)
               for i, c in enumerate(chosen)}
     return write(q, result, chosen, terms, stated, _head(chosen, stated))
 
@@ -122,11 +123,11 @@ def _dated(cands: list[Candidate], statements: Statements | None) -> dict[int, l
 def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list],
                    floor: float) -> list[Candidate]:
     """Of the units about the question (coverage at least ``floor``), those whose own
-    sentence names the asked indicator come first (a passage may speak of several: "dư nợ"
-    beside "huy động"), and for a plan question those whose figures are plans; the score
-    orders the rest."""
+    sentence (or section) names the asked indicator come first (a passage may speak of
+    several: "dư nợ" beside "huy động"), and for a plan question those whose figures are
+    plans; the score orders the rest."""
     def key(c: Candidate) -> tuple[bool, bool, bool]:
-        sentence = c.sentence_text()
+        sentence = f"{c.hit.chunk.section} {c.sentence_text()}"
         named = bool(q.term or q.indicator) and (need.has_indicator(q, sentence) or len(
             q.indicator) > 1 and need.has_phrase(q.indicator, sentence))
         plans = not q.plan or any(s.is_plan for s in dated.get(id(c)) or [])
@@ -136,18 +137,18 @@ def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list],
 
 
 def _answering(stated: list[Observation], asked: tuple[Period, ...], cand: Candidate,
-               as_of: str | None = None) -> list[Observation]:
+               as_of: str | None, monthly: set[str]) -> list[Observation]:
     """The unit's statements of the asked period (else its figures to date of an asked
     month, which only reach the answer when no unit gives the month itself)."""
     if not asked:
         return stated
     periods = cand.hit.chunk.periods
     return (answering(stated, asked, periods, as_of=as_of)
-            or answering(stated, asked, periods, True, as_of))
+            or answering(stated, asked, periods, True, as_of, monthly))
 
 
 def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
-               dated: dict[int, list], floor: float,
+               dated: dict[int, list], floor: float, monthly: set[str],
                to_date: bool = False) -> tuple[list[Candidate], list[Period]]:
     """The units that state the asked period, and the periods the others that are about
     the question (coverage at least ``floor``) state instead. A unit with figures answers by
@@ -167,7 +168,7 @@ def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
         elif not stated:
             if _covers(c, asked):
                 kept.append(c)
-        elif answering(stated, asked, c.hit.chunk.periods, to_date, q.as_of):
+        elif answering(stated, asked, c.hit.chunk.periods, to_date, q.as_of, monthly):
             kept.append(c)
         elif c.coverage >= floor:
             other += [s.period for s in stated]
@@ -176,7 +177,7 @@ def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
                     or FIGURE_RE.search(c.text))]
     if q.wants in ("figure", "parts") and other and not figures:
         if not to_date and any(a.kind == "month" for a in asked):
-            return _of_period(q, cands, asked, dated, floor, to_date=True)
+            return _of_period(q, cands, asked, dated, floor, monthly, to_date=True)
         return [], other
     return kept, other
 

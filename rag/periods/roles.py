@@ -64,18 +64,24 @@ def context_rx(name: str) -> re.Pattern:
     }[name])
 
 
+def _heads(words: list[str]) -> re.Pattern:
+    """Capitalised head words, written so, opening the clause up to the year."""
+    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len,
+                                                                        reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)[^.;:,()]*$")
+
+
 @cache
-def _names() -> tuple[re.Pattern, re.Pattern]:
+def _names() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """Head words of names: capitalised ones must be written so ("Luật …", "Đại hội …");
-    lowercase ones ("nhiệm kỳ", "năm học", "đợt") right before the year or span."""
+    a document's ("Kế hoạch …") only inside a sentence; lowercase ones ("nhiệm kỳ", "năm
+    học", "đợt") right before the year or span."""
     words = context_words()["name"]
-    caps = [w for w in words if w[:1].isupper()]
     low = [fold_accents(w.lower()) for w in words if not w[:1].isupper()]
-    head = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(caps, key=len,
-                                                                         reverse=True))
     near = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(low, key=len,
                                                                         reverse=True))
-    return (re.compile(rf"(?<!\w)(?:{head})(?!\w)[^.;:,()]*$"),
+    return (_heads([w for w in words if w[:1].isupper()]),
+            _heads(list(context_words()["doc_name"])),
             re.compile(rf"(?<!\w)(?:{near})(?:\s+[ivx\d]+)?\s*$"))
 
 
@@ -94,9 +100,13 @@ def is_name(text: str, folded: str, m: Mention) -> bool:
     "nhiệm kỳ 2025 - 2030", "kỳ I năm 2023") or in history ("tháng Tám năm 1945")."""
     if m.year is not None and m.year < HISTORIC or context_rx("historic").search(before(folded, m)):
         return True  # "tháng Tám năm 1945", "(30/4/1975 - 30/4/2025)": history
-    caps, near = _names()
-    return bool(near.search(before(folded, m)) or caps.search(text[max(0, m.start - _NAME_REACH):
-                                                                     m.start]))
+    caps, documents, near = _names()
+    start = max(0, m.start - _NAME_REACH)
+    if m.kind in ("year", "span") and near.search(before(folded, m)) or caps.search(
+            text[start:m.start]):
+        return True
+    head = documents.search(text[start:m.start]) if m.kind != "span" else None
+    return bool(head) and start + head.start() > 0  # a title's own kind word is no name
 
 
 def role_of(m: Mention, text: str, folded: str, question: bool) -> Mention:
@@ -110,8 +120,8 @@ def role_of(m: Mention, text: str, folded: str, question: bool) -> Mention:
     base = context_rx("base").search(back) or context_rx("ratio").search(back)
     if base and (m.role != "period" or not question or "cung" in base.group(0)):
         return replace(m, role="base")
-    if m.role != "period":
-        due = context_rx("deadline").search(back) or _task(folded, m)
+    if m.role != "period":  # a date right after "trước", a cut-off a task is due by
+        due = context_rx("deadline").search(back) or m.role == "asof" and _task(folded, m)
         return replace(m, role="plan") if due else m
     if context_rx("code").search(back):  # "Quyết định 2530/QĐ-TTg năm 2025": its own year
         return replace(m, role="name")

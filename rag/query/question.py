@@ -84,7 +84,8 @@ def read(text: str, period: str | None = None) -> Question:
             overridden = None if set(chosen) == set(own) else period
         else:
             periods = chosen
-    figure = tuple(asked_periods(_NOT_ASKED.sub(" ", low))) if own else ()
+    figure = tuple(asked_periods(_NOT_ASKED.sub(" ", low), plans=True)) if own or \
+        asked_periods(text, plans=True) else ()
     places = named_places(text)
     words = _classes(text)
     return Question(
@@ -97,14 +98,16 @@ def read(text: str, period: str | None = None) -> Question:
         across=_across(text, low))
 
 
-def asked_periods(text: str) -> list[Period]:
-    """The periods a question (or a period filter) asks for, a plan's included. "(tính) đến
+def asked_periods(text: str, plans: bool = False) -> list[Period]:
+    """The periods a question (or a period filter) asks for. "(tính) đến
     (hết) 31/01/2023" names the report's cut-off month (in "vốn năm 2022 đến hết
     31/01/2023" the year is the capital plan's); "5 tháng và 6 tháng đầu năm 2024" gives
     both the one year."""
     mentions = find_periods(text, question=True)
-    # a plan's year is asked too: "dự toán thu NSNN năm 2027" wants the 2027 estimate
-    periods = [p for m in mentions if m.role in ("period", "plan") and m.kind != "span"
+    # with ``plans``, a plan's year is asked too: "dự toán thu NSNN năm 2027" wants the
+    # 2027 estimate (of a figure; reports are not picked by the plans they speak of)
+    roles = ("period", "plan") if plans else ("period",)
+    periods = [p for m in mentions if m.role in roles and m.kind != "span"
                and (p := mention_period(m))]
     cutoffs = [p for m in mentions if m.role == "asof" and (p := mention_period(m))]
     if cutoffs:
@@ -155,7 +158,7 @@ def _wants(low: str, words: frozenset[str]) -> str:
         return "signer"
     if "doc_fact" in words and "doc_word" in words:
         return "facts"
-    if "parts" in words:
+    if "parts" in words and "per" not in words:
         return "parts"
     if "when" in words and "bao lau" not in low:
         return "when"
@@ -170,10 +173,18 @@ def cited_numbers(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.lstrip("0") or "0" for n in found))
 
 
+_TO_MONTH_END = re.compile(r"\bhet\s+thang\s+0?(\d{1,2})\s*[/-]\s*((?:19|20)\d{2})\b")
+
+
 def _cutoff(text: str) -> str | None:
-    """The cut-off date a question asks by ("đến hết 31/01/2023"), ISO."""
-    return next((m.as_of for m in find_periods(text, question=True)
-                 if m.role == "asof" and m.as_of), None)
+    """The cut-off a question asks by: a date ("đến hết 31/01/2023"), ISO, or a month's end
+    ("tính đến hết tháng 1/2022": "2022-01")."""
+    found = next((m.as_of for m in find_periods(text, question=True)
+                  if m.role == "asof" and m.as_of), None)
+    if found:
+        return found
+    month = _TO_MONTH_END.search(folded(text))
+    return f"{month.group(2)}-{int(month.group(1)):02d}" if month else None
 
 
 def _dates(low: str) -> tuple[tuple[int, int, int], ...]:

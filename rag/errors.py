@@ -125,6 +125,19 @@ MESSAGES: dict[str, str] = {
                       "shorter question",
     "series.unknown_indicator": "no indicator in the index matches {indicator!r}; reported "
                                 "by several reports: {known}",
+    "query.bad_k": "k must be a number from 1 to {limit} (got {k!r})",
+    # the HTTP API (ui/api.py)
+    "request.missing": "the parameter {param!r} is missing",
+    "request.invalid": "the parameter {param!r} is not valid ({why})",
+    "request.not_found": "no such address: {path}",
+    "request.method": "{method} is not allowed at {path}",
+    "request.failed": "the server failed to answer (see its log)",
+    "index.loading": "the index is not ready yet ({status}); try again in a few seconds",
+    "index.unavailable": "the index cannot be used: {why}",
+    "index.remove_unconfirmed": "removing '{doc_id}' («{title}») must be confirmed with "
+                                "confirm={confirm}",
+    "write.no_token": "this request needs the admin token: 'Authorization: Bearer TOKEN'",
+    "write.no_files": "send the report files as the multipart form field 'files'",
 }
 
 

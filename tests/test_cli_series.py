@@ -20,7 +20,8 @@ def test_series_json_rows_sorted_by_period(plumbing_index, capsys):
                        "--index", str(plumbing_index))
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"indicator", "unit", "rows"} and data["unit"] == "tỷ đồng"
+    assert set(data) == {"schema_version", "indicator", "unit", "rows"}
+    assert data["unit"] == "tỷ đồng"
     rows = data["rows"]
     assert set(rows[0]) == {"period", "period_kind", "value", "value_text", "unit",
                             "comparisons", "doc", "chunk_id", "quote"}

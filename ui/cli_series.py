@@ -45,11 +45,13 @@ def load(index_dir) -> tuple[list, dict]:
 
 def cmd_series(args) -> int:
     from rag.answer.export import find_series, to_csv, to_json
+    from rag.contract import stamp
 
     observations, docs = load(args.index)
     series = find_series(observations, args.indicator, plans=args.plans, doc_ids=args.doc)
     if args.json:
-        sys.stdout.write(json.dumps(to_json(series), ensure_ascii=False, indent=1) + "\n")
+        out = stamp("series", to_json(series))
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
     elif args.csv:
         data = to_csv(series)
         if args.out:

@@ -11,6 +11,7 @@ import time
 
 import gradio as gr
 
+from rag.contract import stamp
 from rag.errors import BaocaoError
 from rag.periods import parse_periods
 from rag.records import Citation
@@ -57,6 +58,7 @@ class Handlers:
         period_text, note = self._period(period)
         engine, t0 = self.state.engine, time.perf_counter()
         try:
+            self.check_reports(doc_ids)
             if mode == MODES[1]:
                 res = engine.search(question, k=TOP_K, doc_ids=doc_ids or None, period=period_text)
                 return hits_view(res, time.perf_counter() - t0, note), None
@@ -179,9 +181,10 @@ class Handlers:
         """Status line and report lists after the index changed."""
         return (status_view(self.state.status()), *self.lists())
 
-    def choices(self) -> tuple[list, list[str], str]:
-        """Report choices, period choices and the report table of the current index."""
-        docs = self.state.docs()
+    def choices(self, docs=None) -> tuple[list, list[str], str]:
+        """Report choices, period choices and the report table of the current index (or of
+        ``docs``)."""
+        docs = self.state.docs() if docs is None else docs
         reports = [(f"{d.title} — {d.period_label or 'không rõ kỳ'}", d.doc_id) for d in docs]
         return reports, self.periods(docs), doc_list_view(docs)
 
@@ -206,13 +209,21 @@ class Handlers:
                        reverse=True)
         return [ALL_PERIODS] + [p.label for p in order]
 
+    def check_reports(self, doc_ids) -> None:
+        """Report ids of a filter must be indexed (the filter takes free values: a script's
+        ids may name reports added after the page was built)."""
+        docs = self.state.engine.index.docs
+        for doc_id in doc_ids or ():
+            if doc_id not in docs:
+                raise BaocaoError("index.no_report", doc_id=str(doc_id))
+
     # -- JSON API (gradio_client) ----------------------------------------------------------
     def api_answer(self, question: str, period: str = "", doc_ids: list | None = None) -> dict:
-        """Answer with citations as a dict (``Answer.to_dict()``), for scripts and tests."""
+        """Answer with citations: the ``answer`` schema (as ``baocao ask --json``)."""
         return self._api("ask", question, period, doc_ids)
 
     def api_search(self, query: str, period: str = "", doc_ids: list | None = None) -> dict:
-        """Ranked passages as a dict (``SearchResult.to_dict()``)."""
+        """Ranked passages: the ``search`` schema (as ``baocao search --json``)."""
         return self._api("search", query, period, doc_ids)
 
     def _api(self, what: str, text: str, period: str, doc_ids) -> dict:
@@ -221,7 +232,8 @@ class Handlers:
         engine = self.state.engine
         call = engine.ask if what == "ask" else engine.search
         try:
-            return call(text, k=TOP_K, doc_ids=doc_ids or None,
-                        period=self._period(period)[0]).to_dict()
+            self.check_reports(doc_ids)
+            out = call(text, k=TOP_K, doc_ids=doc_ids or None, period=self._period(period)[0])
+            return stamp("answer" if what == "ask" else "search", out.to_dict())
         except BaocaoError as exc:
             raise gr.Error(vi_error(exc)) from None

@@ -114,6 +114,17 @@ VI: dict[str, str] = {
                       "hơn",
     "series.unknown_indicator": "không có chỉ tiêu nào khớp «{indicator}»; các chỉ tiêu có ở "
                                 "nhiều báo cáo: {known}",
+    "query.bad_k": "số kết quả k phải từ 1 đến {limit} (đã gửi «{k}»)",
+    "request.missing": "thiếu tham số «{param}»",
+    "request.invalid": "tham số «{param}» không hợp lệ",
+    "request.not_found": "không có địa chỉ «{path}»",
+    "request.method": "không dùng được phương thức {method} tại «{path}»",
+    "request.failed": "lỗi hệ thống (chi tiết trong nhật ký máy chủ)",
+    "index.loading": "chỉ mục chưa sẵn sàng ({status}); xin thử lại sau ít giây",
+    "index.unavailable": "chưa dùng được chỉ mục: {why}",
+    "index.remove_unconfirmed": "cần xác nhận việc xoá báo cáo «{title}» (confirm={confirm})",
+    "write.no_token": "cần mã quản trị (tiêu đề «Authorization: Bearer …»)",
+    "write.no_files": "chưa gửi tệp báo cáo nào (trường «files»)",
 }
 
 

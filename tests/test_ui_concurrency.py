@@ -35,7 +35,7 @@ CASES = [
     ("doanh nghiệp thành lập mới tháng 5/2024", "472 doanh nghiệp"),
     ("khách du lịch quý I/2022", "755.950 lượt khách"),
     ("đàn trâu tháng 5/2024", "56.945 con"),
-    ("giải ngân vốn đầu tư công tháng 1/2023", "2.913,8 tỷ đồng"),
+    ("giải ngân vốn đầu tư công năm 2022 tính đến hết 31/01/2023", "2.913,8 tỷ đồng"),
     ("số doanh nghiệp thành lập mới 9 tháng 2021", "376 doanh nghiệp"),
     ("thu ngan sach thang 1/2023", "418,1 tỷ đồng"),
     ("kim ngach XNK thang 1/2023", "250 triệu USD"),

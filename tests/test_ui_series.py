@@ -119,10 +119,11 @@ def test_series_tab_table_chart_and_downloads(page, tmp_path):
 
 def test_chart_traces_without_a_browser(plumbing_engine):
     from rag.answer.across import across_rows
+    from rag.service import read_question
     from ui.series import figure
 
-    series, rows, missing = across_rows("khách du lịch quý I/2022 so với tháng 1/2023",
-                                        plumbing_engine.index)
+    series, rows, missing = across_rows(
+        read_question("khách du lịch quý I/2022 so với tháng 1/2023"), plumbing_engine.index)
     fig = figure(series, rows)
     assert not missing and [t.name for t in fig.data] == ["Theo quý", "Theo tháng"]
     # 755.950 lượt is drawn in the series unit (nghìn lượt), the bar text keeps [n]

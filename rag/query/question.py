@@ -76,7 +76,8 @@ def read(text: str, period: str | None = None) -> Question:
     """The question record; ``period`` is a period filter (the question's own period wins)."""
     text = unicodedata.normalize("NFC", text.strip())
     low = folded(text)
-    own = asked_periods(text)
+    words = _classes(text)
+    own = asked_periods(text, plans="tasks" in words)  # a task question picks its plan part
     periods, overridden = own, None
     if period:
         chosen = asked_periods(period)
@@ -87,7 +88,6 @@ def read(text: str, period: str | None = None) -> Question:
     figure = tuple(asked_periods(_NOT_ASKED.sub(" ", low), plans=True)) if own or \
         asked_periods(text, plans=True) else ()
     places = named_places(text)
-    words = _classes(text)
     return Question(
         text=text, folded=low, periods=tuple(periods), figure_periods=figure, period_filter=period,
         overridden=overridden, dates=_dates(low), as_of=_cutoff(text), places=places,

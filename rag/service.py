@@ -9,6 +9,7 @@ end's decision (the app is read-only without an admin token).
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -162,7 +163,16 @@ def read_question(text: str | None, period: str | None = None) -> Question:
     if period and not asked_periods(period):
         shown = period if len(period) <= 60 else period[:57] + "…"
         raise InputError("query.bad_period", period=shown)
+    impossible = _IMPOSSIBLE.search(text)
+    if impossible:  # "tháng 13/2024" would be dropped and another period answered
+        raise InputError("query.impossible_period", period=impossible.group(0))
     return read(text, period)
+
+
+# a month or quarter number no calendar has ("tháng 13/2024", "quý V")
+_IMPOSSIBLE = re.compile(r"(?<!\w)(?:tháng|thang)\s+(?:0+|1[3-9]|[2-9]\d)(?:\s*/\s*\d{4})?(?!\w)"
+                         r"|(?<!\w)(?:quý|quy)\s+(?:[5-9]|v|vi{1,3})(?:\s*/\s*\d{4})?(?!\w)",
+                         re.IGNORECASE)
 
 
 @dataclass

@@ -109,6 +109,8 @@ VI: dict[str, str] = {
     "query.missing": "hãy nhập câu hỏi",
     "query.bad_period": "bộ lọc kỳ «{period}» không phải một kỳ báo cáo; hãy viết ví dụ "
                         "«tháng 5/2024», «5 tháng đầu năm 2024», «quý I/2022», «năm 2023»",
+    "query.impossible_period": "câu hỏi nêu «{period}», không phải một kỳ có thật (tháng 1–12, "
+                               "quý I–IV)",
     "query.empty": "hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
     "query.too_long": "câu hỏi dài {n} ký tự, vượt giới hạn {limit} ký tự; hãy hỏi ngắn gọn "
                       "hơn",

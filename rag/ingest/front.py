@@ -14,19 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.ingest.doctypes import AUTHORITY, LETTER, type_lines, type_of_number
 from rag.ingest.structure import clean_markup, match_heading
 from rag.periods import parse_date
 
-DOC_TYPES = ("THÔNG CÁO BÁO CHÍ", "BÁO CÁO", "TỜ TRÌNH", "KẾ HOẠCH", "CÔNG VĂN", "THÔNG BÁO",
-             "QUYẾT ĐỊNH", "CHỈ THỊ", "NGHỊ QUYẾT", "CÔNG ĐIỆN", "GIẤY MỜI", "CHƯƠNG TRÌNH",
-             "ĐỀ ÁN", "HƯỚNG DẪN", "KẾT LUẬN")
-# The type code in "Số: 12/BC-UBND" (Nghị định 30/2020/NĐ-CP, Phụ lục III); a letter's
-# number has the agency's code there instead ("4580/UBND-TH").
-TYPE_CODES = {"BC": "báo cáo", "TB": "thông báo", "KH": "kế hoạch", "QĐ": "quyết định",
-              "CT": "chỉ thị", "NQ": "nghị quyết", "TTr": "tờ trình", "CĐ": "công điện",
-              "GM": "giấy mời", "CTr": "chương trình", "ĐA": "đề án", "HD": "hướng dẫn",
-              "KL": "kết luận"}
-_NUMBER_LINE = re.compile(r"^Số\s*:\s*[\d.…\s]*/\s*([A-Za-zĐđ]+)")
+DOC_TYPES = type_lines()  # the type lines, from rag/data/doc_types.tsv
 _NUMBER_START = re.compile(r"^Số\s*:")
 _DATE_PHRASE = r"ngày\s*[\d.…]*\s*tháng\s*[\d.…]*\s*năm\s*\d{4}"
 _DATE_LINE = re.compile(_DATE_PHRASE)
@@ -43,7 +35,7 @@ _ANNEX_NOTE = re.compile(r"^\(\s*(Kèm theo|Ban hành kèm)", re.IGNORECASE)
 _ANNEX_TAIL = re.compile(r"\s*\(\s*(Kèm theo|Ban hành kèm)[^()]*\)\s*$", re.IGNORECASE)
 _NUMBERED = re.compile(r"^(PHẦN|Phần|[IVXLC]+|\d+(\.\d+)*|[a-zđ])\s*[.):]\s")
 # A body paragraph, never a title's next line.
-_BODY_START = re.compile(r"^(Ngày \d|Căn cứ|Thực hiện|Theo |Trong |Nhằm |Qua |Để |Sau khi )")
+_BODY_START = re.compile(r"^(Ngày \d|Căn cứ|Thực hiện|Theo |Trong |Nhằm |Qua |Để |Sau khi |Xét )")
 TITLE_MAX = 300  # characters of one title line; no title line of the samples reaches 200
 TITLE_LINES = 4  # a title runs over at most this many blocks
 _TITLE_LINE_MAX = 200  # a sentence-case "Báo cáo tình hình … năm 2024" first line
@@ -93,9 +85,10 @@ def read_front_matter(blocks: list[str]) -> FrontMatter:
 def _read_block(front: FrontMatter, text: str) -> bool:
     if front.open_title:
         front.open_title = False
-        if len(text) < TITLE_MAX:
-            front.title, front.title_lines = text, 1
-            return True
+        if len(text) >= TITLE_MAX:
+            return False  # the body: a type line is not followed by another type line
+        front.title, front.title_lines = text, 1
+        return True
     if _continues_title(front, text):
         front.title = f"{front.title} {text}"
         front.title_lines += 1
@@ -110,16 +103,17 @@ def _read_block(front: FrontMatter, text: str) -> bool:
 
 def _letterhead(front: FrontMatter, text: str, closed: bool) -> bool:
     if _NUMBER_START.match(text):
-        code = _NUMBER_LINE.match(text)
-        if code and front.doc_type is None:
-            front.doc_type = TYPE_CODES.get(code.group(1))
+        if front.doc_type is None:
+            front.doc_type = type_of_number(text)
         return True
     if _ADDRESSEE.match(text):
         front.addressees = True
         return True
-    if _DATE_LINE.search(text) and len(text) < 120:
-        front.date = parse_date(text) or front.date
+    if _DATE_LINE.search(text) and len(text) < 120 and not _BODY_START.match(text):
+        front.date = front.date or parse_date(text)  # the first: later ones are cited acts
         return True
+    if AUTHORITY.match(text) and _is_caps(text) and front.title:
+        return True  # "ỦY BAN NHÂN DÂN TỈNH …" under a decision's title
     if _MOTTO.match(text) or _ANNEX_NOTE.match(text):
         return True
     return not closed and _agency_line(text)
@@ -134,7 +128,7 @@ def _title_block(front: FrontMatter, text: str) -> bool:
     if subject:
         rest = text[subject.end():]
         front.title, front.title_lines = rest[:1].upper() + rest[1:], 1
-        front.doc_type = front.doc_type or "công văn"
+        front.doc_type = front.doc_type or LETTER
         return True
     doc_type = _doc_type(text)
     if doc_type is not None:
@@ -177,6 +171,8 @@ def _continues_title(front: FrontMatter, text: str) -> bool:
     if front.title.endswith(_END) or len(text) >= TITLE_MAX or text.endswith(_END):
         return False
     if _BODY_START.match(text) or _ADDRESSEE.match(text) or _NUMBER_START.match(text):
+        return False
+    if AUTHORITY.match(text):
         return False
     return match_heading(text) is None or not _NUMBERED.match(text) and _is_caps(front.title)
 

@@ -22,6 +22,7 @@ from rag.records import Document, Footnote, Paragraph, Section, Table
 
 _FOOTER = re.compile(r"^(Nơi nhận|TM\. ỦY BAN|TM\. UỶ BAN)", re.IGNORECASE)
 _SUP_TAG = re.compile(r"<sup>\s*(\d+)\s*</sup>")
+_ANNEX = re.compile(r"^(?:PHỤ LỤC|Phụ lục|DANH MỤC|BIỂU|Biểu)\b|^\(\s*(?:Kèm theo|Ban hành kèm)")
 
 
 def doc_id_for(name: str) -> str:
@@ -44,21 +45,27 @@ def parse_content(content: FileContent, source: str) -> Document:
     if content.doc_type is not None:  # a web page: its markup gave title and date
         hints = FrontMatter(content.doc_type, content.title or None, content.date)
     doc = parse_text(content.text, source, allow_empty=bool(content.tables), front=hints,
-                     marked=content.marked_ends)
+                     marked=content.marked_ends, fmt=content.fmt)
     doc.tables = place_tables(content.tables, doc.paragraphs)
+    if doc.tables:  # an annex lists places by row ("TUYÊN QUANG | 152.100")
+        doc.places = places_in([doc.text, doc.title, *(f.text for f in doc.footnotes.values()),
+                                *(table_text(t) for t in doc.tables)])
+        doc.province = doc.places[0] if doc.places else None
     doc.ocr_pages, doc.poor_pages = content.ocr_pages, content.poor_pages
     return doc
 
 
 def parse_text(text: str, source: str, allow_empty: bool = False,
-               front: FrontMatter | None = None, marked: bool = False) -> Document:
+               front: FrontMatter | None = None, marked: bool = False,
+               fmt: str | None = None) -> Document:
     """``allow_empty``: the file's content is all in tables (an annex of indicator tables);
     ``front``: title, date and type known from elsewhere (a web page's markup), for text
     that prints none: it is then read as one paragraph per block and has no front matter
     (a lead paragraph "UBND tỉnh …" is not a letterhead); ``marked``: paragraph ends are
-    marked by the reader (``FileContent.marked_ends``)."""
+    marked by the reader (``FileContent.marked_ends``); ``fmt``: the line convention the
+    reader wrote (``FileContent.fmt``)."""
     text = strip_controls(text)  # NUL bytes and escape codes never reach chunk text
-    lay = layout(text, fmt="paragraph" if front is not None else None, marked=marked)
+    lay = layout(text, fmt=fmt or ("paragraph" if front is not None else None), marked=marked)
     if not any(b.text.strip() for b in lay.blocks) and not allow_empty:
         raise InputError("parse.no_text", name=source)
     blocks, footer = _cut_footer(lay.blocks)
@@ -94,6 +101,12 @@ def _drop_pages(paragraphs: list[Paragraph]) -> None:
     for p in paragraphs:
         p.page_start = p.page_end = None
         p.page_breaks = ()
+def table_text(table: Table) -> str:
+    """A table's caption, row labels and cells, for what the table names."""
+    rows = ("\n".join([r.label, *(c.text for c in r.cells)]) for r in table.rows)
+    return "\n".join([table.caption, *(c.name for c in table.columns), *rows])
+
+
 def place_tables(tables: list[Table], paragraphs: list[Paragraph]) -> list[Table]:
     """Where each table stands in the text, for the reader: right after the paragraph that
     holds its caption, else after the last paragraph of the page it starts on."""
@@ -113,11 +126,15 @@ def place_tables(tables: list[Table], paragraphs: list[Paragraph]) -> list[Table
 
 
 def _cut_footer(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
-    """(body, footer): the distribution list and signature ("Nơi nhận: …") at the end are
-    no part of the body."""
+    """(body, footer): the distribution list and signature ("Nơi nhận: …") after the body
+    are no part of it; the annexes after them ("PHỤ LỤC …") are."""
     for i, b in enumerate(blocks):
-        if i > len(blocks) // 2 and _FOOTER.match(clean_markup(b.text)):
-            return blocks[:i], blocks[i:]
+        if not _FOOTER.match(clean_markup(b.text)):
+            continue
+        if i > len(blocks) // 2 or signature_lines([x.text for x in blocks[i:i + 30]]):
+            end = next((j for j in range(i + 1, len(blocks))
+                        if _ANNEX.match(clean_markup(blocks[j].text))), len(blocks))
+            return blocks[:i] + blocks[end:], blocks[i:end]
     return blocks, []
 
 

@@ -32,6 +32,7 @@ _COOPERATIVE = re.compile(r"hợp\s+tác\s*$", re.IGNORECASE)
 # in capitals, only an agency's name tells a unit's name from a heading's words
 _AGENCY = re.compile(r"(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HĐND|HỘI ĐỒNG NHÂN DÂN)\s*$",
                      re.IGNORECASE)
+DOMINANT = 0.5  # share of a text's province mentions that makes one its home
 MAX_UNITS = 200  # places below a province recorded per report (a commune table lists ~100)
 _SYL = r"[^\W\d_][^\W_]*"
 
@@ -177,6 +178,23 @@ def places_in(texts: Iterable[str]) -> tuple[str, ...]:
 
 def is_province(place: str) -> bool:
     return canonical(place) is not None
+
+
+def home_province(issuer: Iterable[str], title: str, texts: Iterable[str]) -> str | None:
+    """The province a report is about: the one its issuer's name gives ("UBND TỈNH …"),
+    else its title, else the one its texts name in at least half of their mentions of a
+    province; none for a national document that names many (a Prime Minister's decision
+    listing 27 localities is about none of them)."""
+    for source in (list(issuer), [title]):
+        found = sum((place_counts(t) for t in source), Counter())
+        if found:
+            return max(found, key=lambda n: (found[n], n))
+    counts = sum((place_counts(t) for t in texts), Counter())
+    total = sum(counts.values())
+    if not total:
+        return None
+    name = max(counts, key=lambda n: (counts[n], n))
+    return name if counts[name] >= DOMINANT * total else None
 
 
 def foreign_place(question: str, covered: set[str]) -> str | None:

@@ -167,7 +167,7 @@ def _ends(text: str) -> bool:
 
 def _continues(prev: str, line: str, style: str, last: str) -> bool:
     """Whether ``line`` goes on the paragraph ``prev`` (whose last line was ``last``)."""
-    if _EMPHASIS_ONLY.match(line) or _EMPHASIS_ONLY.match(prev):
+    if _EMPHASIS_ONLY.match(line):
         return True  # a lone "**" closing the emphasis of the line before
     if style == "blocks":
         return not _ITEM.match(line) and not last.endswith(("  ", "\\"))
@@ -225,6 +225,8 @@ def paragraphs(lines: list[str], style: str) -> list[str]:
     for line in lines:
         if not line.strip():
             continue
+        if _EMPHASIS_ONLY.match(line) and (not out or _balanced(out[-1])):
+            continue  # "** **": an empty bold run, no text and no paragraph of its own
         if out and _continues(out[-1], line, style, last):
             out[-1] = _join(out[-1], line, last)
         else:

@@ -9,13 +9,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rag.periods import cutoff_periods, make_period, parse_periods
+from rag.periods import cutoff_periods, make_period, parse_date, parse_periods
 from rag.records import Paragraph, Period
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # The next period's part of a title follows a separator: "…, nhiệm vụ trọng tâm tháng 6",
 # "…; nhiệm vụ, giải pháp…", "… và nhiệm vụ…"; "thực hiện nhiệm vụ…" is the results part.
 _PLAN_SPLIT = re.compile(r"(?:[,;:–-]\s*|\bvà\s+)(?=nhiệm vụ\b)", re.IGNORECASE)
+# The date a resolution states in its closing line: "Nghị quyết này được Quốc hội … thông qua
+# ngày 19 tháng 02 năm 2025", "… Hội đồng nhân dân … kỳ họp 28 thông qua ngày 26 tháng 11
+# năm 2025" (the adoption statement of a resolution, which prints no place-and-date line).
+_ADOPTED = re.compile(r"thông qua (ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}|"
+                      r"ngày\s*\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE)
 TEXT_PERIODS = 3  # no measurement: the few periods a body states most often; more is noise
 
 
@@ -43,6 +48,16 @@ def split_results_plan(title: str) -> tuple[str, str]:
 def title_periods(title: str, year: int | None) -> tuple[list[Period], list[Period]]:
     results, plan = split_results_plan(title)
     return parse_periods(results, default_year=year), parse_periods(plan, default_year=year)
+
+
+def stated_date(paragraphs: list[Paragraph]) -> str | None:
+    """The date a document's own closing line states (a resolution's adoption), for a
+    document whose front matter prints none; the last such line counts."""
+    for p in reversed(paragraphs):
+        m = _ADOPTED.search(p.text) if p.kind == "body" else None
+        if m:
+            return parse_date(m.group(1))
+    return None
 
 
 def text_periods(paragraphs: list[Paragraph], date: str | None) -> tuple[Period, ...]:

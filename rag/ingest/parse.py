@@ -13,15 +13,16 @@ from pathlib import Path
 from rag.ingest import metadata
 from rag.ingest.files import FileContent, InputError, read_document, strip_controls
 from rag.ingest.footnotes import MarkerState, strip_markers
-from rag.ingest.front import FrontMatter, read_front_matter
+from rag.ingest.front import DOC_TYPES, FrontMatter, read_front_matter
 from rag.ingest.layout import Block, layout
 from rag.ingest.signature import signature_lines
 from rag.ingest.structure import SectionStack, clean_markup, match_heading
-from rag.places import places_in
+from rag.places import home_province, places_in
 from rag.records import Document, Footnote, Paragraph, Section, Table
 
 _FOOTER = re.compile(r"^(Nơi nhận|TM\. ỦY BAN|TM\. UỶ BAN)", re.IGNORECASE)
 _SUP_TAG = re.compile(r"<sup>\s*(\d+)\s*</sup>")
+_DATE_LINE = re.compile(r"^.{0,40}ngày\s*[\d.…]*\s*tháng\s*[\d.…]*\s*năm\s*\d{4}\s*\W*$")
 _ANNEX = re.compile(r"^(?:PHỤ LỤC|Phụ lục|DANH MỤC|BIỂU|Biểu)\b|^\(\s*(?:Kèm theo|Ban hành kèm)")
 
 
@@ -48,9 +49,7 @@ def parse_content(content: FileContent, source: str) -> Document:
                      marked=content.marked_ends, fmt=content.fmt)
     doc.tables = place_tables(content.tables, doc.paragraphs)
     if doc.tables:  # an annex lists places by row ("TUYÊN QUANG | 152.100")
-        doc.places = places_in([doc.text, doc.title, *(f.text for f in doc.footnotes.values()),
-                                *(table_text(t) for t in doc.tables)])
-        doc.province = doc.places[0] if doc.places else None
+        _fill_places(doc, [table_text(t) for t in doc.tables])
     doc.ocr_pages, doc.poor_pages = content.ocr_pages, content.poor_pages
     return doc
 
@@ -84,10 +83,22 @@ def parse_text(text: str, source: str, allow_empty: bool = False,
         footnotes=footnotes, content_hash=hashlib.sha256(text.encode()).hexdigest(),
         fmt=lay.fmt,
     )
+    doc.date = doc.date or metadata.stated_date(paragraphs)
     _fill_title_and_periods(doc, front)
-    doc.places = places_in([text_out, doc.title, *(f.text for f in footnotes.values())])
-    doc.province = doc.places[0] if doc.places else None
+    _fill_places(doc)
     return doc
+
+
+def _fill_places(doc: Document, more: list[str] | None = None) -> None:
+    """The places the report names (title, issuer, text, notes, tables) and its home
+    province; the place of the signing line ("Hà Nội, ngày …") is where it was signed,
+    not what it is about."""
+    texts = [doc.title, *(f.text for f in doc.footnotes.values()), *(more or [])]
+    doc.places = places_in([doc.text, *texts])
+    issuer = [p.text for p in doc.paragraphs if p.kind == "front"
+              and not _DATE_LINE.search(p.text) and not p.text.startswith(("Số", "V/v"))]
+    body = [p.text for p in doc.paragraphs if not _DATE_LINE.search(p.text)]
+    doc.province = home_province(issuer, doc.title, body + texts)
 
 
 def _paged(source: str, blocks: list[Block]) -> bool:
@@ -133,9 +144,15 @@ def _cut_footer(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
             continue
         if i > len(blocks) // 2 or signature_lines([x.text for x in blocks[i:i + 30]]):
             end = next((j for j in range(i + 1, len(blocks))
-                        if _ANNEX.match(clean_markup(blocks[j].text))), len(blocks))
+                        if _annex(clean_markup(blocks[j].text))), len(blocks))
             return blocks[:i] + blocks[end:], blocks[i:end]
     return blocks, []
+
+
+def _annex(text: str) -> bool:
+    """What follows a signature as a document of its own: an annex caption, or the type
+    line of the plan or regulation a decision issues ("KẾ HOẠCH", "QUY ĐỊNH")."""
+    return bool(_ANNEX.match(text)) or text in DOC_TYPES
 
 
 def _signature(footer: list[Block]) -> list[Paragraph]:

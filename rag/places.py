@@ -123,7 +123,9 @@ def place_counts(text: str) -> Counter:
 @lru_cache(maxsize=1)
 def _unit_rx() -> re.Pattern:
     units = "|".join(r"\s+".join(_any_case(w) for w in u.split()) for u in UNIT_WORDS)
-    return re.compile(rf"(?<!\w)({units})[ \t]+((?:\d{{1,2}}(?!\w)|{_SYL})(?:[ \t]+{_SYL}){{0,3}})")
+    name = rf"(?:\d{{1,2}}(?!\w)|{_SYL})(?:[ \t]+{_SYL}){{0,3}}"
+    # the name is looked ahead, not consumed: "huyện Văn Giang và thị xã Mỹ Hào"
+    return re.compile(rf"(?<!\w)({units})(?=[ \t]+({name}))")
 
 
 def _unit_word(printed: str) -> str | None:

@@ -150,7 +150,7 @@ def _letterhead(front: FrontMatter, text: str, closed: bool) -> bool:
     if not closed and (_agency_line(text) or agency and _is_caps(text) and len(text) <= 80):
         front.agency = True  # "CỤC CẢNH SÁT ĐIỀU TRA" / "TỘI PHẠM VỀ MA TÚY": one name
         return True
-    return not closed and _stamp_noise(text)
+    return _stamp_noise(text)
 
 
 def _date(text: str) -> str | None:
@@ -167,7 +167,7 @@ def _stamp_noise(text: str) -> bool:
     """A scrap of a stamp or handwriting in the letterhead ("| Ngự gàyÐ2//,..."): short,
     and mostly no letters or opened by a column rule."""
     letters = sum(c.isalpha() for c in text)
-    return len(text) <= 40 and (text.startswith("|") or letters < 0.6 * len(text))
+    return 6 <= len(text) <= 40 and (text.startswith("|") or letters < 0.6 * len(text))
 
 
 def _subject_line(text: str) -> str:

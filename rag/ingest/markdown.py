@@ -295,11 +295,13 @@ _CAPTION = re.compile(r"^(?:phụ lục|biểu|bảng|danh mục)\b", re.IGNOREC
 _UNIT_LINE = re.compile(r"^\(?\s*(?:đơn vị(?: tính)?|đvt)\s*:\s*(.+?)\s*\)?$", re.IGNORECASE)
 _NOTE = re.compile(r"^\(\s*(?:kèm theo|ban hành kèm)", re.IGNORECASE)
 CAPTION_BLOCKS = 4  # an annex caption: "PHỤ LỤC", its title, the annex note, the unit
+CAPTION_MAX = 300  # characters of a caption line (a long annex title runs to ~250)
 
 
 def caption_and_unit(blocks: list[str]) -> tuple[str, str]:
-    """The caption of a table from the blocks just before it ("PHỤ LỤC" and its title
-    lines; the annex note left out) and the unit line "Đơn vị: triệu đồng" among them."""
+    """The caption of a table from the blocks just before it: the nearest short line
+    that is no sentence or list item, with the "PHỤ LỤC …" line above it (the annex note
+    left out), and the unit line "Đơn vị: triệu đồng" among them."""
     unit, parts = "", []
     for block in reversed(blocks[-CAPTION_BLOCKS:]):
         text = clean_cell(block)
@@ -309,8 +311,12 @@ def caption_and_unit(blocks: list[str]) -> tuple[str, str]:
             continue
         if _NOTE.match(text):
             continue
-        parts.insert(0, text)
-        if _CAPTION.match(text) or len(parts) >= 2 or text.endswith("."):
+        if parts and not _CAPTION.match(text):
             break
-    caption = " ".join(parts)
-    return (caption if not caption.endswith(".") else ""), unit
+        if not parts and (len(text) > CAPTION_MAX or text.endswith((".", ";", ","))
+                          or text.startswith(("-", "+", "•"))):
+            break
+        parts.insert(0, text)
+        if _CAPTION.match(text):
+            break
+    return " ".join(parts), unit

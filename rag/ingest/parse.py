@@ -170,6 +170,8 @@ def _paragraphs(blocks: list[Block], n_front: int, state: MarkerState) -> list[P
         if i < n_front:
             out.append(Paragraph(clean, 0, 0, b.page_start, b.page_end, (), False, "front"))
             continue
+        if not any(c.isalnum() for c in clean):
+            continue  # a rule line ("_____", "-----") under the body: nothing to read
         heading = match_heading(b.text, stack.in_plan)
         if heading is not None and out and out[-1].kind == "heading" and stack.continues(heading):
             stack.extend(heading)

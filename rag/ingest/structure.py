@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rag.config import HeadingConfig
 
 _MD_HASHES = re.compile(r"^\s*(#{1,6})\s*")
-_EMPHASIS = re.compile(r"\*{1,3}")
+_EMPHASIS = re.compile(r"\*{1,3}|(?<![\w_])__(?=\S)|(?<=\S)__(?![\w_])")
 _PART = re.compile(r"^Phần\s+(?P<num>[IVX]{1,4}|\d{1,2})\b[.:]?\s*(?P<title>.*)$")
 _ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\.\s+(?P<title>\S.*)$")
 _NUMBER = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<dot>\.?)\s+(?P<title>\S.*)$")

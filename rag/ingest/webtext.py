@@ -72,10 +72,13 @@ def clean(line: str) -> str:
 
 
 def _starts(line: str, kind: str) -> bool:
+    """The line starts with a phrase of ``kind`` as a whole word ("Liên hệ, góp ý")."""
     low = clean(line).casefold()
-    return any(low == p.rstrip(":") or low.startswith(p if p.endswith(":") else p + " ")
-               or (p.endswith(":") and low.startswith(p[:-1] + " :")) or low == p
-               for p in _phrases()[kind])
+    for p in _phrases()[kind]:
+        p = p.rstrip(":")
+        if low.startswith(p) and (len(low) == len(p) or not low[len(p)].isalnum()):
+            return True
+    return False
 
 
 def is_related_header(line: str) -> bool:

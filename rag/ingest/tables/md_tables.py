@@ -146,13 +146,16 @@ def _segment(tokens: list[list[str]], n: int) -> tuple[float, list[tuple[int, in
             cost = (best[j - 1] if j > 0 else 0.0) + _row_cost(tokens[j:i], n)
             if cost < best[i]:
                 best[i], back[i] = cost, j
-    if best[m] == inf:
+    i = m
+    if m > 1 and _empty(tokens[m - 1]) and best[m - 1] < best[m]:
+        i = m - 1  # the last "|" opened a row that never came: no empty last cell
+    if best[i] == inf:
         return inf, []
-    rows, i = [], m
+    cost, rows = best[i], []
     while i > 0:
         rows.append((back[i], i))
         i = back[i] - 1
-    return best[m], rows[::-1]
+    return cost, rows[::-1]
 
 
 def _is_text(token: list[str], prev: list[str] | None, nxt: list[str] | None) -> bool:
@@ -205,8 +208,6 @@ def _tables(tokens: list[list[str]], start: int, end: int) -> list[RawTable]:
 def pipe_table(tokens: list[list[str]], start: int = 0, end: int = 0) -> RawTable | None:
     """A converter's table from its cells (``pipe_tokens``); ``start``, ``end``: its lines."""
     tokens = list(tokens)
-    while tokens and _empty(tokens[-1]) and len(tokens) > 1:
-        tokens.pop()  # the table's closing "|" after its last row's separator
     while tokens and _empty(tokens[0]):
         tokens.pop(0)  # the opening "|" of a table after text
     if not tokens or all(_empty(t) for t in tokens):
@@ -235,8 +236,6 @@ def _header_depth(raw: RawTable) -> int:
     """Rows of a grouped header: the short rows at the top when their cells fill the
     columns as a header does (each row's group cells spread over the row below); else the
     first row, when it is full; else none."""
-    if raw.header_rows:
-        return raw.header_rows
     lens = [len(r) for r in raw.rows]
     first_full = next((k for k, n in enumerate(lens) if n == raw.ncols), None)
     if first_full is None or first_full == 0:
@@ -303,10 +302,50 @@ def _spread(texts: list[str], cols: list[int], r0: int, r1: int) -> list[tuple]:
     return out
 
 
+def _gfm_header(raw: RawTable) -> tuple[int, list[tuple]]:
+    """A GitHub table's header: the row above the delimiter and the rows under it that
+    start with an empty cell and hold no figure ("| | | Quý III | 9 tháng |"); a merged
+    header cell is printed once with empty cells after it, which it spans when the row
+    below has cells there."""
+    from rag.ingest.tables.rows import numeric
+
+    depth = raw.header_rows
+    while depth < len(raw.rows) - 1:
+        texts = raw.texts(depth)
+        if texts[0].strip() or any(numeric(t) for t in texts if t.strip()):
+            break
+        depth += 1
+    rows = [raw.texts(r) for r in range(depth)]
+    taken = [[False] * raw.ncols for _ in range(depth)]
+    out = []
+    for r in range(depth):
+        c = 0
+        while c < raw.ncols:
+            if taken[r][c]:
+                c += 1
+                continue
+            end = c + 1
+            while (r + 1 < depth and rows[r][c] and end < raw.ncols and not rows[r][end]
+                   and rows[r + 1][end]):
+                end += 1  # "| Thực hiện (tỷ đồng) | |" over "| Quý III | 9 tháng |"
+            low = r + 1
+            while low < depth and rows[r][c] and not any(rows[low][c:end]):
+                low += 1  # "| STT |" over an empty cell: one cell down the header
+            for rr in range(r, low):
+                for cc in range(c, end):
+                    taken[rr][cc] = True
+            out.append((r, low, c, end, rows[r][c]))
+            c = end
+    return depth, out
+
+
 def grid_cells(raw: RawTable) -> tuple[list, int, int, int]:
     """-> (cells as (r0, r1, c0, c1, text), rows, columns, header rows) of the grid."""
-    depth = _header_depth(raw)
-    cells = _place_header(raw, depth) if depth else []
+    if raw.header_rows:
+        depth, cells = _gfm_header(raw)
+    else:
+        depth = _header_depth(raw)
+        cells = _place_header(raw, depth) if depth else []
     for r in range(depth, len(raw.rows)):
         cells += _spread(raw.texts(r), list(range(raw.ncols)), r, r + 1)
     return cells, len(raw.rows), raw.ncols, depth

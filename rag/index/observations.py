@@ -84,7 +84,9 @@ def _previous(folder: Path | None) -> tuple[dict[str, list[str]], dict[str, str]
 def extractor_version() -> str:
     """Hash of the extractor's code and data files: a changed rule re-extracts at load."""
     h = hashlib.sha256()
-    paths = sorted(_CODE.glob("*.py")) + [_RAG / "periods.py", _DATA / "observation_units.tsv",
+    paths = sorted(_CODE.glob("*.py")) + sorted((_RAG / "periods").glob("*.py")) + [
+                                          _DATA / "period_words.tsv",
+                                          _DATA / "observation_units.tsv",
                                           _DATA / "indicator_synonyms.tsv",
                                           _DATA / "abbreviations.tsv"]
     for path in paths:

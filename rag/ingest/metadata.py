@@ -47,7 +47,10 @@ def split_results_plan(title: str) -> tuple[str, str]:
 
 def title_periods(title: str, year: int | None) -> tuple[list[Period], list[Period]]:
     results, plan = split_results_plan(title)
-    return parse_periods(results, default_year=year), parse_periods(plan, default_year=year)
+    # a title's "mục tiêu năm 2020" is still a period the document is about (H1: split them)
+    both = ("period", "plan")
+    return (parse_periods(results, default_year=year, roles=both),
+            parse_periods(plan, default_year=year, roles=both))
 
 
 def stated_date(paragraphs: list[Paragraph]) -> str | None:

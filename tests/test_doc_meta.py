@@ -121,3 +121,29 @@ def test_the_scanned_letter_is_a_letter_titled_by_its_subject():
     assert (doc.doc_type, doc.title, doc.date) == ("công văn", C04_TITLE, "2025")
     assert [s.title for s in doc.sections if s.level == 1][0].startswith("1. Về xây dựng xã")
     assert not any("MA TUÝ" in s.title for s in doc.sections)
+
+
+def _labels(periods) -> list[str]:
+    return [p.label for p in periods]
+
+
+def test_plan_horizons_are_no_report_periods():
+    """A plan's horizon in its title ("… đến năm 2035"), a letter's targets in its text
+    ("50% vào năm 2030", "trong năm 2027"): plan periods; the report's own periods stay."""
+    plan = _doc(more_doc("dong-thap_2025-11_kh-552-technology-roadmap-2035.md"))
+    assert "năm 2035" in _labels(plan.plan_periods)
+    assert _labels(plan.periods) == ["tháng 11/2025"]  # the month it was issued
+    digital = _doc(more_doc("national_2025-12_qd-ttg-2629-digital-government-programme.md"))
+    assert {"năm 2030", "năm 2028"} <= set(_labels(digital.plan_periods))
+    assert not {"năm 2030", "năm 2028"} & set(_labels(digital.periods))
+    stats = _doc(stats_doc("hung-yen_2025-07_bao-cao-kt-xh.txt"))
+    assert _labels(stats.periods) == ["tháng 7/2025", "7 tháng đầu năm 2025"]
+    assert stats.period_source == "title" and not stats.plan_periods
+
+
+@pytest.mark.skipif(not ocr.ocr_available(), reason="tesseract-ocr or poppler missing")
+def test_the_letters_target_years_are_plan_periods():
+    doc = _doc(realdoc("lamdong_2025_c04-drug-programme-letter-scanned.pdf"))
+    assert "năm 2030" in _labels(doc.plan_periods)
+    assert not {"năm 2030", "năm 2027"} & set(_labels(doc.periods))
+    assert "6 tháng đầu năm 2025" in _labels(doc.periods)

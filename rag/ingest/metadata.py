@@ -46,11 +46,15 @@ def split_results_plan(title: str) -> tuple[str, str]:
 
 
 def title_periods(title: str, year: int | None) -> tuple[list[Period], list[Period]]:
+    """(result periods, plan periods) a title names: "Tình hình … tháng 10 và 10 tháng năm
+    2025" reports on its periods; a plan's horizon or target ("… đến năm 2030", "tầm nhìn
+    đến năm 2045", "mục tiêu năm 2020", the part after "nhiệm vụ …") is what it plans for,
+    not what it reports on, so a plan sorts by its date, not by 2030."""
     results, plan = split_results_plan(title)
-    # a title's "mục tiêu năm 2020" is still a period the document is about (H1: split them)
-    both = ("period", "plan")
-    return (parse_periods(results, default_year=year, roles=both),
-            parse_periods(plan, default_year=year, roles=both))
+    found = parse_periods(results, default_year=year)
+    planned = parse_periods(results, default_year=year, roles=("plan",))
+    planned += parse_periods(plan, default_year=year, roles=("period", "plan"))
+    return found, list(dict.fromkeys(p for p in planned if p not in found))
 
 
 def stated_date(paragraphs: list[Paragraph]) -> str | None:
@@ -63,10 +67,14 @@ def stated_date(paragraphs: list[Paragraph]) -> str | None:
     return None
 
 
-def text_periods(paragraphs: list[Paragraph], date: str | None) -> tuple[Period, ...]:
-    """The periods a report's body states most often (results part only), plus the month
-    of its date: for reports, letters and news whose title names no period, so that a
-    question for a period their text covers still finds them."""
+def text_periods(paragraphs: list[Paragraph], date: str | None
+                 ) -> tuple[tuple[Period, ...], tuple[Period, ...]]:
+    """(periods, plan periods) a document's body states most often (results part only),
+    plus the month of its date: for reports, letters and news whose title names no period,
+    so that a question for a period their text covers still finds them. A period of a
+    year after the document's own date cannot be one it reports on: it is a target ("đạt
+    50% vào năm 2030", "trong năm 2027"), a plan period (the current year is both: a July
+    letter's "năm 2020" is the year its figures run in)."""
     year = int(date[:4]) if date else None
     counts: Counter = Counter()
     for p in paragraphs:
@@ -75,11 +83,16 @@ def text_periods(paragraphs: list[Paragraph], date: str | None) -> tuple[Period,
         found = parse_periods(p.text, default_year=year) + cutoff_periods(p.text)
         counts.update(f for f in found if f.year is not None)
     order = sorted(counts, key=lambda f: (-counts[f], -(f.year or 0), -f.end_month, f.kind))
-    periods = order[:TEXT_PERIODS]
+    late = [f for f in order if _after(f, date)]
+    periods = [f for f in order if f not in late][:TEXT_PERIODS]
     if date and len(date) >= 7:
         month = int(date[5:7])
         dated = make_period("month", int(date[:4]), month, month)
         if dated not in periods:
             periods.append(dated)
-    return tuple(periods)
+    return tuple(periods), tuple(late[:TEXT_PERIODS])
 
+
+def _after(period: Period, date: str | None) -> bool:
+    """The period falls in a year after the date's ("2025", "2025-11", "2025-11-24")."""
+    return bool(date) and period.year is not None and period.year > int(date[:4])

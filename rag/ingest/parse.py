@@ -233,5 +233,6 @@ def _fill_title_and_periods(doc: Document, front: FrontMatter) -> None:
             title = title or metadata.title_from_heading(h.text)
     doc.title = title or doc.source
     if not doc.periods:
-        doc.periods = metadata.text_periods(doc.paragraphs, doc.date)
+        doc.periods, planned = metadata.text_periods(doc.paragraphs, doc.date)
+        doc.plan_periods = doc.plan_periods or planned
         doc.period_source = "text" if doc.periods else "none"

@@ -176,6 +176,17 @@ def test_written_github_table_and_footnotes(tmp_path):
     assert p.text == "Tổng thu ngân sách nhà nước quý III ước đạt 1.234 tỷ đồng, tăng 5,2%."
 
 
+def test_a_unit_cell_over_the_header_is_the_tables_unit():
+    """Written here, not found: "ĐVT: Triệu đồng" in a row of its own over the header."""
+    text = "\n".join(["Biểu 2. Chi ngân sách", "", "|", "ĐVT: Triệu đồng", "|", "|", "STT", "|",
+                      "Nội dung", "|", "Dự toán", "|", "|", "1", "|", "Chi đầu tư", "|", "5.000",
+                      "|", "|", "2", "|", "Chi thường xuyên", "|", "7.250", "|", ""])
+    (table,) = read_markdown(text).tables
+    assert [c.name for c in table.columns] == ["STT", "Nội dung", "Dự toán"]
+    row = _row(table, "Chi thường xuyên")
+    assert (row.unit, row.cells[2].value) == ("Triệu đồng", 7250.0)
+
+
 def test_empty_cells_and_row_breaks_of_the_one_cell_per_line_form():
     """"|" lines close a cell and open a row, so an empty cell and a row break print alike;
     the column count that cuts the rows to one length tells them apart."""

@@ -134,9 +134,11 @@ class _Reader:
             self.blocks += layout_cells(item)
 
     def _table(self, raw: RawTable) -> Table | None:
+        own_unit = _unit_row(raw)
         spans, nrows, ncols, depth = grid_cells(raw)
         cells = [GCell(r0, r1, c0, c1, clean_cell(t)) for r0, r1, c0, c1, t in spans]
         caption, unit = caption_and_unit(self.blocks[self.since:])
+        unit = own_unit or unit
         table = grid_table(cells, nrows, ncols, depth, f"T{len(self.tables) + 1}", caption)
         if table is None:
             return None
@@ -144,6 +146,20 @@ class _Reader:
         table.caption = caption or table.caption  # an annex's title, however long
         self.since = len(self.blocks)
         return with_unit(table, unit or table_unit(table))
+
+
+def _unit_row(raw: RawTable) -> str:
+    """The unit of a table whose first row is only "ĐVT: triệu đồng" (a cell over the
+    header, right-aligned in the source); the row is taken out."""
+    if len(raw.rows) < 3:
+        return ""
+    filled = [t for t in raw.texts(0) if t.strip()]
+    m = _UNIT_LINE.match(clean_cell(filled[0])) if len(filled) == 1 else None
+    if m is None:
+        return ""
+    raw.rows.pop(0)
+    raw.header_rows = max(0, raw.header_rows - 1)
+    return m.group(1).strip(" .)*")
 
 
 def clean_cell(text: str) -> str:

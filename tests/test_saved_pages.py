@@ -81,6 +81,9 @@ def test_crawler_line_breaks_inside_words_and_sentences_are_rejoined():
         assert heading in titles
     assert "Th ể" not in doc.text and "P hòng" not in doc.text
     assert _paragraph(doc, "So với tháng trước, chỉ số sản xuất toàn ngành công nghiệp (IIP)")
+    apr = _stats("hung-yen_2025-04_bao-cao-kt-xh.txt")  # "… ước đạt" / "12.276 tỷ đồng, …"
+    assert "chi ngân sách nhà nước ước đạt 12.276 tỷ đồng, tăng 25,18%" in apr.text
+    assert "gỗ khai thác ước đạt 205 m3" in _stats(OCT).text  # "205 m" / "3": m³
 
 
 def test_a_marker_whose_note_the_copy_lost_leaves_no_trace():

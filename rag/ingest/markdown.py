@@ -35,6 +35,7 @@ _ITEM = re.compile(r"^\s*(?:[-+•–]\s|\*\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ
 _OPENS = re.compile(r"^(?:Điều\s+\d+\s*[.:]|\(\s*(?:Kèm theo|Ban hành kèm)|(?:Đơn vị|ĐVT)"
                     r"(?:\s*tính)?\s*:)", re.IGNORECASE)
 _EMPHASIS_ONLY = re.compile(r"^[\s*_]*$")
+_SUPERSCRIPT = re.compile(r"^\s*\d{1,2}\s*$")
 _VOWELS = set("aeiouy")
 BLANK_SHARE = 0.05  # format: blank lines per text line of a file written in paragraphs
 LABEL_MAX = 12  # a cell's label line that its value follows on the next line ("Số:")
@@ -191,8 +192,8 @@ def _continues(prev: str, line: str, style: str, last: str) -> bool:
     lower = bool(head) and (head[0].islower() or head[0] in ",.;:)")
     if _fragment(last):
         return True
-    if style == "lines":
-        return lower and not _ends(prev) and not _ITEM.match(line)
+    if style == "lines":  # "… ước đạt" / "12.276 tỷ đồng": a crawler's break before a figure
+        return (lower or head[:1].isdigit()) and not _ends(prev) and not _ITEM.match(line)
     if _ITEM.match(line) or _OPENS.match(head) or AUTHORITY.match(head) or _whole_emphasis(prev):
         return False
     if _opens_emphasis(line) and _balanced(prev) or _caps(last) and not _caps(line) and not lower:
@@ -227,7 +228,8 @@ def _whole_emphasis(line: str) -> bool:
 
 
 def _join(prev: str, line: str, last: str) -> str:
-    if _fragment(last) or line.lstrip()[:1] in (",", ".", ";", ":", ")"):
+    if _fragment(last) or line.lstrip()[:1] in (",", ".", ";", ":", ")") or _SUPERSCRIPT.match(
+            line) and prev[-1:].isalpha():  # "205 m" / "3": the crawler's m³
         return prev.rstrip() + line.lstrip()
     if re.search(r"\w[-/]$", prev.rstrip()):
         return prev.rstrip() + line.lstrip()  # "1661/QĐ-" + "TTg"

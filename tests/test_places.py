@@ -46,7 +46,8 @@ def test_merged_and_other_names():
         assert merged_into(name) == merged, name
     for name in ("TP.HCM", "TP. Hồ Chí Minh", "TP Hồ Chí Minh", "tp hcm", "Thành phố Hồ Chí Minh"):
         assert canonical(name) == "Thành phố Hồ Chí Minh", name
-    assert canonical("Thừa Thiên Huế") == "Huế" and canonical("Hoà Bình") == "Hòa Bình"
+    assert canonical("Hoà Bình") == "Hòa Bình" and canonical("Khánh Hoà") == "Khánh Hòa"
+    assert places_in(["tỉnh Thừa Thiên Huế", "TP. Hà Nội"]) == ("Huế", "Hà Nội")
     assert canonical("Hồ Chí Minh") is None  # a person, a road: not the city's name alone
     assert "TP.HCM" in provinces() and "Cao Bằng" in provinces()
 

@@ -318,9 +318,10 @@ CAPTION_MAX = 300  # characters of a caption line (a long annex title runs to ~2
 
 def caption_and_unit(blocks: list[str]) -> tuple[str, str]:
     """The caption of a table from the blocks just before it: the nearest short line
-    that is no sentence or list item, with the "PHỤ LỤC …" line above it (the annex note
-    left out), and the unit line "Đơn vị: triệu đồng" among them."""
-    unit, parts = "", []
+    that is no sentence or list item, with the "PHỤ LỤC …" line above it and the annex
+    note under it ("(Kèm theo Quyết định số 2639/QĐ-TTg …)", as the PDF and DOCX captions
+    keep it), and the unit line "Đơn vị: triệu đồng" among them."""
+    unit, parts, note = "", [], ""
     for block in reversed(blocks[-CAPTION_BLOCKS:]):
         text = clean_cell(block)
         m = _UNIT_LINE.match(text)
@@ -328,6 +329,7 @@ def caption_and_unit(blocks: list[str]) -> tuple[str, str]:
             unit = unit or m.group(1).strip(" .)*")
             continue
         if _NOTE.match(text):
+            note = note or text
             continue
         if parts and not _CAPTION.match(text):
             break
@@ -337,4 +339,4 @@ def caption_and_unit(blocks: list[str]) -> tuple[str, str]:
         parts.insert(0, text)
         if _CAPTION.match(text):
             break
-    return " ".join(parts), unit
+    return " ".join(parts + ([note] if parts and note else [])), unit

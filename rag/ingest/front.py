@@ -147,7 +147,8 @@ def _letterhead(front: FrontMatter, text: str, closed: bool) -> bool:
     if _MOTTO.match(text) or _ANNEX_NOTE.match(text) or _MOTTO_BESIDE.search(text):
         front.agency = not front.title  # the agency's name goes on below the motto
         return True
-    if not closed and (_agency_line(text) or agency and _is_caps(text) and len(text) <= 80):
+    if not closed and (_agency_line(text) or agency and _is_caps(text) and len(text) <= 80
+                       and _doc_type(text) is None):
         front.agency = True  # "CỤC CẢNH SÁT ĐIỀU TRA" / "TỘI PHẠM VỀ MA TÚY": one name
         return True
     return _stamp_noise(text)

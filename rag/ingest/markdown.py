@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from rag.ingest.doctypes import AUTHORITY
 from rag.ingest.md_notes import convert_notes
+from rag.ingest.structure import STRONG
 from rag.ingest.tables.docx_tables import grid_table
 from rag.ingest.tables.grid import GCell
 from rag.ingest.tables.md_tables import RawTable, gfm_table, grid_cells, read_pipe_region
@@ -166,7 +167,7 @@ def _unit_row(raw: RawTable) -> str:
 def clean_cell(text: str) -> str:
     """A cell's text without emphasis marks and footnote markers."""
     text = re.sub(r"<sup>\d+</sup>", "", text)
-    return squash(re.sub(r"\*+|__+", " ", text))
+    return squash(re.sub(r"\*+", " ", STRONG.sub(r"\1", text)))
 
 
 def _fragment(text: str) -> bool:

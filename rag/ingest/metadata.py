@@ -47,13 +47,18 @@ def split_results_plan(title: str) -> tuple[str, str]:
 
 def title_periods(title: str, year: int | None) -> tuple[list[Period], list[Period]]:
     """(result periods, plan periods) a title names: "Tình hình … tháng 10 và 10 tháng năm
-    2025" reports on its periods; a plan's horizon or target ("… đến năm 2030", "tầm nhìn
-    đến năm 2045", "mục tiêu năm 2020", the part after "nhiệm vụ …") is what it plans for,
-    not what it reports on, so a plan sorts by its date, not by 2030."""
+    2025" reports on its periods; the part after "nhiệm vụ …" and the horizon of a title
+    that reports on nothing ("… đến năm 2035", "tầm nhìn đến năm 2045") are what it plans
+    for, so a plan sorts by its date, not by 2030. A target beside a result period ("thực
+    hiện năm 2019 và mục tiêu năm 2020") is a period of the report's figures too."""
     results, plan = split_results_plan(title)
     found = parse_periods(results, default_year=year)
-    planned = parse_periods(results, default_year=year, roles=("plan",))
-    planned += parse_periods(plan, default_year=year, roles=("period", "plan"))
+    targets = parse_periods(results, default_year=year, roles=("plan",))
+    planned = parse_periods(plan, default_year=year, roles=("period", "plan"))
+    if found:  # results and targets side by side ("thực hiện năm 2019 và mục tiêu năm 2020":
+        found += [p for p in targets if p not in found]  # an indicator table's columns)
+    else:
+        planned = targets + planned
     return found, list(dict.fromkeys(p for p in planned if p not in found))
 
 

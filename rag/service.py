@@ -265,6 +265,9 @@ class Engine:
 
     @property
     def places(self) -> set[str]:
-        """Every province some indexed text names (a question about another one abstains)."""
+        """Every province some indexed text names (a question about another one abstains);
+        the communes and districts a report also records are not among them."""
+        from rag.places import is_province
+
         docs = self.index.docs.values()
-        return {p for d in docs for p in (d.places or (d.province,)) if p}
+        return {p for d in docs for p in (d.places or (d.province,)) if p and is_province(p)}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rag.periods import find_periods, mention_period
 from rag.periods.words import typed_without_diacritics
-from rag.places import provinces
+from rag.places import canonical, provinces
 from rag.records import Across, Period, Question
 from rag.text import fold_accents
 
@@ -256,8 +256,9 @@ def known_term(question: str) -> tuple[tuple[str, ...], ...]:
 
 
 def indicator_terms(question: str, places: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:
-    """The phrase the question opens with, up to its first boundary, as alternatives."""
-    text = folded(question).strip(" ?.!")
+    """The phrase the question opens with, up to its first boundary, as alternatives (a
+    document it cites, "QĐ 2639" or "627/TB-VPCP", names no indicator)."""
+    text = _KIND_NUMBER.sub(" ", folded(CODED.sub(" ", question))).strip(" ?.!")
     for place in places:
         text = re.sub(rf"\b{re.escape(place)}\b", " ", text)
     out: list[tuple[str, ...]] = []
@@ -297,11 +298,26 @@ def _bare(text: str) -> str:
 
 
 def named_places(question: str) -> tuple[str, ...]:
-    """Names after an administrative word, and provinces however typed."""
-    names = [folded(n) for n in _names_after_units(question)]
+    """Names after an administrative word, and provinces however typed, each province by
+    its own name ("TP.HCM" -> "thanh pho ho chi minh")."""
+    names = [folded(canonical(n) or n) for n in _names_after_units(question)]
     low = _bare(question)
-    names += [folded(p) for p in provinces() if _bare(p) in low]
+    names += [folded(canonical(p) or p) for p in provinces() if _bare(p) in low]
     return tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
+def province_spans(text: str) -> list[tuple[int, int]]:
+    """Where the question names a province, however typed (offsets in ``text``)."""
+    from rag.periods import fold_same_length
+
+    low = fold_same_length(text)
+    spans = []
+    for name in sorted(provinces(), key=len, reverse=True):
+        words = _SYLLABLE.findall(folded(name))
+        rx = r"(?<![a-z0-9])" + r"[\s.\-–]*".join(map(re.escape, words)) + r"(?![a-z0-9])"
+        spans += [(m.start(), m.end()) for m in re.finditer(rx, low)
+                  if not any(a <= m.start() < b for a, b in spans)]
+    return spans
 
 
 def named_place_label(question: str) -> str:

@@ -19,8 +19,10 @@ from rag.config import RetrievalConfig
 from rag.embed import Embedder
 from rag.index import Index
 from rag.index.bm25 import top_k
+from rag.places import provinces
 from rag.query import fusion, rewrite
 from rag.query.filters import covered, group_match, period_groups
+from rag.query.question import province_spans
 from rag.records import FRONT_SECTION, SIGN_SECTION, Hit, Period, Question, SearchResult
 from rag.text import fold_accents
 
@@ -93,6 +95,11 @@ class Retriever:
         self._signs = {c.doc_id: i for i, c in enumerate(index.chunks)
                        if c.section_path == (SIGN_SECTION,)}
         self._numbers = own_numbers(index)
+        # each report's home province and the places its text names, folded
+        self._where = {d: (fold_accents((info.province or "").lower()),
+                           frozenset(fold_accents(p.lower()) for p in info.places))
+                       for d, info in index.docs.items()}
+        self._provinces = frozenset(fold_accents(p.lower()) for p in provinces())
         texts = rewrite.sample([c.text for c in index.chunks])
         self.accents = rewrite.build_table(texts) if config.rewrite_dense_query else None
 
@@ -107,11 +114,12 @@ class Retriever:
         t0 = time.perf_counter()
         periods = list(q.periods)
         cited = self._cited(q, doc_ids)
+        placed, text = self._placed(q, cited or doc_ids)
         # a cited document is searched whatever period its title gives: its text decides
         allowed, boost, is_covered = self._restrict([] if cited else periods,
-                                                    cited or doc_ids, q.tasks)
+                                                    cited or placed or doc_ids, q.tasks)
         with _blas().limit(limits=1, user_api="blas"):
-            scores = self._fused(q.text, allowed, mode or self.config.mode)
+            scores = self._fused(text, allowed, mode or self.config.mode)
         scores = fusion.apply_boosts(scores, {i: float(boost[i]) for i in scores})
         scores = fusion.apply_boosts(scores, self._row_factors(q.text, scores))
         chunks, docs = self.index.chunks, self.index.docs
@@ -124,6 +132,22 @@ class Retriever:
         return SearchResult(q.text, tuple(periods), is_covered, q.tasks, hits,
                             (time.perf_counter() - t0) * 1000, tuple(doc_ids or ()),
                             q.period_filter, q.overridden)
+
+    def _placed(self, q: Question, doc_ids: list[str] | None) -> tuple[list[str], str]:
+        """A province the question names picks the reports about it (its own, and those that
+        are about no one province or that name it), and leaves the words searched: in a
+        province's own reports its name says nothing of the topic, yet would rank the
+        passages that repeat it first."""
+        asked = {p for p in q.places if p in self._provinces}
+        if not asked:
+            return [], q.text
+        docs = [d for d, where in self._where.items() if (not where[0] or where[0] in asked
+                                                          or asked & where[1])
+                and (not doc_ids or d in doc_ids)]
+        text = q.text
+        for a, b in sorted(province_spans(q.text), reverse=True):
+            text = text[:a] + " " * (b - a) + text[b:]
+        return docs, text if text.strip() else q.text
 
     def _cited(self, q: Question, doc_ids: list[str] | None) -> list[str]:
         """A question that cites a document by its number ("theo QĐ 2639", "TB 627") is

@@ -126,14 +126,23 @@ def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list],
     sentence (or section) names the asked indicator come first (a passage may speak of
     several: "dư nợ" beside "huy động"), and for a plan question those whose figures are
     plans; the score orders the rest."""
-    def key(c: Candidate) -> tuple[bool, bool, bool]:
+    def key(c: Candidate) -> tuple[bool, bool, bool, bool]:
         sentence = f"{c.hit.chunk.section} {c.sentence_text()}"
         named = bool(q.term or q.indicator) and (need.has_indicator(q, sentence) or len(
             q.indicator) > 1 and need.has_phrase(q.indicator, sentence))
-        plans = not q.plan or any(s.is_plan for s in dated.get(id(c)) or [])
-        return (c.coverage < floor, not named, not plans)
+        stated = dated.get(id(c)) or []
+        plans = not q.plan or any(s.is_plan for s in stated)
+        compared = not q.basis or any(_compares(s, q.basis) for s in stated)
+        return (c.coverage < floor, not named, not plans, not compared)
 
     return sorted(cands, key=key)
+
+
+def _compares(s: Observation, basis: str) -> bool:
+    """The statement gives the comparison asked for ("so với tháng trước" is mom)."""
+    kinds = {"mom": ("mom",), "yoy": ("yoy_pct", "yoy_abs", "yoy_ratio"),
+             "vs_plan": ("plan_pct",)}[basis]
+    return any(c.kind in kinds or c.basis in kinds for c in s.comparisons)
 
 
 def _answering(stated: list[Observation], asked: tuple[Period, ...], cand: Candidate,
@@ -155,15 +164,16 @@ def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
     its statements' own periods, a table row by its columns' headers; one without figures
     by its report's period (text answers), but a figure question needs a figure of the
     asked period (a figure no statement dates counts). An asked month's figure to date
-    stands in when it ranks above every unit dated for the month itself, labelled with its
-    own period."""
+    stands in when it is the unit that fits the question best, above every unit dated for
+    the month itself, labelled with its own period."""
     kept, other = _qualify(cands, asked, dated, floor, (monthly, q.as_of), False)
     if q.wants not in ("figure", "parts") or not other:
         return kept, other
     if any(a.kind == "month" for a in asked):
         wider, _ = _qualify(cands, asked, dated, floor, (monthly, q.as_of), True)
-        if _first_dated(cands, wider, dated) < _first_dated(cands, kept, dated):
-            kept = wider
+        best = next((i for i, c in enumerate(cands) if c.coverage >= floor), len(cands))
+        if _first_dated(cands, wider, dated) == best < _first_dated(cands, kept, dated):
+            kept = wider  # the unit that fits the question best is the figure to date
     stated = [c for c in kept if c.coverage >= floor
               and (dated.get(id(c)) or c.hit.chunk.table is not None)]
     unknown = [c for c in kept if c.coverage >= floor and FIGURE_RE.search(c.text)]

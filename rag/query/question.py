@@ -94,7 +94,9 @@ def read(text: str, period: str | None = None) -> Question:
         place_label=named_place_label(text), indicator=indicator_terms(text, places),
         term=known_term(text), direction=direction(text), wants=_wants(low, words),
         breakdown=bool(words & {"breakdown", "parts"}), tasks="tasks" in words,
-        plan="plan" in words, numbers=_numbers(low), refs=cited_numbers(text),
+        plan="plan" in words, basis=next((b for b in ("mom", "yoy", "vs_plan") if b in words),
+                                         None),
+        numbers=_numbers(low), refs=cited_numbers(text),
         across=_across(text, low))
 
 
@@ -103,7 +105,7 @@ def asked_periods(text: str, plans: bool = False) -> list[Period]:
     (hết) 31/01/2023" names the report's cut-off month (in "vốn năm 2022 đến hết
     31/01/2023" the year is the capital plan's); "5 tháng và 6 tháng đầu năm 2024" gives
     both the one year."""
-    mentions = find_periods(text, question=True)
+    mentions = [_as_cutoff(m) for m in find_periods(text, question=True)]
     # with ``plans``, a plan's year is asked too: "dự toán thu NSNN năm 2027" wants the
     # 2027 estimate (of a figure; reports are not picked by the plans they speak of)
     roles = ("period", "plan") if plans else ("period",)
@@ -173,13 +175,23 @@ def cited_numbers(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.lstrip("0") or "0" for n in found))
 
 
+def _as_cutoff(m):
+    """A full date in a question asks for what stood at that date ("dư nợ Hưng Yên
+    30/4/2025"): a cut-off, as "tính đến ngày 30/4/2025" would say."""
+    from dataclasses import replace
+
+    if m.role == "date" and m.day and m.year and m.last:
+        return replace(m, role="asof", as_of=f"{m.year}-{m.last:02d}-{m.day:02d}")
+    return m
+
+
 _TO_MONTH_END = re.compile(r"\bhet\s+thang\s+0?(\d{1,2})\s*[/-]\s*((?:19|20)\d{2})\b")
 
 
 def _cutoff(text: str) -> str | None:
     """The cut-off a question asks by: a date ("đến hết 31/01/2023"), ISO, or a month's end
     ("tính đến hết tháng 1/2022": "2022-01")."""
-    found = next((m.as_of for m in find_periods(text, question=True)
+    found = next((m.as_of for m in map(_as_cutoff, find_periods(text, question=True))
                   if m.role == "asof" and m.as_of), None)
     if found:
         return found

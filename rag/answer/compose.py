@@ -32,6 +32,9 @@ from rag.answer.sentences import (
     place_words,
     question_numbers,
 )
+from rag.answer.sentences import (
+    folded as folded_text,
+)
 from rag.answer.statements import Statements, answering, dated
 from rag.answer.write import FigureCheckError, checked, figure_check, write
 from rag.config import AnswerConfig
@@ -82,6 +85,7 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
         cands, other = _of_period(q, cands, asked, dated, cfg.min_coverage, monthly)
         if other and (not cands or cands[0].coverage < cfg.min_coverage):
             return abstain(q, result, "period_not_covered", _other_periods(asked[0], other))
+    cands = _figure_first(q, cands, cfg.min_coverage)
     if not cands or cands[0].coverage < cfg.min_coverage:
         where = f" về {q.place_label}" if q.places else ""
         return abstain(q, result, "no_answer",
@@ -132,17 +136,44 @@ def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list],
             q.indicator) > 1 and need.has_phrase(q.indicator, sentence))
         stated = dated.get(id(c)) or []
         plans = not q.plan or any(s.is_plan for s in stated)
-        compared = not q.basis or any(_compares(s, q.basis) for s in stated)
+        compared = not q.basis or _compares(c, q.basis)
         return (c.coverage < floor, not named, not plans, not compared)
 
     return sorted(cands, key=key)
 
 
-def _compares(s: Observation, basis: str) -> bool:
-    """The statement gives the comparison asked for ("so với tháng trước" is mom)."""
-    kinds = {"mom": ("mom",), "yoy": ("yoy_pct", "yoy_abs", "yoy_ratio"),
-             "vs_plan": ("plan_pct",)}[basis]
-    return any(c.kind in kinds or c.basis in kinds for c in s.comparisons)
+def _figure_first(q: Question, cands: list[Candidate], floor: float) -> list[Candidate]:
+    """A question that asks for a number ("bao nhiêu", "tỷ lệ", a known indicator for a
+    period) is answered by a unit that prints one: the best such unit about the question
+    comes first; when none is about it, nothing answers."""
+    wants_number = q.wants in ("figure", "parts") and (q.numeric or bool(q.term and
+                                                                      q.figure_periods))
+    if not wants_number or not cands or _has_figure(cands[0]):
+        return cands
+    best = next((c for c in cands if c.coverage >= floor and _has_figure(c)), None)
+    return [best] + [c for c in cands if c is not best] if best is not None else []
+
+
+_NUMBER = re.compile(r"(?<![\d/.,])\d+(?:[.,]\d+)*(?![\d/])")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _has_figure(c: Candidate) -> bool:
+    """The unit prints a number that is not a year or a date ("07 ca", "16.726,55 triệu
+    USD"), or is a table row."""
+    return c.hit.chunk.table is not None or any(
+        not _YEAR.fullmatch(m.group(0)) for m in _NUMBER.finditer(c.text))
+
+
+_BASIS_WORDS = {"mom": re.compile(r"\b(?:thang|quy|ky)\s+truoc\b"),
+                "yoy": re.compile(r"\bcung\s+(?:ky|thang|thoi\s+diem)\b"),
+                "vs_plan": re.compile(r"\bke\s+hoach\b|\bdu\s+toan\b")}
+
+
+def _compares(c: Candidate, basis: str) -> bool:
+    """The unit states the comparison asked for ("so với tháng trước" for mom), in its own
+    words: a comparison written before its figure is not always read into a statement."""
+    return bool(_BASIS_WORDS[basis].search(folded_text(c.text)))
 
 
 def _answering(stated: list[Observation], asked: tuple[Period, ...], cand: Candidate,

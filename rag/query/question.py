@@ -96,7 +96,8 @@ def read(text: str, period: str | None = None) -> Question:
         breakdown=bool(words & {"breakdown", "parts"}), tasks="tasks" in words,
         plan="plan" in words, basis=next((b for b in ("mom", "yoy", "vs_plan") if b in words),
                                          None),
-        numbers=_numbers(low), refs=cited_numbers(text),
+        numeric="number" in words or "%" in text, numbers=_numbers(low),
+        refs=cited_numbers(text),
         across=_across(text, low))
 
 
@@ -286,14 +287,21 @@ def indicator_terms(question: str, places: tuple[str, ...] = ()) -> tuple[tuple[
 
 
 def _names_after_units(question: str) -> list[str]:
-    """Capitalized words after an administrative word: "xã Đắk Hòa", "huyen Don Duong"."""
+    """Capitalized words after an administrative word: "xã Đắk Hòa", "huyen Don Duong",
+    "thành phố Thủ Đức" (a unit word may be two words)."""
     words = question.replace("–", " ").split()
     names = []
     for i, w in enumerate(words):
-        if fold_accents(w.lower()) not in _UNIT_WORDS:
+        pair = fold_accents(" ".join(words[i:i + 2]).lower())
+        if pair in _UNIT_WORDS:
+            after = i + 2
+        elif fold_accents(w.lower()) in _UNIT_WORDS and (i == 0 or fold_accents(
+                " ".join(words[i - 1:i + 1]).lower()) not in _UNIT_WORDS):
+            after = i + 1
+        else:
             continue
         name = []
-        for nxt in words[i + 1:i + 5]:
+        for nxt in words[after:after + 4]:
             core = nxt.strip(",.?:;()")
             # names are title-cased: "TH", "KH", "ƯTH" after one are column abbreviations
             if not core or not core[0].isupper() or core.isdigit() or (

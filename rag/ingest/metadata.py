@@ -82,14 +82,22 @@ def text_periods(paragraphs: list[Paragraph], date: str | None
     letter's "năm 2020" is the year its figures run in)."""
     year = int(date[:4]) if date else None
     counts: Counter = Counter()
+    targets: Counter = Counter()  # "Đến năm 2030, 100% …": the grammar's plan years
     for p in paragraphs:
         if p.kind != "body" or p.is_plan:
             continue
         found = parse_periods(p.text, default_year=year) + cutoff_periods(p.text)
         counts.update(f for f in found if f.year is not None)
+        targets.update(f for f in parse_periods(p.text, default_year=year, roles=("plan",))
+                       if f.year is not None and f.kind == "year")
     order = sorted(counts, key=lambda f: (-counts[f], -(f.year or 0), -f.end_month, f.kind))
     late = [f for f in order if _after(f, date)]
+    late += [f for f in sorted(targets, key=lambda f: (-targets[f], -(f.year or 0)))
+             if _after(f, date) and f not in late]
     periods = [f for f in order if f not in late][:TEXT_PERIODS]
+    if not periods:  # a page about a capital plan's year and nothing else ("vốn … năm 2022")
+        periods = [f for f in sorted(targets, key=lambda f: -targets[f])
+                   if f not in late][:TEXT_PERIODS]
     if date and len(date) >= 7:
         month = int(date[5:7])
         dated = make_period("month", int(date[:4]), month, month)

@@ -93,11 +93,11 @@ def text_periods(paragraphs: list[Paragraph], date: str | None
     order = sorted(counts, key=lambda f: (-counts[f], -(f.year or 0), -f.end_month, f.kind))
     late = [f for f in order if _after(f, date)]
     late += [f for f in sorted(targets, key=lambda f: (-targets[f], -(f.year or 0)))
-             if _after(f, date) and f not in late]
+             if f not in late and f not in counts]
     periods = [f for f in order if f not in late][:TEXT_PERIODS]
     if not periods:  # a page about a capital plan's year and nothing else ("vốn … năm 2022")
-        periods = [f for f in sorted(targets, key=lambda f: -targets[f])
-                   if f not in late][:TEXT_PERIODS]
+        periods = [f for f in late if not _after(f, date)][:TEXT_PERIODS]
+        late = [f for f in late if f not in periods]
     if date and len(date) >= 7:
         month = int(date[5:7])
         dated = make_period("month", int(date[:4]), month, month)

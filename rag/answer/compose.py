@@ -40,7 +40,7 @@ from rag.answer.write import FigureCheckError, checked, figure_check, write
 from rag.config import AnswerConfig
 from rag.ingest.figures import FIGURE_RE
 from rag.periods import covers, parse_periods
-from rag.periods.match import nearest
+from rag.periods.match import answers, nearest
 from rag.places import foreign_place
 from rag.records import Answer, Observation, Period, Question, SearchResult
 
@@ -236,8 +236,12 @@ def _qualify(cands: list[Candidate], asked: tuple[Period, ...], dated: dict[int,
                 kept.append(c)
         elif answering(stated, asked, c.hit.chunk.periods, to_date, as_of, monthly):
             kept.append(c)
-        elif c.coverage >= floor:
-            other += [s.period for s in stated]
+        else:
+            certain = [s for s in stated if s.stated or len(c.hit.chunk.periods) <= 1]
+            if not certain and any(answers(a, p) for a in asked for p in c.hit.chunk.periods):
+                kept.append(c)  # its text states no period of its own: its report's may be
+            elif certain and c.coverage >= floor:
+                other += [s.period for s in certain]
     return kept, other
 
 

@@ -19,7 +19,7 @@ from rag.config import RetrievalConfig
 from rag.embed import Embedder
 from rag.index import Index
 from rag.index.bm25 import top_k
-from rag.periods import covers
+from rag.periods.match import answers
 from rag.places import provinces
 from rag.query import fusion, rewrite
 from rag.query.filters import covered, group_match, period_groups
@@ -211,12 +211,12 @@ class Retriever:
         return allowed, boost, is_covered
 
     def _planned(self, periods: list[Period], mask: np.ndarray) -> bool:
-        """Some allowed report plans for an asked period ("đến năm 2030"): a plan's target
-        is asked, not a report of that period."""
+        """Some allowed report plans for exactly an asked period ("đến năm 2030"): a plan's
+        target is asked, not a report of that period."""
         for d, plans in self._plans.items():
             rows = self.index.doc_rows.get(d, [])
             if plans and len(rows) and mask[rows].any() \
-                    and any(covers(p, a) for p in plans for a in periods):
+                    and any(answers(a, p) for p in plans for a in periods):
                 return True
         return False
 

@@ -121,6 +121,8 @@ MESSAGES: dict[str, str] = {
     "query.bad_period": "the period filter {period!r} names no period; write e.g. 'tháng "
                         "5/2024', '5 tháng đầu năm 2024', 'quý I/2022', 'năm 2023'",
     "query.empty": "the question is empty; ask e.g. 'giải ngân vốn đầu tư công tháng 5/2024'",
+    "query.bad_k": "--k {k} is not a number of passages; give a whole number from 1 to "
+                   "{limit}",
     "query.too_long": "the question has {n} characters, over the {limit} limit; ask a "
                       "shorter question",
     "series.unknown_indicator": "no indicator in the index matches {indicator!r}; reported "

@@ -110,6 +110,7 @@ VI: dict[str, str] = {
     "query.bad_period": "bộ lọc kỳ «{period}» không phải một kỳ báo cáo; hãy viết ví dụ "
                         "«tháng 5/2024», «5 tháng đầu năm 2024», «quý I/2022», «năm 2023»",
     "query.empty": "hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
+    "query.bad_k": "số đoạn cần tìm (k = {k}) phải là số nguyên từ 1 đến {limit}",
     "query.too_long": "câu hỏi dài {n} ký tự, vượt giới hạn {limit} ký tự; hãy hỏi ngắn gọn "
                       "hơn",
     "series.unknown_indicator": "không có chỉ tiêu nào khớp «{indicator}»; các chỉ tiêu có ở "

@@ -91,6 +91,57 @@ figure.tbl figcaption { font-weight: 600; margin-bottom: 4px; }
 .source .scanned-note { color: #8a1c1c; font-size: 0.88rem; }
 .page-mark { display: block; text-align: center; color: #8c959f; font-size: 0.8rem;
   margin: 6px 0; }
+/* the answer: the asked figure first and large, then its statement, parts, other lines */
+.headline { margin: 4px 0 10px 0; padding: 10px 14px; background: #fff; border: 1px solid
+  #c9d7f2; border-radius: 8px; }
+.hl-indicator { color: #3d444d; font-size: 0.95rem; font-weight: 600; }
+.hl-figure { font-size: 2rem; line-height: 1.25; font-weight: 700; color: #0b2e6e; }
+.hl-figure a.cite { font-size: 1rem; vertical-align: super; }
+.hl-scope { color: #8a5a00; font-weight: 600; }
+.hl-rest { font-size: 1.05rem; color: #1f2328; }
+.answer-lines p.lead { margin: 6px 0; }
+.answer-lines h4 { margin: 10px 0 2px 0; font-size: 1rem; }
+.answer-lines ul { margin: 2px 0; padding-left: 1.3em; }
+.answer-lines ul.sub { padding-left: 1.1em; list-style: circle; }
+.answer-lines li { margin: 3px 0; }
+.answer-lines .line-label, .series-lines .line-label { color: #59636e; }
+.view .answer-lines mark.fig, .view blockquote.quote mark.fig, .view ul.notes mark.fig { background: transparent;
+  padding: 0; font-weight: 600; }
+.fn-note { margin: 2px 0 4px 0; padding: 2px 8px; border-left: 2px solid #d0b37a;
+  background: #fffaf0; font-size: 0.9rem; color: #3d444d; }
+ul.sources { list-style: none; padding-left: 0; }
+.src-n { color: #0b57d0; margin-right: 4px; }
+.scope { color: #8a5a00; }
+.parts-apart { margin-top: 10px; font-size: 0.92rem; }
+.parts-apart li { cursor: pointer; }
+/* a phone (390 px): nothing wider than the screen, the answer first and readable */
+html, body { overflow-x: hidden; }
+.gradio-container { min-width: 0 !important; }
+.view, .view * { overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  .gradio-container { padding: 0 6px !important; }
+  .gradio-container .main, .gradio-container main.contain, .gradio-container .wrap {
+    min-width: 0 !important; max-width: 100% !important; }
+  .gradio-container .main.fillable { padding: 0 !important; }
+  #tabs .tab-container { flex-wrap: wrap; height: auto; }
+  .gradio-container .row, .gradio-container .form { flex-wrap: wrap !important; }
+  .gradio-container .row > *, .gradio-container .form > * { min-width: 100% !important; }
+  #ask-row > * { min-width: 0 !important; }
+  #ask-row > #ask-btn { flex: 0 0 auto !important; }
+  .answer { padding: 6px 8px; }
+  .hl-figure { font-size: 1.7rem; }
+  .reader-body { flex-direction: column; }
+  nav.toc { flex: none; max-height: 30vh; width: 100%; border-right: 0;
+    border-bottom: 1px solid #d8dee4; }
+  .doc-scroll { max-height: none; padding: 0; }
+  table.doc-list, table.doc-list tbody, table.doc-list tr, table.doc-list td {
+    display: block; width: 100%; }
+  table.doc-list thead { display: none; }
+  .view table.doc-list td { border-bottom: 0 !important; padding: 2px 4px; }
+  .view table.doc-list tr { border-bottom: 1px solid #d8dee4; padding: 6px 0; }
+  table.doc-list td[data-th]::before { content: attr(data-th) ": "; color: #59636e; }
+  .status progress { width: 120px; }
+}
 """
 
 # Clicks on [n] markers, sources, passages and report rows carry their data-* back.

@@ -119,10 +119,15 @@ VI: dict[str, str] = {
 
 
 def vi_date(iso: str | None) -> str:
-    """"2024-06-04" -> "04/06/2024", "2021-10" -> "10/2021": one date format in the page."""
+    """"2024-06-04" -> "04/06/2024"; "2022-01" (only the month known) -> "tháng 01/2022";
+    "2021" -> "năm 2021"; none -> "—": one date format in the page."""
     if not iso:
         return "—"
     parts = iso.split("-")
+    if len(parts) == 2:
+        return f"tháng {parts[1]}/{parts[0]}"
+    if len(parts) == 1:
+        return f"năm {parts[0]}"
     return "/".join(reversed(parts))
 
 

@@ -5,6 +5,10 @@ go to artifacts/ui/."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+
 import pytest
 
 from tests.ui_helpers import ask, browser, css_str, expect, new_page, serving, settled, shot
@@ -118,12 +122,87 @@ def test_series_tab_table_chart_and_downloads(page, tmp_path):
 
 
 def test_chart_traces_without_a_browser(plumbing_engine):
-    from rag.answer.across import across_rows
-    from ui.series import figure
+    from ui.chart import figure
 
-    series, rows, missing = across_rows("khách du lịch quý I/2022 so với tháng 1/2023",
-                                        plumbing_engine.index)
-    fig = figure(series, rows)
-    assert not missing and [t.name for t in fig.data] == ["Theo quý", "Theo tháng"]
+    ans = plumbing_engine.ask("khách du lịch quý I/2022 so với tháng 1/2023")
+    fig = figure(list(ans.series), plumbing_engine.index.docs)
+    assert [t.name for t in fig.data] == ["Theo quý", "Theo tháng"]
     # 755.950 lượt is drawn in the series unit (nghìn lượt), the bar text keeps [n]
     assert fig.data[0].y == (755.95,) and fig.data[0].text == ("[1]",)
+
+
+def _xnk(plumbing_engine):
+    from rag.answer.export import find_series
+    from rag.index.observations import observations_of
+
+    return find_series(observations_of(plumbing_engine.index), "kim ngach XNK")
+
+
+def test_a_part_of_the_whole_never_stands_in_the_series_of_totals(plumbing_engine):
+    """"tính riêng tại Hải quan tỉnh Lạng Sơn" (1.934,5 triệu USD) is not the province's
+    5-month total (22.013,3 triệu USD): listed apart, with its qualifier (issue 20)."""
+    from rag.answer.export import to_csv, totals_and_parts
+    from ui.series import series_table
+
+    docs = plumbing_engine.index.docs
+    series, parts = totals_and_parts(_xnk(plumbing_engine))
+    assert [o.figure for o in series.rows] == ["3.060 triệu USD", "160 triệu USD",
+                                               "800 triệu USD", "250 triệu USD"]
+    assert [(o.figure, o.scope) for o in parts] == [
+        ("1.934,5 triệu USD", "tính riêng tại Hải quan tỉnh Lạng Sơn")]
+    html = series_table(series, docs, parts)
+    table, apart = html.split("Số liệu chỉ của một phần")
+    assert "1.934,5" not in table and "1.934,5" in apart
+    assert "(tính riêng tại Hải quan tỉnh Lạng Sơn)" in apart
+    assert "1.934,5" not in to_csv(series, docs).decode("utf-8-sig")
+
+
+def test_csv_and_xlsx_are_vietnamese_with_numbers_as_numbers(plumbing_engine, tmp_path):
+    from openpyxl import load_workbook
+
+    from rag.answer.export import HEADERS, to_csv, to_xlsx
+
+    docs = plumbing_engine.index.docs
+    series = _xnk(plumbing_engine)  # with its part, to see the qualifier column
+    data = to_csv(series, docs)
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert list(rows[0]) == list(HEADERS)
+    assert all(re.fullmatch(r"[A-Za-zÀ-ỹĐđ ]+", h) for h in HEADERS)  # Vietnamese words
+    first, last = rows[0], rows[-1]
+    assert (first["Kỳ"], first["Loại kỳ"], first["Giá trị"], first["Số liệu như báo cáo ghi"],
+            first["Đơn vị"]) == ("9 tháng đầu năm 2021", "Lũy kế từ đầu năm", "3060", "3.060",
+                                 "triệu USD")
+    assert first["Báo cáo"].startswith("Tình hình thực hiện kế hoạch phát triển kinh tế")
+    assert (last["Giá trị"], last["Phạm vi"]) == ("1934,5",
+                                                 "tính riêng tại Hải quan tỉnh Lạng Sơn")
+    assert {r["Loại kỳ"] for r in rows} <= {"Theo tháng", "Theo quý", "Lũy kế từ đầu năm",
+                                            "Cả năm"}
+    ws = load_workbook(to_xlsx(series, tmp_path / "s.xlsx", docs)).active
+    assert [c.value for c in ws[2]] == list(HEADERS)
+    values = [ws.cell(row=r, column=3) for r in range(3, ws.max_row + 1)]
+    assert [c.value for c in values] == [3060, 160, 800, 250, 1934.5]
+    assert values[0].number_format == "[$-42A]#,##0"
+    assert values[-1].number_format == "[$-42A]#,##0.0"  # as the report prints: 1.934,5
+    assert ws.cell(row=3, column=8).value == first["Báo cáo"]
+
+
+def test_the_indicator_list_holds_what_two_periods_give_named_as_reports_name_it(
+        plumbing_engine):
+    """It had 101 entries, "cá nhân", "diện tích", "kinh phí" and "trọng án" among them."""
+    from rag.index.observations import observations_of
+    from ui.indicators import indicator_list
+
+    observations = observations_of(plumbing_engine.index)
+    listed = indicator_list(observations)
+    names = {name for _, name, _ in listed}
+    assert not names & {"Cá nhân", "Diện tích", "Kinh phí", "Trọng án", "Tổng kinh phí",
+                        "Số tiền", "Khám"}
+    assert {"Tổng thu ngân sách nhà nước trên địa bàn", "Kim ngạch xuất khẩu",
+            "Chỉ số sản xuất công nghiệp", "Tổng dư nợ tín dụng"} <= names
+    for key, name, n in listed:
+        rows = [o for o in observations if o.group == key and o.unit and not o.is_plan]
+        assert n >= 2 and len({o.period for o in rows}) >= 2
+        assert any(name.lower() in o.quote.lower() or name.split()[-1].lower() in
+                   o.quote.lower() for o in rows)
+    assert len(listed) < 100

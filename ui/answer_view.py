@@ -118,17 +118,14 @@ def _item(line: Line, shown: str, kind: str) -> str:
 
 def _series_lines(ans: Answer) -> str:
     """A cross-period answer: its heading, one cited line per figure (a figure narrowed to a
-    part keeps its qualifier), the periods missing, the caveat."""
+    part keeps its qualifier: ``rag.answer.across.lines_of``), the periods missing, the
+    caveat."""
     lines = ans.text.split("\n")
     rows = [ln for ln in lines if ln.startswith("- ")]
     rest = [ln for ln in lines[1:] if not ln.startswith("- ")]
     out = [f'<p class="lead">{inline(lines[0], cites=True)}</p><ul class="series-lines">']
-    for i, line in enumerate(rows):
-        scope = ans.series[i].scope if i < len(ans.series) else ""
-        text = line[2:]
-        if scope:
-            text = text.replace(": ", f": ({scope}) ", 1)
-        out.append(f'<li>{inline(text, cites=True)}</li>')
+    for line in rows:
+        out.append(f'<li>{inline(line[2:], cites=True)}</li>')
     out.append("</ul>")
     out += [f'<p class="muted">{inline(ln, cites=True)}</p>' for ln in rest]
     return "".join(out)

@@ -72,8 +72,10 @@ def _scale(unit) -> float:
 
 
 def common_unit(rows: list[Observation]) -> str | None:
+    """The unit most rows print; of equals the larger one ("nghìn lượt" over "lượt"): the
+    axis then reads as officials write such figures."""
     units = Counter(o.unit for o in rows if o.unit)
-    return units.most_common(1)[0][0] if units else None
+    return max(units, key=lambda u: (units[u], _scale(u), u)) if units else None
 
 
 def common_name(rows: list[Observation]) -> str:

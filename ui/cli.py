@@ -223,6 +223,8 @@ def cmd_ask(args) -> int:
         _print_json(answer.to_dict())
         return 0
     w = sys.stdout.write
+    if answer.headline is not None:  # the asked figure first, as the web page shows it
+        w(f"{answer.headline.text} [{answer.headline.citation}]\n\n")
     w(answer.text + "\n")
     for c in answer.citations:
         page = f" — tr. {c.page}" if c.page else ""

@@ -70,12 +70,11 @@ def _print_text(series, docs, parts=()) -> None:
     w = sys.stdout.write
     w(f"{series.indicator} ({series.unit or '—'}): {len(series.rows)} số liệu\n")
     for line, o in zip(lines_of(list(series.rows), docs), series.rows, strict=True):
-        scope = f" ({o.scope})" if o.scope else ""
-        w(f"  {line}{scope}   [{o.chunk_id}]\n")
+        w(f"  {line}   [{o.chunk_id}]\n")
     if parts:
         w("Số liệu chỉ của một phần (không thuộc dãy trên):\n")
         for line, o in zip(lines_of(list(parts), docs), parts, strict=True):
-            w(f"  {line} ({o.scope})   [{o.chunk_id}]\n")
+            w(f"  {line}   [{o.chunk_id}]\n")
 
 
 if __name__ == "__main__":  # for a quick look without the main CLI

@@ -13,9 +13,9 @@ import sys
 
 import pytest
 from realdocs import realdoc
+from ui_helpers import REPO
 
 from rag.records import Answer, AnswerItem, Headline, SearchResult
-from ui_helpers import REPO
 
 DISBURSED = "giải ngân vốn đầu tư công tháng 5/2024?"
 

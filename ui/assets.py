@@ -115,21 +115,15 @@ ul.sources { list-style: none; padding-left: 0; }
 .scope { color: #8a5a00; }
 .parts-apart { margin-top: 10px; font-size: 0.92rem; }
 .parts-apart li { cursor: pointer; }
-/* a phone (390 px): nothing wider than the screen, the answer first and readable */
-html, body { overflow-x: hidden; }
-.gradio-container { min-width: 0 !important; }
+/* a phone (390 px): nothing wider than the screen, the answer first and readable (Gradio
+   scopes these rules to the page's content; the page's own margins are in HEAD) */
 .view, .view * { overflow-wrap: anywhere; }
 @media (max-width: 640px) {
-  .gradio-container { padding: 0 6px !important; }
-  .gradio-container .main, .gradio-container main.contain, .gradio-container .wrap {
-    min-width: 0 !important; max-width: 100% !important; }
-  .gradio-container .main.fillable { padding: 0 !important; }
-  #tabs .tab-container { flex-wrap: wrap; height: auto; }
-  .gradio-container .row, .gradio-container .form { flex-wrap: wrap !important; }
-  .gradio-container .row > *, .gradio-container .form > * { min-width: 100% !important; }
-  #ask-row > * { min-width: 0 !important; }
-  #ask-row > #ask-btn { flex: 0 0 auto !important; }
+  #tabs .tab-container button { padding: 4px 5px !important; font-size: 0.84rem !important;
+    min-width: 0 !important; }
+  #ask-row > #ask-btn { flex: 0 0 auto !important; min-width: 64px !important; }
   .answer { padding: 6px 8px; }
+  .answer-lines ul { padding-left: 1.1em; }
   .hl-figure { font-size: 1.7rem; }
   .reader-body { flex-direction: column; }
   nav.toc { flex: none; max-height: 30vh; width: 100%; border-right: 0;
@@ -138,6 +132,8 @@ html, body { overflow-x: hidden; }
   table.doc-list, table.doc-list tbody, table.doc-list tr, table.doc-list td {
     display: block; width: 100%; }
   table.doc-list thead { display: none; }
+  .view table.doc-list, .view table.doc-list tr, .view table.doc-list td {
+    border-left: 0 !important; border-right: 0 !important; border-top: 0 !important; }
   .view table.doc-list td { border-bottom: 0 !important; padding: 2px 4px; }
   .view table.doc-list tr { border-bottom: 1px solid #d8dee4; padding: 6px 0; }
   table.doc-list td[data-th]::before { content: attr(data-th) ": "; color: #59636e; }
@@ -199,10 +195,17 @@ element.addEventListener('click', (e) => {
 });
 """
 
+# On a phone the page keeps 6 px margins, not Gradio's 32 px (rules passed as ``css`` reach
+# only the page's content, so this one is in the head).
 # The page is in Vietnamese: tell the browser (spell checking, screen readers, hyphenation).
 # Gradio's loading status says "Loading" to screen readers (a visually hidden live region
 # the browser's locale does not translate): it is said in Vietnamese too.
-HEAD = """<script>
+HEAD = """<style>
+@media (max-width: 640px) {
+  gradio-app .main.fillable.app { padding: 8px 6px !important; }
+}
+</style>
+<script>
 document.documentElement.lang = "vi";
 new MutationObserver(() => {
   document.querySelectorAll('[role="status"]').forEach((el) => {

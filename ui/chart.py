@@ -128,9 +128,13 @@ def figure(rows: list[Observation], docs: dict, indicator: str | None = None,
                          _title(o.doc_id, docs)] for n, _, o in pts],
             hovertemplate="%{x}<br><b>%{customdata[1]}</b><br>[%{customdata[0]}] "
                           "%{customdata[2]}<extra>%{fullData.name}</extra>"))
+    name = textwrap.shorten(f"{indicator[:1].upper()}{indicator[1:]} ({unit or '—'})", 90,
+                            placeholder="…")
+    title = textwrap.wrap(name, TITLE_WIDTH)  # lines that fit a phone's width
     fig.update_layout(
-        title=dict(text=textwrap.shorten(f"{indicator} ({unit or '—'})", 70, placeholder="…")),
-        separators=",.", height=380, margin=dict(l=56, r=12, t=56, b=60),
+        title=dict(text="<br>".join(title), font=dict(size=15)),
+        separators=",.", height=380 + 18 * (len(title) - 1),
+        margin=dict(l=56, r=12, t=40 + 20 * len(title), b=60),
         legend=dict(orientation="h", y=-0.25), barmode="overlay", clickmode="event",
         xaxis=dict(type="category", categoryorder="array", categoryarray=labels,
                    automargin=True),

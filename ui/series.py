@@ -107,7 +107,8 @@ def series_table(series, docs, parts=()) -> str:
             f"<td>{n}</td><td>{esc(line.split(': ')[0])}</td><td>{_figure_cell(o)}</td>"
             f"<td>{inline(comps)}</td><td><span class=\"source-title\">"
             f"{esc(info.title if info else o.doc_id)}</span></td></tr>")
-    return (f'<div class="view"><h3>{esc(series.indicator)} ({esc(series.unit or "—")})</h3>'
+    name = series.indicator[:1].upper() + series.indicator[1:]
+    return (f'<div class="view"><h3>{esc(name)} ({esc(series.unit or "—")})</h3>'
             f'<div class="tbl-scroll"><table class="doc-list series"><thead><tr><th>#</th>'
             f"<th>Kỳ</th><th>Số liệu</th><th>So sánh</th>"
             f"<th>Báo cáo (bấm để xem đoạn trích)</th></tr></thead>"

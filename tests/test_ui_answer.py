@@ -148,8 +148,8 @@ def test_a_figure_of_part_of_the_whole_keeps_its_qualifier_in_the_answer_and_cha
     assert "1.934,5 triệu USD (tính riêng tại Hải quan tỉnh Lạng Sơn)" in shown
     fig = figure(list(ans.series), engine.index.docs)
     alone = [t for t in fig.data if "Hải quan" in t.name]
-    assert len(alone) == 1 and alone[0].y == (1934.5,)  # a trace of its own
-    assert all(1934.5 not in t.y for t in fig.data if t is not alone[0])
+    assert len(alone) == 1 and alone[0].x == (1934.5,)  # a trace of its own
+    assert all(1934.5 not in t.x for t in fig.data if t is not alone[0])
     assert "tính riêng tại Hải quan" in alone[0].customdata[0][1]
 
 
@@ -158,7 +158,7 @@ def test_the_chart_is_the_answers_series_in_vietnamese_with_report_titles(engine
 
     ans = engine.ask("thu ngân sách nhà nước qua các kỳ báo cáo")
     plot = json.loads(chart(list(ans.series), engine.index.docs).plot)
-    points = sorted((c[0], y) for t in plot["data"] for c, y in zip(t["customdata"], t["y"],
+    points = sorted((c[0], x) for t in plot["data"] for c, x in zip(t["customdata"], t["x"],
                                                                    strict=True))
     assert points == [(n, o.value) for n, o in enumerate(ans.series, 1)]
     assert [c.n for c in ans.citations] == [n for n, _ in points]

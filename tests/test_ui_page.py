@@ -161,7 +161,7 @@ def test_the_series_tab_lists_real_indicators_and_keeps_parts_apart(page, tmp_pa
     expect(apart).to_contain_text("1.934,5 triệu USD (tính riêng tại Hải quan tỉnh Lạng Sơn)")
     chart = page.locator("#series-chart .js-plotly-plot")
     expect(chart).to_be_visible()
-    assert all("Hải quan" not in str(t) for t in chart.evaluate("p => p.data.map(t => t.x)"))
+    assert all("Hải quan" not in str(t) for t in chart.evaluate("p => p.data.map(t => t.y)"))
     with page.expect_download() as dl:
         page.locator("#series-csv").click()
     path = tmp_path / "s.csv"

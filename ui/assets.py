@@ -105,7 +105,8 @@ figure.tbl figcaption { font-weight: 600; margin-bottom: 4px; }
 .answer-lines ul.sub { padding-left: 1.1em; list-style: circle; }
 .answer-lines li { margin: 3px 0; }
 .answer-lines .line-label, .series-lines .line-label { color: #59636e; }
-.view .answer-lines mark.fig, .view blockquote.quote mark.fig,
+.view .series-lines li > mark.fig ~ mark.fig, .view .answer-lines mark.fig,
+.view blockquote.quote mark.fig,
 .view ul.notes mark.fig { background: transparent;
   padding: 0; font-weight: 600; }
 .fn-note { margin: 2px 0 4px 0; padding: 2px 8px; border-left: 2px solid #d0b37a;

@@ -83,16 +83,18 @@ def common_name(rows: list[Observation]) -> str:
     return max(words, key=lambda w: (words[w], len(w))) if words else ""
 
 
+LABEL_WIDTH = 22  # characters per line of a period label (a phone keeps room for bars)
+
+
 def labels_of(rows: list[Observation]) -> list[str]:
-    """An x label per row: its period (a qualifier's first words when it has one; the
-    row number when two rows share a label)."""
+    """A label per row: its period, in short lines (the row number when two rows share a
+    label; a qualifier is in the trace's name and the hover, not in the label)."""
     out, seen = [], set()
     for n, o in enumerate(rows, 1):
         label = row_label(o)
-        if o.scope:
-            label += f" ({textwrap.shorten(o.scope, 28, placeholder='…')})"
-        out.append(label if label not in seen else f"{label} [{n}]")
+        label = label if label not in seen else f"{label} [{n}]"
         seen.add(label)
+        out.append("<br>".join(textwrap.wrap(label, LABEL_WIDTH)))
     return out
 
 
@@ -105,7 +107,9 @@ def _title(doc_id: str, docs: dict) -> str:
 
 def figure(rows: list[Observation], docs: dict, indicator: str | None = None,
            unit: str | None = None):
-    """The Plotly figure of ``rows`` (numbered 1.. as their citations)."""
+    """The Plotly figure of ``rows`` (numbered 1.. as their citations): horizontal bars,
+    one per row, the periods down the left in time order (their labels stay level and
+    whole on a phone), the values along the bottom."""
     import plotly.graph_objects as go
 
     unit = unit or common_unit(rows)
@@ -120,25 +124,28 @@ def figure(rows: list[Observation], docs: dict, indicator: str | None = None,
         if not pts:
             continue
         fig.add_trace(go.Bar(
-            x=[x for _, x, _ in pts],
-            y=[o.value * _scale(o.unit) / _scale(unit) for _, _, o in pts],
+            y=[y for _, y, _ in pts], orientation="h",
+            x=[o.value * _scale(o.unit) / _scale(unit) for _, _, o in pts],
             name=f"{kind} — {scope}" if scope else kind,
             text=[f"[{n}]" for n, _, _ in pts], textposition="outside", cliponaxis=False,
             customdata=[[n, o.figure + (f" ({o.scope})" if o.scope else ""),
-                         _title(o.doc_id, docs)] for n, _, o in pts],
-            hovertemplate="%{x}<br><b>%{customdata[1]}</b><br>[%{customdata[0]}] "
+                         _title(o.doc_id, docs), row_label(o)] for n, _, o in pts],
+            hovertemplate="%{customdata[3]}<br><b>%{customdata[1]}</b><br>[%{customdata[0]}] "
                           "%{customdata[2]}<extra>%{fullData.name}</extra>"))
     name = textwrap.shorten(f"{indicator[:1].upper()}{indicator[1:]} ({unit or '—'})", 90,
                             placeholder="…")
     title = textwrap.wrap(name, TITLE_WIDTH)  # lines that fit a phone's width
+    lines = sum(label.count("<br>") + 1 for label in labels)
+    bars = 20 * lines + 16 * len(labels)  # the plot area: each bar as tall as its label
     fig.update_layout(
         title=dict(text="<br>".join(title), font=dict(size=15)),
-        separators=",.", height=380 + 18 * (len(title) - 1),
-        margin=dict(l=56, r=12, t=40 + 20 * len(title), b=60),
-        legend=dict(orientation="h", y=-0.25), barmode="overlay", clickmode="event",
-        xaxis=dict(type="category", categoryorder="array", categoryarray=labels,
-                   automargin=True),
-        yaxis=dict(title=unit or "", rangemode="tozero", tickformat=",~r"))
+        separators=",.", height=bars + 20 * len(title) + 150,
+        margin=dict(l=8, r=36, t=30 + 20 * len(title), b=30),
+        legend=dict(orientation="h", yanchor="top", y=-40 / bars, x=0),
+        barmode="overlay", clickmode="event", bargap=0.2,
+        yaxis=dict(type="category", categoryorder="array",
+                   categoryarray=list(reversed(labels)), automargin=True),
+        xaxis=dict(rangemode="tozero", tickformat=",~r", automargin=True))
     return fig
 
 

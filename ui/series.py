@@ -52,8 +52,8 @@ setInterval(() => {
 
 
 # The cross-period answer is one line per period; keep its line breaks in the answer view.
-TREND_NOTE = ('<div class="muted">Mỗi cột là một số liệu có trích dẫn [n]; bấm vào cột để mở '
-              'đoạn trích trong báo cáo. Tháng, quý và lũy kế là các dãy riêng.</div>')
+TREND_NOTE = ('<div class="muted">Mỗi thanh là một số liệu có trích dẫn [n]; bấm vào thanh để '
+              'mở đoạn trích trong báo cáo. Tháng, quý và lũy kế là các dãy riêng.</div>')
 
 
 # -- the chart above a trend answer (ask tab) -------------------------------------------

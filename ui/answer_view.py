@@ -16,14 +16,14 @@ from collections.abc import Callable
 from rag.records import Answer, Chunk, Citation, Headline
 from ui.answer_layout import Layout, Line, layout
 from ui.render import (
-    _elsewhere,
-    _hit,
-    _meta,
-    _notes,
-    _scanned,
+    elsewhere_links,
     esc,
+    hit_item,
     inline,
+    meta_line,
+    notes_list,
     override_note,
+    scanned_note,
     shown_footnotes,
     vi_seconds,
 )
@@ -38,11 +38,11 @@ def answer_view(ans: Answer, seconds: float | None = None, note: str = "",
     took = f' <span class="muted">({vi_seconds(seconds)})</span>' if seconds is not None else ""
     parts = [f'<div class="view" data-question="{esc(ans.question)}">', note,
              override_note(ans.result), f'<section class="{cls}"><h3>{head}{took}</h3>',
-             _body(ans, passage), _elsewhere(ans.result.elsewhere), "</section>"]
+             _body(ans, passage), elsewhere_links(ans.result.elsewhere), "</section>"]
     related = ans.related if abstained and ans.reason != "not_in_selected" else ()
     if related:  # let the official check for themselves what came closest
         parts.append('<h3>Các đoạn gần nhất (không trả lời trực tiếp câu hỏi)</h3>'
-                     '<ol class="hits">' + "".join(_hit(h) for h in related) + "</ol>")
+                     '<ol class="hits">' + "".join(hit_item(h) for h in related) + "</ol>")
     parts.append(sources_view(ans.citations))
     parts.append("</div>")
     return "".join(parts)
@@ -155,8 +155,8 @@ def _card(cs: list[Citation]) -> str:
     return (f'<li class="source" data-n="{n}" data-ns="{esc(ns)}">'
             f'<a class="source-title" role="button" tabindex="0" data-kind="cite" '
             f'data-n="{n}"><span class="src-n">{esc(ns)}</span> {esc(first.title)}</a>'
-            f'{_meta(first.period, first.section, first.page)}{quotes}'
-            f'{_scanned(first)}{_notes(tuple(sorted(notes, key=lambda f: f.n)))}'
+            f'{meta_line(first.period, first.section, first.page)}{quotes}'
+            f'{scanned_note(first)}{notes_list(tuple(sorted(notes, key=lambda f: f.n)))}'
             f'<a class="open-link" role="button" tabindex="0" data-kind="cite" data-n="{n}">'
             f'Xem trong báo cáo →</a></li>')
 

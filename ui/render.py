@@ -41,7 +41,7 @@ def inline(text: str, cites: bool = False) -> str:
     return "".join(out)
 
 
-def _meta(period: str, section: str, page) -> str:
+def meta_line(period: str, section: str, page) -> str:
     bits = []
     if period:
         bits.append(f"Kỳ: {esc(period)}")
@@ -52,7 +52,7 @@ def _meta(period: str, section: str, page) -> str:
     return f'<div class="meta">{" · ".join(bits)}</div>' if bits else ""
 
 
-def _notes(notes: tuple[Footnote, ...]) -> str:
+def notes_list(notes: tuple[Footnote, ...]) -> str:
     if not notes:
         return ""
     items = "".join(f'<li class="note" data-fn-n="{esc(f.n)}"><sup>{esc(f.n)}</sup> '
@@ -66,7 +66,7 @@ def shown_footnotes(c: Citation) -> tuple[Footnote, ...]:
     return tuple(seen[n] for n in sorted(seen))
 
 
-def _scanned(c: Citation) -> str:
+def scanned_note(c: Citation) -> str:
     if not c.scanned:
         return ""
     return '<div class="scanned-note">Trích từ bản quét, cần đối chiếu với bản gốc.</div>'
@@ -103,7 +103,7 @@ def shorten(text: str, limit: int = ECHO_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _elsewhere(docs: tuple[DocInfo, ...]) -> str:
+def elsewhere_links(docs: tuple[DocInfo, ...]) -> str:
     """Links to the reports outside the report filter that have the answer."""
     if not docs:
         return ""
@@ -113,14 +113,14 @@ def _elsewhere(docs: tuple[DocInfo, ...]) -> str:
     return f'<ul class="elsewhere" aria-label="Báo cáo có số liệu">{links}</ul>'
 
 
-def _hit(h: Hit) -> str:
+def hit_item(h: Hit) -> str:
     c = h.chunk
     return (
         f'<li class="hit" value="{esc(h.rank)}">'
         f'<a class="source-title" role="button" tabindex="0" data-kind="hit" '
         f'data-chunk="{esc(c.chunk_id)}">{esc(h.doc.title)}</a>'
-        f'{_meta(c.period_label, c.section, c.page_start)}'
-        f'<div class="hit-text">{inline(c.text)}</div>{_notes(c.footnotes)}'
+        f'{meta_line(c.period_label, c.section, c.page_start)}'
+        f'<div class="hit-text">{inline(c.text)}</div>{notes_list(c.footnotes)}'
         f'<a class="open-link" role="button" tabindex="0" data-kind="hit" '
         f'data-chunk="{esc(c.chunk_id)}">Xem trong báo cáo →</a></li>'
     )
@@ -140,7 +140,7 @@ def hits_view(result: SearchResult, seconds: float | None = None, note: str = ""
     if not hits:
         parts.append('<p class="muted">Không có đoạn nào phù hợp.</p>')
     else:
-        parts.append('<ol class="hits">' + "".join(_hit(h) for h in hits) + "</ol>")
+        parts.append('<ol class="hits">' + "".join(hit_item(h) for h in hits) + "</ol>")
     parts.append("</div>")
     return "".join(parts)
 

@@ -123,6 +123,8 @@ MESSAGES: dict[str, str] = {
     "query.impossible_period": "the question names {period!r}, which is no period (months "
                                "1-12, quarters I-IV)",
     "query.empty": "the question is empty; ask e.g. 'giải ngân vốn đầu tư công tháng 5/2024'",
+    "query.bad_k": "--k {k} is not a number of passages; give a whole number from 1 to "
+                   "{limit}",
     "query.too_long": "the question has {n} characters, over the {limit} limit; ask a "
                       "shorter question",
     "series.unknown_indicator": "no indicator in the index matches {indicator!r}; reported "

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from rag.config import AnalyzerConfig, LimitsConfig, RetrievalConfig
 from rag.embed import DEFAULT_EMBEDDER, DeferredEmbedder, Embedder, get_embedder
-from rag.errors import BaocaoError, InputError
+from rag.errors import BaocaoError, IndexStoreError, InputError
 from rag.index.store import IndexStore
 from rag.records import Answer, DocInfo, Period, Question, SearchResult
 
@@ -107,6 +107,8 @@ def remove(doc_ids: list[str], index_dir=None, who: str | None = None) -> BuildR
     from rag.index import update_index
 
     root = _root(index_dir)
+    if not IndexStore(root).exists():  # nothing to remove from (and no folder is made)
+        raise IndexStoreError("index.missing", root=str(root))
     return update_index([], _deferred_embedder(root), DEFAULT_ANALYZER, root,
                         remove=doc_ids, who=who)
 

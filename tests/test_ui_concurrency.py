@@ -101,7 +101,7 @@ def test_unknown_filter_period_and_empty_question_do_not_break_the_api(app_url):
     client = Client(app_url, verbose=False)
     html = _page_view(client, "   ")
     assert "Hãy nhập câu hỏi" in html
-    html = _page_view(client, "giải ngân vốn đầu tư công", "kỳ gì đó")
-    assert "Không hiểu kỳ" in html
+    html = _page_view(client, "giải ngân vốn đầu tư công", "kỳ gì đó")  # refused, not ignored
+    assert "bộ lọc kỳ «kỳ gì đó» không phải một kỳ báo cáo" in html
     result = client.predict("giải ngân vốn đầu tư công", "tháng 5/2024", api_name="/answer")
     assert "816 tỷ đồng" in result["text"]

@@ -57,10 +57,12 @@ def example_questions(periods: list[str]) -> list[str]:
 
 
 def _ask_tab(reports: list, periods: list[str]) -> SimpleNamespace:
-    with gr.Row():
+    with gr.Row(elem_id="ask-row"):
+        # the browser sends at most 20x the limit, so that the server sees, and says, that a
+        # longer question is too long (the page cut it silently at the limit before)
         question = gr.Textbox(label="Câu hỏi", elem_id="question", scale=5, lines=1,
                               placeholder="Ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
-                              autofocus=True, max_length=service_limit())
+                              autofocus=True, max_length=20 * service_limit())
         ask = gr.Button("Hỏi", variant="primary", elem_id="ask-btn", scale=1)
     examples = gr.Dataset(components=[question], samples=[[q] for q in example_questions(periods)],
                           label="Câu hỏi mẫu (bấm để hỏi)", elem_id="examples", type="values")

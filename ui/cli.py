@@ -171,9 +171,20 @@ def _list(docs, as_json: bool) -> int:
     return 0
 
 
+MAX_K = 1000  # passages a search may return: more is a typo, not a use
+
+
+def _check_k(k: int) -> int:
+    """``--k 0`` (or negative, or absurd) is a one-line error, not an empty result."""
+    if not 1 <= k <= MAX_K:
+        raise InputError("query.bad_k", k=k, limit=MAX_K)
+    return k
+
+
 def cmd_search(args) -> int:
     from rag import service
 
+    _check_k(args.k)
     queries = [service.check_question(q) for q in _queries(args)]
     engine = service.Engine.open(args.index)
     for q in queries:
@@ -210,13 +221,16 @@ def _print_hits(result) -> None:
 def cmd_ask(args) -> int:
     from rag import service
 
-    service.check_question(args.question)  # before the model loads: an empty one is a typo
+    _check_k(args.k)
+    service.read_question(args.question, args.period)  # before the model loads: a typo
     engine = service.Engine.open(args.index)
     answer = engine.ask(args.question, k=args.k, doc_ids=args.doc, period=args.period)
     if args.json:
         _print_json(stamp("answer", answer.to_dict()))
         return 0
     w = sys.stdout.write
+    if answer.headline is not None:  # the asked figure first, as the web page shows it
+        w(f"{answer.headline.text} [{answer.headline.citation}]\n\n")
     w(answer.text + "\n")
     for c in answer.citations:
         page = f" — tr. {c.page}" if c.page else ""
@@ -310,6 +324,7 @@ def _index_parsers(sub) -> None:
 def cmd_eval(args) -> int:
     from rag.evaluation.metrics import run_cli
 
+    _check_k(args.k)
     return run_cli(args)
 
 

@@ -112,6 +112,7 @@ VI: dict[str, str] = {
     "query.impossible_period": "câu hỏi nêu «{period}», không phải một kỳ có thật (tháng 1–12, "
                                "quý I–IV)",
     "query.empty": "hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
+    "query.bad_k": "số đoạn cần tìm (k = {k}) phải là số nguyên từ 1 đến {limit}",
     "query.too_long": "câu hỏi dài {n} ký tự, vượt giới hạn {limit} ký tự; hãy hỏi ngắn gọn "
                       "hơn",
     "series.unknown_indicator": "không có chỉ tiêu nào khớp «{indicator}»; các chỉ tiêu có ở "
@@ -131,10 +132,15 @@ VI: dict[str, str] = {
 
 
 def vi_date(iso: str | None) -> str:
-    """"2024-06-04" -> "04/06/2024", "2021-10" -> "10/2021": one date format in the page."""
+    """"2024-06-04" -> "04/06/2024"; "2022-01" (only the month known) -> "tháng 01/2022";
+    "2021" -> "năm 2021"; none -> "—": one date format in the page."""
     if not iso:
         return "—"
     parts = iso.split("-")
+    if len(parts) == 2:
+        return f"tháng {parts[1]}/{parts[0]}"
+    if len(parts) == 1:
+        return f"năm {parts[0]}"
     return "/".join(reversed(parts))
 
 

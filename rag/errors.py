@@ -113,6 +113,19 @@ MESSAGES: dict[str, str] = {
     "embedder.no_folder": "no such model folder: {folder}",
     "embedder.load": "cannot load sentence-transformers model {spec!r}: {why}",
     "embedder.bad_argument": "{what}",
+    # a Ray cluster (rag.cluster, ui.cluster)
+    "cluster.needs_ray": "--ray needs the Ray package: pip install 'baocao[cluster]' (on "
+                         "every node of the cluster too)",
+    "cluster.unreachable": "cannot reach the Ray cluster at {address} ({why}); start it with "
+                           "'ray start --head' there, or check the address",
+    "cluster.lost": "lost the Ray cluster at {address} ({why}); nothing was published, the "
+                    "previous version of the index stays live",
+    "cluster.no_workers": "the Ray cluster at {address} has had no live node with a CPU for "
+                          "{seconds} s; nothing was published, the previous version stays live",
+    "cluster.replicas_without_ray": "--replicas needs --ray ADDRESS (replicas run on a Ray "
+                                    "cluster)",
+    "cluster.code_mismatch": "node {node} of the Ray cluster runs other baocao code ({found}, "
+                             "here {expected}); install the same baocao on every node",
     # configuration and data files
     "config.unknown_segmenter": "unknown segmenter {name!r} (none, pyvi)",
     "data.bad_line": "{path}:{line}: {why}",
@@ -145,6 +158,10 @@ class InputError(BaocaoError):
 
 class IndexStoreError(BaocaoError):
     """The index cannot be used as asked."""
+
+
+class ClusterError(BaocaoError):
+    """A Ray cluster cannot be reached or was lost (rag.cluster)."""
 
 
 class EmbedderError(BaocaoError):

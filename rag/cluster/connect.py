@@ -1,0 +1,49 @@
+"""Joining a Ray cluster as a driver, and what is alive in it.
+
+Ray is imported here only, on demand: a missing package is one clear line. Usage
+statistics are off (no report leaves the machine) and the workers' logs stay on
+their nodes (``log_to_driver=False``), so the command line prints only its own lines.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from rag.errors import ClusterError, InputError
+
+
+def ray_module():
+    """The ``ray`` package, or one clear line saying how to install it."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    try:
+        import ray
+    except ImportError as exc:
+        raise InputError("cluster.needs_ray") from exc
+    return ray
+
+
+def connect(address: str):
+    """Join the cluster whose head listens at ``address`` (host:port); returns ``ray``."""
+    ray = ray_module()
+    if ray.is_initialized():
+        return ray
+    try:
+        ray.init(address=address, namespace="baocao", log_to_driver=False,
+                 logging_level=logging.WARNING, include_dashboard=False)
+    except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
+        raise ClusterError("cluster.unreachable", address=address,
+                           why=str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                           ) from exc
+    return ray
+
+
+def disconnect() -> None:
+    ray = ray_module()
+    if ray.is_initialized():
+        ray.shutdown()
+
+
+def live_nodes(ray) -> list[dict]:
+    """The alive nodes that can run a task (a CPU): the head may have none on purpose."""
+    return [n for n in ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU")]

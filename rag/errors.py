@@ -144,6 +144,8 @@ MESSAGES: dict[str, str] = {
 class BaocaoError(Exception):
     """A failure the user can act on: ``code`` names it, ``details`` fill its message."""
 
+    stops_write = False  # True: not one report's failure, the whole write stops (nothing published)
+
     def __init__(self, code: str, **details) -> None:
         if code not in MESSAGES:
             raise KeyError(f"unknown error code {code!r}")
@@ -162,6 +164,8 @@ class IndexStoreError(BaocaoError):
 
 class ClusterError(BaocaoError):
     """A Ray cluster cannot be reached or was lost (rag.cluster)."""
+
+    stops_write = True
 
 
 class EmbedderError(BaocaoError):

@@ -247,3 +247,14 @@ def serve(host: str = "127.0.0.1", port: int = 7860, index_dir=None,
     log.info("writes (add, replace, remove reports) are %s",
              "allowed with the admin token" if admin else "off: read-only")
     launch(build_app(state, admin), host, port, block=True)
+
+
+def mount(app: gr.Blocks, state: AppState, admin: Admin | None = None):
+    """The ASGI app that serves ``app`` (the page and its endpoints, behind the guard) for a
+    server other than Gradio's own: ``ui.cluster`` deploys it on Ray Serve's replicas."""
+    from fastapi import FastAPI
+
+    writable = getattr(app, "baocao_writable", False)
+    return gr.mount_gradio_app(FastAPI(), app, path="/", css=CSS, head=HEAD, show_error=False,
+                               max_file_size=UPLOAD_CAP, ssr_mode=False, footer_links=[],
+                               app_kwargs=guard.app_kwargs(app, writable))

@@ -14,8 +14,8 @@ def add_arguments(p, serve: bool = False) -> None:
                    help="run on the Ray cluster whose head is at ADDRESS (host:port, as "
                         "'ray start --head' printed it); needs 'baocao[cluster]'")
     if serve:
-        p.add_argument("--replicas", type=_positive, default=2,
-                       help="with --ray: app replicas behind Ray Serve's HTTP proxy")
+        p.add_argument("--replicas", type=_positive, default=None,
+                       help="with --ray: app replicas behind Ray Serve's HTTP proxy (default 2)")
 
 
 def _positive(text: str) -> int:
@@ -40,7 +40,8 @@ def reader(args, files: list[Path]):
 
 def _progress_line(p) -> None:
     sys.stderr.write(f"\r  cluster: {p.done}/{p.total} reports read, {p.chunks} chunks, "
-                     f"{p.chunks_per_second:.1f} chunks/s, {p.nodes} live nodes ")
+                     f"{p.chunks_per_second:.1f} chunks/s, {p.nodes} live nodes, read on "
+                     f"{p.read_on} ")
     if p.done >= p.total:
         sys.stderr.write("\n")
     sys.stderr.flush()

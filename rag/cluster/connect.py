@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 
 from rag.errors import ClusterError, InputError
+
+PROBE_SECONDS = 3.0  # Ray itself waits minutes for a head that is not there
 
 
 def ray_module():
@@ -28,6 +31,7 @@ def connect(address: str):
     ray = ray_module()
     if ray.is_initialized():
         return ray
+    probe(address)
     try:
         ray.init(address=address, namespace="baocao", log_to_driver=False,
                  logging_level=logging.WARNING, include_dashboard=False)
@@ -36,6 +40,18 @@ def connect(address: str):
                            why=str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                            ) from exc
     return ray
+
+
+def probe(address: str) -> None:
+    """A head that does not answer is one line within seconds, not a wait of minutes."""
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=PROBE_SECONDS):
+            pass
+    except (OSError, ValueError) as exc:
+        raise ClusterError("cluster.unreachable", address=address,
+                           why=getattr(exc, "strerror", None) or str(exc) or "no answer"
+                           ) from exc
 
 
 def disconnect() -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag import errors
-from rag.cluster.connect import connect, disconnect, live_nodes
+from rag.cluster.connect import connect, disconnect, live_nodes, probe
 from rag.cluster.work import code_version, read_remote
 from rag.errors import BaocaoError, ClusterError, InputError
 from rag.index.ids import assign_doc_id
@@ -34,6 +34,8 @@ from rag.records import DocInfo
 
 TASK_RETRIES = 3  # a report's task is run again this often when its worker or node dies
 NO_WORKER_SECONDS = 60.0  # no node to run on for this long: the build stops
+LOST_HEAD_SECONDS = 10.0  # a head that does not answer for this long: the build stops (Ray
+# itself would end the process after 60 s with a message of its own)
 POLL_SECONDS = 1.0  # progress and liveness are checked this often while tasks run
 IN_FLIGHT_PER_CPU = 2  # reports sent ahead per CPU: bounds the bytes held in the cluster
 
@@ -45,6 +47,7 @@ class ClusterProgress:
     chunks: int  # passages made so far
     seconds: float
     nodes: int  # live nodes with a CPU
+    read_on: int  # nodes that have read reports of this write
 
     @property
     def chunks_per_second(self) -> float:
@@ -122,8 +125,8 @@ class _Run:
         self.task = ray.remote(num_cpus=1, max_retries=TASK_RETRIES)(read_remote)
         self.expected = code_version()
         self.results: dict[tuple, tuple] = {}
-        self.chunks, self.started = 0, time.monotonic()
-        self.nodes, self.no_nodes_since = 0, None
+        self.chunks, self.started, self.read_on = 0, time.monotonic(), set()
+        self.nodes, self.no_nodes_since, self.head_lost_since = 0, None, None
 
     def wait(self) -> dict[tuple, tuple]:
         todo, pending = list(reversed(self.jobs)), {}
@@ -147,9 +150,10 @@ class _Run:
     def _collect(self, job: _Job, ref) -> None:
         out = self._ray_call(self.ray.get, ref)
         if out["code"] != self.expected:
-            raise ClusterError("cluster.code_mismatch", node=f"pid {out['pid']}",
+            raise ClusterError("cluster.code_mismatch", node=out["node"],
                                found=out["code"], expected=self.expected)
         key = (str(job.path), job.doc_id)
+        self.read_on.add(out["node"])
         if "error" in out:
             kind, code, details = out["error"]
             self.results[key] = (job.known, getattr(errors, kind, BaocaoError)(code, **details))
@@ -158,7 +162,20 @@ class _Run:
         if out["read"].entry is not None:
             self.chunks += len(out["read"].entry.chunks)
 
+    def _check_head(self) -> None:
+        try:
+            probe(self.address)
+            self.head_lost_since = None
+        except ClusterError as exc:
+            now = time.monotonic()
+            self.head_lost_since = self.head_lost_since or now
+            if now - self.head_lost_since > LOST_HEAD_SECONDS:
+                raise ClusterError("cluster.lost", address=self.address,
+                                   why=f"the head does not answer: {exc.details['why']}"
+                                   ) from None
+
     def _cpus(self) -> int:
+        self._check_head()
         nodes = self._ray_call(live_nodes, self.ray)
         self.nodes = len(nodes)
         if nodes:
@@ -173,7 +190,8 @@ class _Run:
     def _report(self) -> None:
         if self.on_progress is not None:
             self.on_progress(ClusterProgress(len(self.results), len(self.jobs), self.chunks,
-                                             time.monotonic() - self.started, self.nodes))
+                                             time.monotonic() - self.started, self.nodes,
+                                             len(self.read_on)))
 
     def _ray_call(self, fn, *args, **kwargs):
         """A call into Ray; a failure of the cluster itself (not of a report) is one line.

@@ -34,18 +34,21 @@ def read_remote(name: str, data: bytes, doc_id: str, known, replace, embedder_na
                 ) -> dict:
     """One report's work; a BaocaoError comes back as a value (its class, code and
     details), never raised, so Ray retries only what failed by itself (a lost node)."""
+    import ray
+
     from rag.index.observations import observation_lines
     from rag.index.report import read_report
 
+    where = {"code": code_version(), "pid": os.getpid(),
+             "node": ray.get_runtime_context().get_node_id()}
     with tempfile.TemporaryDirectory(prefix="baocao-report-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
         try:
             done = read_report(path, doc_id, known, replace, _embedder(embedder_name), {})
         except BaocaoError as exc:
-            return {"error": (type(exc).__name__, exc.code, exc.details),
-                    "code": code_version(), "pid": os.getpid()}
+            return {"error": (type(exc).__name__, exc.code, exc.details), **where}
     if done.entry is not None:
         done.entry.source = None  # the driver stores the file it sent
         done.entry.observations = observation_lines(done.entry.chunks, done.entry.info)
-    return {"read": done, "code": code_version(), "pid": os.getpid()}
+    return {"read": done, **where}

@@ -229,6 +229,8 @@ def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: 
     try:
         done = read(path, doc_id, same.info if same else None, replace, embedder, cache, progress)
     except BaocaoError as exc:
+        if exc.stops_write:  # e.g. the cluster reading the reports is lost: nothing published
+            raise
         report.failed[path.name], report.errors[path.name] = str(exc), exc
         return doc_id
     if done.poor_pages:  # scanned pages OCR could not read well: said, not indexed

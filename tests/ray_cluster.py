@@ -64,8 +64,8 @@ class LocalCluster:
     """``with LocalCluster(workers=2) as c:`` a head and ``workers`` worker nodes."""
 
     def __init__(self, workers: int = 2, worker_cpus: int = 2,
-                 env: dict[str, str] | None = None) -> None:
-        self.head_ip = "127.0.0.2"
+                 env: dict[str, str] | None = None, head_ip: str = "127.0.0.2") -> None:
+        self.head_ip = head_ip
         self.port = free_port(self.head_ip)
         self.address = f"{self.head_ip}:{self.port}"
         self.temp = Path(tempfile.mkdtemp(prefix="rt-", dir="/tmp"))  # socket paths are short
@@ -84,8 +84,9 @@ class LocalCluster:
                                        "--include-dashboard=false",
                                        "--temp-dir", str(self.temp),
                                        "--ray-client-server-port", str(free_port())])
+            first = int(self.head_ip.rsplit(".", 1)[1]) + 1
             for i in range(self._n_workers):
-                self.add_worker(f"127.0.0.{3 + i}")
+                self.add_worker(f"127.0.0.{first + i}")
         except BaseException:
             self.stop()
             raise

@@ -151,6 +151,30 @@ def _kill_when_reading(node, build: subprocess.Popen) -> list[int]:
     return []
 
 
+def test_a_lost_cluster_stops_the_build_with_one_line_and_keeps_the_live_version(tmp_path):
+    """The whole cluster (a head and its one worker of their own) is killed mid-build."""
+    files = corpus(tmp_path / "reports", TWO_REAL + MORE_REAL)
+    index = tmp_path / "index"
+    run("index", "build", "--index", str(index), "--embedder", "hash")  # the live version
+    before = (index / "CURRENT").read_text()
+    with LocalCluster(workers=1, worker_cpus=1, env=ENV, head_ip="127.0.0.5") as lost:
+        build = cli("index", "build", str(files), "--index", str(index), "--ray", lost.address,
+                    cluster=lost)
+        killed = _kill_when_reading(lost.nodes["127.0.0.6"], build)
+        assert killed, "no task of the build started"
+        lost.nodes["127.0.0.5"].kill(signal.SIGKILL)
+        out, err = build.communicate(timeout=TIMEOUT)
+        assert lost.outside_loopback() == []
+    assert build.returncode == 2, err[-2000:]
+    lines = [x for x in err.replace("\r", "\n").splitlines() if x.startswith("baocao: ")]
+    assert lines == [f"baocao: error: lost the Ray cluster at {lost.address} (the head does not "
+                     "answer: Connection refused); nothing was published, the previous version "
+                     "of the index stays live"]
+    assert (index / "CURRENT").read_text() == before
+    listed, _ = run("index", "list", "--index", str(index))
+    assert len(listed.splitlines()) == 5  # the sample reports, as before
+
+
 # -- serving ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def shared_index(tmp_path_factory):

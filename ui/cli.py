@@ -13,8 +13,7 @@ import math
 import sys
 
 from rag.errors import BaocaoError, InputError
-from ui import cli_series
-from ui.cli_cluster import add_arguments as cli_cluster_arguments
+from ui import cli_cluster, cli_series
 
 
 def _print_json(obj) -> None:
@@ -151,8 +150,6 @@ def _cluster(args, files):
     """With ``--ray``: the reader that reads the reports (``files()``) on the cluster."""
     if not getattr(args, "ray", None):
         return None
-    from ui import cli_cluster
-
     return cli_cluster.reader(args, files())
 
 
@@ -284,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="file holding the admin token that allows adding, replacing and "
                         "removing reports in the app (or set BAOCAO_ADMIN_TOKEN); without "
                         "one the app is read-only")
-    cli_cluster_arguments(p, serve=True)
+    cli_cluster.add_arguments(p, serve=True)
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -308,7 +305,7 @@ def _index_parsers(sub) -> None:
             p.add_argument("paths", nargs=nargs, default=[], help=what)
         if action in ("build", "add"):
             p.add_argument("--embedder", default=None, help="embedder registry name")
-            cli_cluster_arguments(p)
+            cli_cluster.add_arguments(p)
         if action == "build":
             p.add_argument("--force", action="store_true",
                            help="replace an index that cannot be read")
@@ -343,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BaocaoError as exc:
+        cli_cluster.end_line()
         sys.stderr.write(f"baocao: error: {exc}\n")
         return 2
     except KeyboardInterrupt:

@@ -38,10 +38,21 @@ def reader(args, files: list[Path]):
                          on_progress=shown)
 
 
+_open = [False]  # a progress line waits for its end
+
+
 def _progress_line(p) -> None:
     sys.stderr.write(f"\r  cluster: {p.done}/{p.total} reports read, {p.chunks} chunks, "
                      f"{p.chunks_per_second:.1f} chunks/s, {p.nodes} live nodes, read on "
                      f"{p.read_on} ")
-    if p.done >= p.total:
+    _open[0] = p.done < p.total
+    if not _open[0]:
         sys.stderr.write("\n")
     sys.stderr.flush()
+
+
+def end_line() -> None:
+    """End a progress line cut short, so that an error stands on a line of its own."""
+    if _open[0]:
+        sys.stderr.write("\n")
+        _open[0] = False

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
+import time
 
 from rag.errors import ClusterError, InputError
 
@@ -63,3 +65,29 @@ def disconnect() -> None:
 def live_nodes(ray) -> list[dict]:
     """The alive nodes that can run a task (a CPU): the head may have none on purpose."""
     return [n for n in ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU")]
+
+
+class NodeWatch:
+    """The live CPU nodes, read in a thread of its own every ``every`` seconds: a call to
+    a head that is gone blocks for a minute, and a build must notice within seconds."""
+
+    def __init__(self, ray, every: float = 1.0) -> None:
+        self.ray, self.every = ray, every
+        self.nodes: list[dict] = live_nodes(ray)
+        self.at = time.monotonic()
+        self._stop = threading.Event()
+        threading.Thread(target=self._loop, name="baocao-nodes", daemon=True).start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.nodes, self.at = live_nodes(self.ray), time.monotonic()
+            except Exception:  # noqa: BLE001 - a head that is gone: ``stale`` says so
+                continue
+
+    def stale(self) -> float:
+        """Seconds since the head last answered."""
+        return time.monotonic() - self.at
+
+    def stop(self) -> None:
+        self._stop.set()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag import errors
-from rag.cluster.connect import connect, disconnect, live_nodes, probe
+from rag.cluster.connect import NodeWatch, connect, disconnect, probe
 from rag.cluster.work import code_version, read_remote
 from rag.errors import BaocaoError, ClusterError, InputError
 from rag.index.ids import assign_doc_id
@@ -87,11 +87,15 @@ class ClusterReader:
 
     def _run(self, embedder, replace) -> dict[tuple, tuple]:
         jobs = plan(self.files, self.root, embedder.name, self.force)
-        ray = connect(self.address)
+        ray, lost = connect(self.address), False
         try:
             return _Run(ray, self.address, jobs, replace, embedder.name, self.on_progress).wait()
+        except ClusterError as exc:
+            lost = exc.code == "cluster.lost"  # a goodbye to a dead head would wait a minute
+            raise
         finally:
-            disconnect()
+            if not lost:
+                disconnect()
 
 
 def plan(files: list[Path], root: Path, embedder_name: str, force: bool) -> list[_Job]:
@@ -127,8 +131,15 @@ class _Run:
         self.results: dict[tuple, tuple] = {}
         self.chunks, self.started, self.read_on = 0, time.monotonic(), set()
         self.nodes, self.no_nodes_since, self.head_lost_since = 0, None, None
+        self.watch = NodeWatch(ray, POLL_SECONDS)
 
     def wait(self) -> dict[tuple, tuple]:
+        try:
+            return self._wait()
+        finally:
+            self.watch.stop()
+
+    def _wait(self) -> dict[tuple, tuple]:
         todo, pending = list(reversed(self.jobs)), {}
         while todo or pending:
             window = max(IN_FLIGHT_PER_CPU * self._cpus(), 1)
@@ -163,20 +174,24 @@ class _Run:
             self.chunks += len(out["read"].entry.chunks)
 
     def _check_head(self) -> None:
+        """A head whose port refuses, or whose answers stopped, for ``LOST_HEAD_SECONDS``."""
         try:
             probe(self.address)
-            self.head_lost_since = None
+            why = "it stopped answering" if self.watch.stale() > LOST_HEAD_SECONDS else None
         except ClusterError as exc:
-            now = time.monotonic()
-            self.head_lost_since = self.head_lost_since or now
-            if now - self.head_lost_since > LOST_HEAD_SECONDS:
-                raise ClusterError("cluster.lost", address=self.address,
-                                   why=f"the head does not answer: {exc.details['why']}"
-                                   ) from None
+            why = exc.details["why"]
+        if why is None:
+            self.head_lost_since = None
+            return
+        now = time.monotonic()
+        self.head_lost_since = self.head_lost_since or now
+        if now - self.head_lost_since > LOST_HEAD_SECONDS:
+            raise ClusterError("cluster.lost", address=self.address,
+                               why=f"the head does not answer: {why}")
 
     def _cpus(self) -> int:
         self._check_head()
-        nodes = self._ray_call(live_nodes, self.ray)
+        nodes = self.watch.nodes
         self.nodes = len(nodes)
         if nodes:
             self.no_nodes_since = None

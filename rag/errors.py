@@ -124,6 +124,9 @@ MESSAGES: dict[str, str] = {
                           "{seconds} s; nothing was published, the previous version stays live",
     "cluster.replicas_without_ray": "--replicas needs --ray ADDRESS (replicas run on a Ray "
                                     "cluster)",
+    "cluster.serve_elsewhere": "Ray Serve already runs on the cluster at {address} with its "
+                               "HTTP proxy at {host}:{port}; serve there (--host {host} --port "
+                               "{port}), or stop it first ('serve shutdown')",
     "cluster.code_mismatch": "node {node} of the Ray cluster runs other baocao code ({found}, "
                              "here {expected}); install the same baocao on every node",
     # configuration and data files

@@ -120,6 +120,27 @@ def test_cluster_build_equals_local_build(cluster, tmp_path):
     assert cluster.outside_loopback() == []
 
 
+def test_cluster_add_refuses_what_a_local_add_refuses(cluster, tmp_path):
+    """A missing file (never sent), an empty one and a binary one (refused on a node, the
+    error sent back) fail with the lines a local add prints; the good file is added."""
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    files = [str(tmp_path / "missing.txt"), str(tmp_path / "empty.txt"),
+             str(tmp_path / "binary.txt"), str(REALDOCS / ADDED)]
+    outputs = []
+    for name, extra in (("local", ()), ("ray", ("--ray", cluster.address))):
+        run("index", "build", "--index", str(tmp_path / name), "--embedder", "hash")
+        proc = cli("index", "add", *files, "--index", str(tmp_path / name), *extra,
+                   cluster=cluster)
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 2
+        outputs.append((out.replace(live(tmp_path / name).name, "V"),
+                        [x for x in err.splitlines() if x.startswith("baocao:")]))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0][1]) == 3 and "added: " + Path(ADDED).stem in outputs[0][0]
+    assert_same_index(tmp_path / "local", tmp_path / "ray")
+
+
 def test_worker_node_killed_mid_build_still_builds_the_same_index(cluster, tmp_path):
     cluster.restart_missing()
     files = corpus(tmp_path / "reports", TWO_REAL + MORE_REAL)
@@ -260,7 +281,14 @@ def dev_questions() -> list[str]:
     return [x["question"] for x in items if x.get("split") == "dev"]
 
 
-def test_two_replicas_answer_the_gold_dev_split_as_one_local_server(cluster, served, single):
+def settled(index: Path, seconds: float = 8.0) -> None:
+    """Every server watching ``index`` (CURRENT read every 2 s) serves its live version."""
+    time.sleep(max(0.0, (index / "CURRENT").stat().st_mtime + seconds - time.time()))
+
+
+def test_two_replicas_answer_the_gold_dev_split_as_one_local_server(cluster, served, single,
+                                                                     shared_index):
+    settled(shared_index)
     questions = dev_questions()
     assert len(questions) >= 50
     by = Counter()
@@ -309,8 +337,10 @@ def test_a_report_added_by_the_admin_path_reaches_both_replicas(cluster, served,
     assert cluster.outside_loopback() == []
 
 
-def test_a_replica_killed_while_30_clients_ask_loses_no_question(cluster, served, single):
-    questions = [q for q in dev_questions()][:90]
+def test_a_replica_killed_while_30_clients_ask_loses_no_question(cluster, served, single,
+                                                                 shared_index):
+    settled(shared_index)
+    questions = dev_questions()[:90]
     while len(questions) < 90:
         questions += questions[:90 - len(questions)]
     with httpx.Client(base_url=single, timeout=TIMEOUT) as local:

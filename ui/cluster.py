@@ -27,6 +27,7 @@ import threading
 from pathlib import Path
 
 from rag.cluster.connect import connect, disconnect
+from rag.errors import ClusterError
 from ui.cluster_router import StickyRouter, pin
 
 log = logging.getLogger("baocao.ui")
@@ -107,7 +108,7 @@ def serve_on_ray(address: str, replicas: int, host: str = "127.0.0.1", port: int
     ray = connect(address)
     from ray import serve
 
-    serve.start(http_options={"host": host, "port": port, "location": "HeadOnly"})
+    _start_serve(serve, address, host, port)
     serve.run(deployment(replicas).bind(str(root), token), name=APP_NAME, route_prefix="/",
               blocking=False)
     url = f"http://{host}:{port}/"
@@ -117,8 +118,22 @@ def serve_on_ray(address: str, replicas: int, host: str = "127.0.0.1", port: int
         _wait_for_signal()
         log.info("stopping: removing the app from the cluster")
         serve.delete(APP_NAME)
+        if not serve.status().applications:  # Serve's proxy goes too: a next start may
+            serve.shutdown()  # choose another host and port
         ray.shutdown()
     return url
+
+
+def _start_serve(serve, address: str, host: str, port: int) -> None:
+    """Ray Serve with its HTTP proxy on the head at ``host:port``. A Serve already running
+    on the cluster keeps its own address (Ray applies none other): said in one line."""
+    from ray.serve.context import _get_global_client
+
+    serve.start(http_options={"host": host, "port": port, "location": "HeadOnly"})
+    http = _get_global_client().http_config
+    if (http.host, http.port) != (host, port):
+        raise ClusterError("cluster.serve_elsewhere", address=address, host=http.host,
+                           port=http.port)
 
 
 def _build_sample(address: str, root: Path) -> None:

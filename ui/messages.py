@@ -111,6 +111,7 @@ VI: dict[str, str] = {
     "cluster.no_workers": "cụm Ray tại {address} không còn máy nào để tính; chưa ghi gì, "
                           "phiên bản trước của chỉ mục vẫn dùng được",
     "cluster.replicas_without_ray": "--replicas cần --ray ADDRESS",
+    "cluster.serve_elsewhere": "Ray Serve đã chạy trên cụm tại {host}:{port}",
     "cluster.code_mismatch": "máy {node} của cụm Ray chạy mã baocao khác; hãy cài cùng một "
                              "phiên bản baocao trên mọi máy",
     "config.unknown_segmenter": "không có bộ tách từ «{name}»",

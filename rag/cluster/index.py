@@ -30,6 +30,7 @@ from rag.errors import BaocaoError, ClusterError, InputError
 from rag.index.ids import assign_doc_id
 from rag.index.report import Read, read_report
 from rag.index.store import IndexStore
+from rag.ingest import MAX_BYTES
 from rag.records import DocInfo
 
 TASK_RETRIES = 3  # a report's task is run again this often when its worker or node dies
@@ -130,6 +131,7 @@ class _Run:
         self.expected = code_version()
         self.results: dict[tuple, tuple] = {}
         self.chunks, self.started, self.read_on = 0, time.monotonic(), set()
+        self.skipped = 0
         self.nodes, self.no_nodes_since, self.head_lost_since = 0, None, None
         self.watch = NodeWatch(ray, POLL_SECONDS)
 
@@ -145,7 +147,11 @@ class _Run:
             window = max(IN_FLIGHT_PER_CPU * self._cpus(), 1)
             while todo and len(pending) < window:
                 job = todo.pop()
-                pending[self._submit(job)] = job
+                ref = self._submit(job)
+                if ref is None:
+                    self.skipped += 1  # read here by the write, which refuses it
+                else:
+                    pending[ref] = job
             ready, _ = self._ray_call(self.ray.wait, list(pending), num_returns=len(pending),
                                       timeout=POLL_SECONDS)
             for ref in ready:
@@ -154,7 +160,14 @@ class _Run:
         return self.results
 
     def _submit(self, job: _Job):
-        data = job.path.read_bytes()
+        """The task of one report; None for a file the write refuses before reading it
+        (missing, unreadable, over the size limit): the write says why, as a local one."""
+        try:
+            if job.path.stat().st_size > MAX_BYTES:
+                return None
+            data = job.path.read_bytes()
+        except OSError:
+            return None
         return self.task.remote(job.path.name, data, job.doc_id, job.known, self.replace,
                                 self.embedder_name)
 
@@ -204,7 +217,8 @@ class _Run:
 
     def _report(self) -> None:
         if self.on_progress is not None:
-            self.on_progress(ClusterProgress(len(self.results), len(self.jobs), self.chunks,
+            self.on_progress(ClusterProgress(len(self.results) + self.skipped, len(self.jobs),
+                                             self.chunks,
                                              time.monotonic() - self.started, self.nodes,
                                              len(self.read_on)))
 

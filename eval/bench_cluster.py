@@ -35,8 +35,7 @@ import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from tests.ray_cluster import LocalCluster, free_port  # noqa: E402
-from tests.test_cluster import _wait_ready, answer, timeless  # noqa: E402
+from tests.ray_cluster import LocalCluster, answer, free_port, timeless, wait_ready  # noqa: E402
 
 ENV = {"BAOCAO_VECTOR_CACHE": "off", "BAOCAO_CLIENT_RATE": "1000",
        "BAOCAO_CLIENT_BURST": "1000", "BAOCAO_CLIENT_IN_FLIGHT": "100"}
@@ -150,7 +149,7 @@ def server(args: list[str], cluster: LocalCluster | None, host: str):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://{host}:{port}"
     try:
-        _wait_ready(base, proc)
+        wait_ready(base, proc)
         yield base, proc.pid
     finally:
         proc.send_signal(signal.SIGTERM)

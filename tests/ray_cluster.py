@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import json
 import os
 import shutil
 import signal
@@ -25,11 +26,13 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 RAY = Path(sys.executable).with_name("ray")
 START_TIMEOUT = 180.0
+TIMEOUT = 120.0  # one answer
 OBJECT_STORE_BYTES = 80 * 2**20  # Ray's floor is 75 MiB; report files are a few MB at most
 
 
@@ -171,3 +174,47 @@ def _loopback(endpoint: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+# -- asking the app over HTTP (tests and eval/bench_cluster.py) --------------
+def wait_ready(base: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()[1][-3000:]
+        try:
+            with httpx.Client(base_url=base, timeout=TIMEOUT) as client:
+                answer(client, "thu ngân sách")
+            return
+        except (httpx.HTTPError, RuntimeError):
+            time.sleep(1.0)
+    raise AssertionError(f"{base} did not answer in time")
+
+
+def answer(client: httpx.Client, question: str, doc_ids=(), endpoint: str = "answer",
+           address: str = "10.66.0.1") -> tuple[dict, str | None]:
+    """One question through the app's ``answer`` endpoint (join, then read the stream):
+    the answer without its timing, and the replica that gave it."""
+    head = {"X-Forwarded-For": address}
+    r = client.post(f"/gradio_api/call/{endpoint}", json={"data": [question, "", list(doc_ids)]},
+                    headers=head)
+    r.raise_for_status()
+    event, kind = r.json()["event_id"], None
+    with client.stream("GET", f"/gradio_api/call/{endpoint}/{event}", headers=head) as s:
+        for line in s.iter_lines():
+            if line.startswith("event:"):
+                kind = line.split(":", 1)[1].strip()
+            elif line.startswith("data:") and kind in ("complete", "error"):
+                if kind == "error":
+                    raise RuntimeError(line)
+                out = timeless(json.loads(line.split(":", 1)[1])[0])
+                return out, s.headers.get("x-baocao-replica")
+    raise RuntimeError("the stream ended without a result")
+
+
+def timeless(obj):
+    """An answer without its timings (``latency_ms``, at any depth): all else must agree."""
+    if isinstance(obj, dict):
+        return {k: timeless(v) for k, v in obj.items() if k != "latency_ms"}
+    if isinstance(obj, list):
+        return [timeless(v) for v in obj]
+    return obj

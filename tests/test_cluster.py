@@ -27,14 +27,14 @@ import numpy as np
 import psutil
 import pytest
 
+from tests.ray_cluster import REPO, TIMEOUT, LocalCluster, answer, free_port, timeless, wait_ready
+
 pytestmark = pytest.mark.slow
 
 if os.environ.get("CI"):  # CI installs the 'cluster' extra: a missing Ray is a failure there
     import ray  # noqa: F401
 else:
     pytest.importorskip("ray")
-
-from tests.ray_cluster import REPO, LocalCluster, free_port  # noqa: E402
 
 SAMPLE = REPO / "data" / "reports"
 REALDOCS = REPO.parent / "shared" / "realdocs"
@@ -49,7 +49,6 @@ MORE_REAL = ("bac-ninh_2025-11_kh-144-digital-economy-2026-2030.md",
 ADDED = "lamdong_2026-04_expressway-conclusion-notice.docx"
 ENV = {"BAOCAO_VECTOR_CACHE": "off", "BAOCAO_CLIENT_RATE": "1000", "BAOCAO_CLIENT_BURST": "1000",
        "BAOCAO_CLIENT_IN_FLIGHT": "100"}
-TIMEOUT = 120.0
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +212,7 @@ def served(cluster, shared_index):
                "--port", str(port), "--index", str(shared_index), cluster=cluster)
     base = f"http://127.0.0.2:{port}"
     try:
-        _wait_ready(base, proc)
+        wait_ready(base, proc)
         yield base
     finally:
         proc.send_signal(signal.SIGTERM)  # the app leaves the cluster with its command
@@ -226,54 +225,11 @@ def single(cluster, shared_index):
     proc = cli("serve", "--port", str(port), "--index", str(shared_index))
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(base, proc)
+        wait_ready(base, proc)
         yield base
     finally:
         proc.terminate()
         proc.communicate(timeout=60)
-
-
-def _wait_ready(base: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.communicate()[1][-3000:]
-        try:
-            with httpx.Client(base_url=base, timeout=TIMEOUT) as client:
-                answer(client, "thu ngân sách")
-            return
-        except (httpx.HTTPError, RuntimeError):
-            time.sleep(1.0)
-    raise AssertionError(f"{base} did not answer in time")
-
-
-def answer(client: httpx.Client, question: str, doc_ids=(), endpoint: str = "answer",
-           address: str = "10.66.0.1") -> tuple[dict, str | None]:
-    """One question through the app's ``answer`` endpoint (join, then read the stream):
-    the answer without its timing, and the replica that gave it."""
-    head = {"X-Forwarded-For": address}
-    r = client.post(f"/gradio_api/call/{endpoint}", json={"data": [question, "", list(doc_ids)]},
-                    headers=head)
-    r.raise_for_status()
-    event, kind = r.json()["event_id"], None
-    with client.stream("GET", f"/gradio_api/call/{endpoint}/{event}", headers=head) as s:
-        for line in s.iter_lines():
-            if line.startswith("event:"):
-                kind = line.split(":", 1)[1].strip()
-            elif line.startswith("data:") and kind in ("complete", "error"):
-                if kind == "error":
-                    raise RuntimeError(line)
-                out = timeless(json.loads(line.split(":", 1)[1])[0])
-                return out, s.headers.get("x-baocao-replica")
-    raise RuntimeError("the stream ended without a result")
-
-
-def timeless(obj):
-    """An answer without its timings (``latency_ms``, at any depth): all else must agree."""
-    if isinstance(obj, dict):
-        return {k: timeless(v) for k, v in obj.items() if k != "latency_ms"}
-    if isinstance(obj, list):
-        return [timeless(v) for v in obj]
-    return obj
 
 
 def dev_questions() -> list[str]:

@@ -113,6 +113,22 @@ MESSAGES: dict[str, str] = {
     "embedder.no_folder": "no such model folder: {folder}",
     "embedder.load": "cannot load sentence-transformers model {spec!r}: {why}",
     "embedder.bad_argument": "{what}",
+    # a Ray cluster (rag.cluster, ui.cluster)
+    "cluster.needs_ray": "--ray needs the Ray package: pip install 'baocao[cluster]' (on "
+                         "every node of the cluster too)",
+    "cluster.unreachable": "cannot reach the Ray cluster at {address} ({why}); start it with "
+                           "'ray start --head' there, or check the address",
+    "cluster.lost": "lost the Ray cluster at {address} ({why}); nothing was published, the "
+                    "previous version of the index stays live",
+    "cluster.no_workers": "the Ray cluster at {address} has had no live node with a CPU for "
+                          "{seconds} s; nothing was published, the previous version stays live",
+    "cluster.replicas_without_ray": "--replicas needs --ray ADDRESS (replicas run on a Ray "
+                                    "cluster)",
+    "cluster.serve_elsewhere": "Ray Serve already runs on the cluster at {address} with its "
+                               "HTTP proxy at {host}:{port}; serve there (--host {host} --port "
+                               "{port}), or stop it first ('serve shutdown')",
+    "cluster.code_mismatch": "node {node} of the Ray cluster runs other baocao code ({found}, "
+                             "here {expected}); install the same baocao on every node",
     # configuration and data files
     "config.unknown_segmenter": "unknown segmenter {name!r} (none, pyvi)",
     "data.bad_line": "{path}:{line}: {why}",
@@ -147,6 +163,8 @@ MESSAGES: dict[str, str] = {
 class BaocaoError(Exception):
     """A failure the user can act on: ``code`` names it, ``details`` fill its message."""
 
+    stops_write = False  # True: not one report's failure, the whole write stops (nothing published)
+
     def __init__(self, code: str, **details) -> None:
         if code not in MESSAGES:
             raise KeyError(f"unknown error code {code!r}")
@@ -161,6 +179,12 @@ class InputError(BaocaoError):
 
 class IndexStoreError(BaocaoError):
     """The index cannot be used as asked."""
+
+
+class ClusterError(BaocaoError):
+    """A Ray cluster cannot be reached or was lost (rag.cluster)."""
+
+    stops_write = True
 
 
 class EmbedderError(BaocaoError):

@@ -78,21 +78,22 @@ def _index_embedder(root: Path) -> str:
 
 def build(folder: Path | None = None, index_dir=None, embedder_name: str | None = None,
           progress: Progress | None = None, force: bool = False,
-          who: str | None = None) -> BuildReport:
+          who: str | None = None, read=None) -> BuildReport:
     """Index every report of ``folder`` (default: the bundled sample corpus), dropping others.
-    ``force`` replaces an index that cannot be read instead of stopping."""
+    ``force`` replaces an index that cannot be read instead of stopping; ``read`` reads
+    each report elsewhere (``rag.cluster.index.ClusterReader``)."""
     from rag.index import SAMPLE_CORPUS, list_report_files, update_index
 
     root = _root(index_dir)
     files = list_report_files(folder or SAMPLE_CORPUS)
     name = embedder_name or (DEFAULT_EMBEDDER if force else _index_embedder(root))
     return update_index(files, embedder(name), DEFAULT_ANALYZER, root, replace_all=True,
-                        progress=progress, force=force, who=who)
+                        progress=progress, force=force, who=who, read=read)
 
 
 def add(files: list[Path], index_dir=None, embedder_name: str | None = None,
         progress: Progress | None = None, replace: Replace = True,
-        who: str | None = None) -> BuildReport:
+        who: str | None = None, read=None) -> BuildReport:
     """Add reports; ``replace`` says which indexed reports they may replace (all, none, or
     {doc_id: content hash shown to the user})."""
     from rag.index import update_index
@@ -100,7 +101,7 @@ def add(files: list[Path], index_dir=None, embedder_name: str | None = None,
     root = _root(index_dir)
     emb = embedder(embedder_name or _index_embedder(root))
     return update_index(files, emb, DEFAULT_ANALYZER, root, progress=progress,
-                        replace=replace, who=who)
+                        replace=replace, who=who, read=read)
 
 
 def remove(doc_ids: list[str], index_dir=None, who: str | None = None) -> BuildReport:

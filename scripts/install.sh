@@ -18,4 +18,5 @@ FIND_LINKS=()
 [ -d /opt/wheels ] && FIND_LINKS=(--find-links /opt/wheels)
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q "${FIND_LINKS[@]}" torch==2.13.0
-.venv/bin/pip install -q "${FIND_LINKS[@]}" -e ".[dev]"
+# cluster: Ray, for --ray and its tests on a real multi-node cluster (~17 s more to install)
+.venv/bin/pip install -q "${FIND_LINKS[@]}" -e ".[dev,cluster]"

@@ -14,7 +14,7 @@ import sys
 
 from rag.contract import stamp
 from rag.errors import BaocaoError, InputError
-from ui import cli_series
+from ui import cli_cluster, cli_series
 
 
 def _print_json(obj) -> None:
@@ -138,15 +138,25 @@ def cmd_index(args) -> int:
         return _rollback(service.rollback(args.index), args.json)
     progress = None if args.json else _progress_bar()
     if args.action == "build":
-        folder = args.paths or None  # nargs="?": the one folder as given, else the sample
-        report = service.build(Path(folder) if folder else None, args.index,
-                               args.embedder, progress, force=args.force)
+        folder = Path(args.paths) if args.paths else None  # nargs="?": the folder, or the sample
+        read = _cluster(args, lambda: service.list_report_files(folder or service.SAMPLE_CORPUS))
+        report = service.build(folder, args.index, args.embedder, progress, force=args.force,
+                               read=read)
     elif args.action == "add":
-        report = service.add([Path(p) for p in args.paths], args.index, args.embedder, progress)
+        files = [Path(p) for p in args.paths]
+        report = service.add(files, args.index, args.embedder, progress,
+                             read=_cluster(args, lambda: files))
     else:
         report = service.remove(args.paths, args.index)
     _print_report(report, args.json)
     return 2 if report.failed else 0
+
+
+def _cluster(args, files):
+    """With ``--ray``: the reader that reads the reports (``files()``) on the cluster."""
+    if not getattr(args, "ray", None):
+        return None
+    return cli_cluster.reader(args, files())
 
 
 def _rollback(done, as_json: bool) -> int:
@@ -291,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="file holding the admin token that allows adding, replacing and "
                         "removing reports in the app (or set BAOCAO_ADMIN_TOKEN); without "
                         "one the app is read-only")
+    cli_cluster.add_arguments(p, serve=True)
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -314,11 +325,12 @@ def _index_parsers(sub) -> None:
             p.add_argument("paths", nargs=nargs, default=[], help=what)
         if action in ("build", "add"):
             p.add_argument("--embedder", default=None, help="embedder registry name")
+            cli_cluster.add_arguments(p)
         if action == "build":
             p.add_argument("--force", action="store_true",
                            help="replace an index that cannot be read")
         _common(p, k=False)
-        p.set_defaults(func=cmd_index, paths=[], embedder=None, force=False)
+        p.set_defaults(func=cmd_index, paths=[], embedder=None, force=False, ray=None)
 
 
 def cmd_eval(args) -> int:
@@ -329,6 +341,14 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    if args.replicas is not None and not args.ray:
+        raise InputError("cluster.replicas_without_ray")
+    if args.ray:
+        from ui.cluster import serve_on_ray
+
+        serve_on_ray(args.ray, args.replicas or 2, host=args.host, port=args.port,
+                     index_dir=args.index, admin_token_file=args.admin_token_file)
+        return 0
     from ui.app import serve
 
     serve(host=args.host, port=args.port, index_dir=args.index,
@@ -341,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BaocaoError as exc:
+        cli_cluster.end_line()
         sys.stderr.write(f"baocao: error: {exc}\n")
         return 2
     except KeyboardInterrupt:

@@ -104,6 +104,16 @@ VI: dict[str, str] = {
     "embedder.no_folder": "không có thư mục mô hình «{folder}»",
     "embedder.load": "không nạp được mô hình «{spec}»",
     "embedder.bad_argument": "tham số mô hình nhúng không hợp lệ",
+    "cluster.needs_ray": "chạy trên cụm máy (--ray) cần gói Ray: pip install 'baocao[cluster]'",
+    "cluster.unreachable": "không kết nối được cụm Ray tại {address}",
+    "cluster.lost": "mất kết nối cụm Ray tại {address}; chưa ghi gì, phiên bản trước của chỉ "
+                    "mục vẫn dùng được",
+    "cluster.no_workers": "cụm Ray tại {address} không còn máy nào để tính; chưa ghi gì, "
+                          "phiên bản trước của chỉ mục vẫn dùng được",
+    "cluster.replicas_without_ray": "--replicas cần --ray ADDRESS",
+    "cluster.serve_elsewhere": "Ray Serve đã chạy trên cụm tại {host}:{port}",
+    "cluster.code_mismatch": "máy {node} của cụm Ray chạy mã baocao khác; hãy cài cùng một "
+                             "phiên bản baocao trên mọi máy",
     "config.unknown_segmenter": "không có bộ tách từ «{name}»",
     "data.bad_line": "tệp dữ liệu «{path}» lỗi ở dòng {line}",
     "query.missing": "hãy nhập câu hỏi",

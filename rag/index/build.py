@@ -40,9 +40,10 @@ from rag.index.ids import assign_doc_id
 from rag.index.limits import check_chunks
 from rag.index.load import load_version
 from rag.index.observations import write_observations
+from rag.index.report import Read, read_report
 from rag.index.store import FORMAT_VERSION, IndexStore
 from rag.ingest import SUFFIXES, parse_file
-from rag.ingest.ocr import ocr_progress, poor_pages_warning
+from rag.ingest.ocr import poor_pages_warning
 from rag.records import Chunk, DocInfo, Document, EmbedderInfo, Manifest
 
 PARSER_VERSION = 2  # bump by hand to re-parse everything; a change to the code below does too
@@ -56,6 +57,7 @@ Progress = Callable[[str, int, int], None]
 # the files), none (False), or {doc_id: content hash the user was shown} (the app's
 # confirmation: a report changed by someone else meanwhile is not replaced blindly).
 Replace = bool | Mapping[str, str]
+ReadReport = Callable[..., Read]  # read_report's signature (rag.cluster runs it remotely)
 
 
 @functools.cache
@@ -77,6 +79,7 @@ class Entry:
     chunks: list[Chunk]
     vectors: np.ndarray
     source: Path | None  # the report file to store with the version
+    observations: list[str] | None = None  # JSON lines, extracted where the report was read
 
 
 @dataclass
@@ -120,12 +123,14 @@ def list_report_files(folder: Path) -> list[Path]:
 def update_index(files: list[Path], embedder: Embedder, analyzer_config: AnalyzerConfig,
                  root: Path, replace_all: bool = False, remove: list[str] = (),
                  progress: Progress | None = None, force: bool = False,
-                 replace: Replace = True, who: str | None = None) -> BuildReport:
+                 replace: Replace = True, who: str | None = None,
+                 read: ReadReport | None = None) -> BuildReport:
     """Add/replace ``files``, drop ``remove`` ids (or all others with ``replace_all``), publish.
 
     A file that fails to parse, has nothing to index, or would replace a report
     ``replace`` does not allow is reported and skipped; the other files and the
-    existing index are not affected. A published change is logged (``who``).
+    existing index are not affected. A published change is logged (``who``). ``read``
+    does one report's work (default: ``read_report``, here; rag.cluster: on a cluster).
     """
     store = IndexStore(root)
     with store.write_lock():
@@ -135,7 +140,7 @@ def update_index(files: list[Path], embedder: Embedder, analyzer_config: Analyze
         new_ids = set()
         for p in files:
             new_ids.add(_add_file(Path(p), entries, embedder, previous.cache, progress, report,
-                                  replace))
+                                  replace, read or read_report))
         new_ids.discard(None)  # a file whose name could not be used
         _drop(entries, set(remove) | (set(entries) - new_ids if replace_all else set()),
               set(remove), report)
@@ -215,36 +220,30 @@ def _stored_source(folder: Path, info: DocInfo) -> Path | None:
 
 
 def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: dict,
-              progress: Progress | None, report: BuildReport, replace: Replace) -> str | None:
+              progress: Progress | None, report: BuildReport, replace: Replace,
+              read: ReadReport) -> str | None:
     try:
         doc_id = assign_doc_id(path.name, {k: e.info.source for k, e in entries.items()})
     except InputError as exc:  # a name that cannot be written: refused by name, alone
         report.failed[exc.details["name"]], report.errors[exc.details["name"]] = str(exc), exc
         return None
+    same = entries.get(doc_id)
     try:
-        doc = parse_file(path, on_page=ocr_progress(progress, doc_id))
-        doc.doc_id = doc_id  # unique in this index (rag.index.ids), chunk ids follow it
-        if doc.poor_pages:  # scanned pages OCR could not read well: said, not indexed
-            report.warnings[path.name] = poor_pages_warning(path.name, doc.poor_pages)
-        same = entries.get(doc_id)
-        if (same is not None and same.info.content_hash == doc.content_hash
-                and same.info.parser_version == parser_version()):
-            report.unchanged.append(doc_id)
-            return doc_id
-        changed = same is not None and same.info.content_hash != doc.content_hash
-        if changed:
-            _check_replace(path.name, same.info, replace)
-        entry = _embed_entry(doc, path, embedder, cache, progress, report, bounded=True)
-        if not entry.chunks:  # a title and headings only: "added" with nothing to find
-            raise InputError("index.no_chunks", name=path.name)
-        if not np.isfinite(entry.vectors).all():  # never written into a version
-            raise IndexStoreError("index.bad_vectors", name=path.name)
+        done = read(path, doc_id, same.info if same else None, replace, embedder, cache, progress)
     except BaocaoError as exc:
+        if exc.stops_write:  # e.g. the cluster reading the reports is lost: nothing published
+            raise
         report.failed[path.name], report.errors[path.name] = str(exc), exc
         return doc_id
-    if changed:
+    if done.poor_pages:  # scanned pages OCR could not read well: said, not indexed
+        report.warnings[path.name] = poor_pages_warning(path.name, done.poor_pages)
+    report.embedded_chunks += done.embedded
+    if done.entry is None:
+        report.unchanged.append(doc_id)
+        return doc_id
+    if same is not None and same.info.content_hash != done.entry.info.content_hash:
         report.replaced.append(doc_id)
-    entries[doc_id] = entry
+    entries[doc_id] = done.entry
     report.added.append(doc_id)
     return doc_id
 
@@ -343,7 +342,8 @@ def _fill(folder: Path, ordered: list[Entry], chunks: list[Chunk], vectors: np.n
     with open(folder / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for c in chunks:
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-    write_observations(folder, chunks, {e.info.doc_id: e.info for e in ordered}, old_folder)
+    found = {e.info.doc_id: e.observations for e in ordered if e.observations is not None}
+    write_observations(folder, chunks, {e.info.doc_id: e.info for e in ordered}, old_folder, found)
     DenseIndex(vectors).save(folder)
     analyzer = Analyzer(analyzer_config)
     SparseBM25.build(analyzer.tokens(sparse_text(c)) for c in chunks).save(folder)

@@ -14,7 +14,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from rag.observe.extract import extract
@@ -31,9 +31,12 @@ _LOCK = threading.Lock()
 
 
 def write_observations(folder: Path, chunks: Iterable[Chunk], docs: dict[str, DocInfo],
-                       previous: Path | None = None) -> int:
+                       previous: Path | None = None,
+                       ready: Mapping[str, list[str]] | None = None) -> int:
     """Write the observations of a version folder (reusing ``previous``'s for reports whose
-    chunks did not change); returns how many were written."""
+    chunks did not change, taking ``ready``'s lines for the reports extracted where they
+    were read: rag.cluster); returns how many were written."""
+    ready = ready or {}
     by_doc: dict[str, list[Chunk]] = {}
     for c in chunks:
         by_doc.setdefault(c.doc_id, []).append(c)
@@ -42,16 +45,22 @@ def write_observations(folder: Path, chunks: Iterable[Chunk], docs: dict[str, Do
     with open(Path(folder) / FILE, "w", encoding="utf-8") as fh:
         for doc_id in sorted(by_doc):
             prints[doc_id] = fingerprint(by_doc[doc_id])
-            if old_prints.get(doc_id) == prints[doc_id] and doc_id in old:
+            if doc_id in ready:
+                rows = ready[doc_id]
+            elif old_prints.get(doc_id) == prints[doc_id] and doc_id in old:
                 rows = old[doc_id]
             else:
-                rows = [json.dumps(o.to_dict(), ensure_ascii=False)
-                        for o in extract(by_doc[doc_id], docs.get(doc_id))]
+                rows = observation_lines(by_doc[doc_id], docs.get(doc_id))
             fh.writelines(r + "\n" for r in rows)
             count += len(rows)
     meta = {"extractor": extractor_version(), "count": count, "docs": prints}
     (Path(folder) / META).write_text(json.dumps(meta), encoding="utf-8")
     return count
+
+
+def observation_lines(chunks: list[Chunk], info: DocInfo | None) -> list[str]:
+    """A report's observations as the JSON lines of the file."""
+    return [json.dumps(o.to_dict(), ensure_ascii=False) for o in extract(chunks, info)]
 
 
 def fingerprint(chunks: list[Chunk]) -> str:

@@ -276,9 +276,10 @@ def test_a_report_added_by_the_admin_path_reaches_both_replicas(cluster, served,
     names = _replicas(served)
     new_id = Path(ADDED).stem
     for name in names:
-        with httpx.Client(base_url=served, timeout=TIMEOUT, cookies={"baocao_replica": name}) as c:
-            with pytest.raises(RuntimeError, match=new_id):  # an unknown report is refused
-                answer(c, "cao tốc", doc_ids=[new_id], endpoint="search")
+        with (httpx.Client(base_url=served, timeout=TIMEOUT,
+                           cookies={"baocao_replica": name}) as c,
+              pytest.raises(RuntimeError, match=new_id)):  # an unknown report is refused
+            answer(c, "cao tốc", doc_ids=[new_id], endpoint="search")
     run("index", "add", str(REALDOCS / ADDED), "--index", str(shared_index))
     for name in names:  # each replica's watcher loads the new version within seconds
         deadline = time.monotonic() + 60

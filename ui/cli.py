@@ -71,20 +71,10 @@ def _print_parse_text(doc, chunks, cited: dict[int, str]) -> None:
 
 
 def _progress_bar():
-    """A stderr progress line per document while OCR reads its pages and while embedding
-    (library code never prints)."""
-    from rag.ingest.ocr import OCR_STAGE
+    """The stderr progress line: stage, count and rate of each running stage (ui.progress)."""
+    from ui.progress import BuildProgress
 
-    def report(doc_id: str, done: int, total: int) -> None:
-        if doc_id.endswith(OCR_STAGE):
-            sys.stderr.write(f"\r  {doc_id.removesuffix(OCR_STAGE)}: {done}/{total} "
-                             "scanned pages read (OCR)")
-        else:
-            sys.stderr.write(f"\r  {doc_id}: {done}/{total} chunks embedded")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-    return report
+    return BuildProgress()
 
 
 def _print_report(report, as_json: bool) -> None:

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,9 +40,10 @@ from rag.index.dense import DenseIndex
 from rag.index.ids import assign_doc_id
 from rag.index.load import load_version
 from rag.index.observations import write_observations
+from rag.index.pipeline import parse_ahead, report_parser
 from rag.index.store import FORMAT_VERSION, IndexStore
 from rag.ingest import SUFFIXES, parse_file
-from rag.ingest.ocr import ocr_progress, poor_pages_warning
+from rag.ingest.ocr import poor_pages_warning
 from rag.records import Chunk, DocInfo, Document, EmbedderInfo, Manifest
 
 PARSER_VERSION = 2  # bump by hand to re-parse everything; a change to the code below does too
@@ -128,9 +130,10 @@ def update_index(files: list[Path], embedder: Embedder, analyzer_config: Analyze
         report = BuildReport()
         entries = previous.entries
         new_ids = set()
-        for p in files:
-            new_ids.add(_add_file(Path(p), entries, embedder, previous.cache, progress, report,
-                                  replace))
+        with closing(parse_ahead(map(Path, files), report_parser(progress))) as parsed:
+            for p, read in parsed:  # the next files are parsed while this one is embedded
+                new_ids.add(_add_file(p, read, entries, embedder, previous.cache, progress,
+                                      report, replace))
         _drop(entries, set(remove) | (set(entries) - new_ids if replace_all else set()),
               set(remove), report)
         _reparse_stale(entries, previous, embedder, report)
@@ -199,11 +202,12 @@ def _stored_source(folder: Path, info: DocInfo) -> Path | None:
     return path if path.is_file() else None
 
 
-def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: dict,
-              progress: Progress | None, report: BuildReport, replace: Replace) -> str:
+def _add_file(path: Path, read: Callable[[], Document], entries: dict[str, Entry],
+              embedder: Embedder, cache: dict, progress: Progress | None, report: BuildReport,
+              replace: Replace) -> str:
     doc_id = assign_doc_id(path.name, {k: e.info.source for k, e in entries.items()})
     try:
-        doc = parse_file(path, on_page=ocr_progress(progress, doc_id))
+        doc = read()  # parsed ahead (rag.index.pipeline); its errors are raised here
         doc.doc_id = doc_id  # unique in this index (rag.index.ids), chunk ids follow it
         if doc.poor_pages:  # scanned pages OCR could not read well: said, not indexed
             report.warnings[path.name] = poor_pages_warning(path.name, doc.poor_pages)

@@ -247,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
                  ("embed_compared", lambda: [speed_steps.embed_rate(env, n)
                                              for n in (default, speed_steps.BEFORE)]),
                  ("builds", lambda: speed_steps.builds(work, env, default)),
+                 ("realdocs_builds", lambda: speed_steps.realdocs_builds(work, env, default)),
                  ("ocr", lambda: speed_steps.ocr(work, env)),
                  ("serve", lambda: serve(work / "sample", env)),
                  ("search", lambda: step_search(work, env, args.sizes, args.langchain_sizes))]

@@ -125,7 +125,15 @@ def issue23(res: dict) -> list[str]:
         f"{res['first_serve']['answered_s']} s; conversion and load alone: "
         f"{res['conversion']['wall_s']} s) | {_ok(fresh['answered_s'], 20)} "
         f"| {fresh['load']} |",
-        ocr_row, ""]
+        ocr_row, *_realdocs(res.get("realdocs_builds")), ""]
+
+
+def _realdocs(builds: list[dict] | None) -> list[str]:
+    if not builds or "skipped" in builds[0]:
+        return []
+    n = builds[0]["chunks"]
+    return [f"| (no target) samples + realdocs PDF/DOCX, OCR cache empty, {n} chunks | "
+            + "; ".join(_build(b) for b in builds) + " | | |"]
 
 
 if __name__ == "__main__":

@@ -80,9 +80,11 @@ SEQUENTIAL = ("import sys, rag.index.pipeline as p; p.AHEAD = 0\n"
               "from ui.cli import main; sys.exit(main(sys.argv[1:]))")
 
 
-def build(work: Path, env: dict, name: str, embedder: str, ahead: bool) -> dict:
-    """``index build`` of the sample corpus from scratch (vector cache off)."""
-    args = ["index", "build", "--index", str(work / name), "--embedder", embedder, "--json"]
+def build(work: Path, env: dict, name: str, embedder: str, ahead: bool,
+          folder: Path | None = None) -> dict:
+    """``index build`` of the sample corpus (or ``folder``) from scratch (vector cache off)."""
+    args = ["index", "build", *([str(folder)] if folder else []), "--index", str(work / name),
+            "--embedder", embedder, "--json"]
     cmd = ["-m", "ui.cli", *args] if ahead else ["-c", SEQUENTIAL, *args]
     r = run(cmd, {**env, "BAOCAO_VECTOR_CACHE": "off"})
     if r["rc"] != 0:
@@ -98,6 +100,32 @@ def builds(work: Path, env: dict, default: str) -> list[dict]:
     without (the code path before this issue)."""
     return [build(work, env, "b-new", default, True), build(work, env, "b-seq", default, False),
             build(work, env, "b-old", BEFORE, False)]
+
+
+def realdocs_builds(work: Path, env: dict, default: str) -> list[dict]:
+    """The sample corpus plus the PDF and DOCX files of ../shared/realdocs (a scanned
+    letter for OCR, a 55-column table that takes seconds to parse), OCR page cache empty
+    (the model cache shared), with and without parsing ahead."""
+    import shutil
+
+    from rag.embed.e5cache import models_dir
+
+    real = Path(env.get("BAOCAO_REALDOCS") or REPO.parent / "shared" / "realdocs")
+    files = sorted([*real.glob("*.pdf"), *real.glob("*.docx")])
+    if not files:
+        return [{"skipped": f"no PDF or DOCX in {real}"}]
+    folder = work / "realdocs-set"
+    shutil.copytree(REPO / "data" / "reports", folder)
+    for f in files:
+        shutil.copyfile(f, folder / f.name)
+    out = []
+    for i, ahead in enumerate((True, False)):
+        cache = work / f"rcache{i}"
+        cache.mkdir()
+        (cache / "models").symlink_to(models_dir())
+        out.append(build(work, {**env, "BAOCAO_CACHE_DIR": str(cache)}, f"r{i}", default,
+                         ahead, folder))
+    return out
 
 
 OCR_NEW = """

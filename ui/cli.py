@@ -298,10 +298,12 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from ui.state import start_for_serve
+
+    state = start_for_serve(args.index)  # a first start's build runs while gradio loads
     from ui.app import serve
 
-    serve(host=args.host, port=args.port, index_dir=args.index,
-          admin_token_file=args.admin_token_file)
+    serve(host=args.host, port=args.port, admin_token_file=args.admin_token_file, state=state)
     return 0
 
 

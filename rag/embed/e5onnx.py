@@ -17,8 +17,8 @@ from rag.embed.e5file import QK, E5File, read_e5
 
 def _pack_nibbles(q: np.ndarray) -> np.ndarray:
     """ONNX 4-bit layout: element 2i in the low nibble of byte i, 2i+1 in the high one."""
-    u = (q.reshape(q.shape[0], -1, 2).astype(np.int16) & 0x0F).astype(np.uint8)
-    return u[..., 0] | (u[..., 1] << 4)
+    u = np.ascontiguousarray(q, dtype=np.int8).reshape(q.shape[0], -1).view(np.uint8) & 0x0F
+    return u[:, 0::2] | (u[:, 1::2] << 4)  # all in bytes: 3 s less for the word table
 
 
 class _Graph:
@@ -135,14 +135,20 @@ def write_onnx_folder(src: Path, dest: Path, accuracy_level: int = 4) -> None:
     Loading a serialized graph takes ~0.2 s; assembling it from the bundled
     file at every start took 3-4 s (eval/EMBEDDER.md), hence the cache.
     """
+    e5 = read_e5(src)
+    write_graph_folder(e5, dest, onnx_model(e5, accuracy_level),
+                       {"accuracy_level": accuracy_level})
+
+
+def write_graph_folder(e5: E5File, dest: Path, model, settings: dict) -> None:
+    """``model`` and the files every graph's folder has; ``settings`` go into its config
+    (``rag.embed.onnx`` reads them)."""
     from rag.embed.unigram import vocab_json
 
-    e5 = read_e5(src)
     dest.mkdir(parents=True, exist_ok=True)
-    (dest / MODEL_FILE).write_bytes(onnx_model(e5, accuracy_level).SerializeToString())
+    (dest / MODEL_FILE).write_bytes(model.SerializeToString())
     (dest / VOCAB_FILE).write_text(json.dumps(vocab_json(e5), ensure_ascii=False),
                                    encoding="utf-8")
-    config = {"dim": e5.config["hidden_size"], "pad_id": e5.special["pad"],
-              "accuracy_level": accuracy_level, "prompts": {"query": "query: ",
-                                                             "passage": "passage: "}}
+    config = {"dim": e5.config["hidden_size"], "pad_id": e5.special["pad"], **settings,
+              "prompts": {"query": "query: ", "passage": "passage: "}}
     (dest / CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")

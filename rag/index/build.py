@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from rag.index.ids import assign_doc_id
 from rag.index.limits import check_chunks
 from rag.index.load import load_version
 from rag.index.observations import write_observations
+from rag.index.pipeline import parse_ahead, report_parser
 from rag.index.report import Read, read_report
 from rag.index.store import FORMAT_VERSION, IndexStore
 from rag.ingest import SUFFIXES, parse_file
@@ -138,9 +140,10 @@ def update_index(files: list[Path], embedder: Embedder, analyzer_config: Analyze
         report = BuildReport()
         entries = previous.entries
         new_ids = set()
-        for p in files:
-            new_ids.add(_add_file(Path(p), entries, embedder, previous.cache, progress, report,
-                                  replace, read or read_report))
+        with closing(_readers(files, read, progress)) as readers:
+            for p, read_one in readers:
+                new_ids.add(_add_file(p, entries, embedder, previous.cache, progress, report,
+                                      replace, read_one))
         new_ids.discard(None)  # a file whose name could not be used
         _drop(entries, set(remove) | (set(entries) - new_ids if replace_all else set()),
               set(remove), report)
@@ -217,6 +220,19 @@ def _previous(store: IndexStore, embedder: Embedder, replace_all: bool,
 def _stored_source(folder: Path, info: DocInfo) -> Path | None:
     path = folder / "sources" / f"{info.doc_id}{Path(info.source).suffix.lower()}"
     return path if path.is_file() else None
+
+
+def _readers(files, read: ReadReport | None, progress: Progress | None):
+    """(path, read) per file, in order. Locally the next reports are parsed while this one
+    is embedded (rag.index.pipeline); a given ``read`` (rag.cluster) schedules its own."""
+    paths = map(Path, files)
+    if read is not None:
+        for p in paths:
+            yield p, read
+        return
+    with closing(parse_ahead(paths, report_parser(progress))) as parsed:
+        for p, get in parsed:
+            yield p, functools.partial(read_report, parsed=get)
 
 
 def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: dict,

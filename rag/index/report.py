@@ -5,6 +5,7 @@ and rag.cluster calls the same function on a cluster's nodes and hands the resul
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -13,7 +14,7 @@ import numpy as np
 from rag.errors import IndexStoreError, InputError
 from rag.ingest import parse_file
 from rag.ingest.ocr import ocr_progress
-from rag.records import DocInfo
+from rag.records import DocInfo, Document
 
 if TYPE_CHECKING:
     from rag.embed import Embedder
@@ -29,13 +30,15 @@ class Read(NamedTuple):
 
 
 def read_report(path: Path, doc_id: str, known: DocInfo | None, replace: Replace,
-                embedder: Embedder, cache: dict, progress: Progress | None = None) -> Read:
+                embedder: Embedder, cache: dict, progress: Progress | None = None,
+                parsed: Callable[[], Document] | None = None) -> Read:
     """Read, parse, chunk and embed one report file: the work that depends on the file
     alone. ``known``: the indexed report of the same id; ``cache``: text key -> vector,
-    reused and filled. Raises BaocaoError for a file that cannot be indexed."""
+    reused and filled; ``parsed``: the file's document, parsed ahead (rag.index.pipeline;
+    its errors are raised here). Raises BaocaoError for a file that cannot be indexed."""
     from rag.index.build import BuildReport, _check_replace, _embed_entry, parser_version
 
-    doc = parse_file(path, on_page=ocr_progress(progress, doc_id))
+    doc = parsed() if parsed else parse_file(path, on_page=ocr_progress(progress, doc_id))
     doc.doc_id = doc_id  # unique in this index (rag.index.ids), chunk ids follow it
     if (known is not None and known.content_hash == doc.content_hash
             and known.parser_version == parser_version()):

@@ -56,10 +56,14 @@ def _cells_text(row: TableRow, columns: list[tuple[int, TableColumn]]) -> list[s
     return out
 
 
-def row_text(row: TableRow, columns: list[tuple[int, TableColumn]], unit: str = "") -> str:
+def row_text(row: TableRow, columns: list[tuple[int, TableColumn]], unit: str = "",
+             caption: str = "") -> str:
     """'Chỉ tiêu: A Diện tích đất > I Đất nông nghiệp | ĐVT: Ha | KH 2019: 10.500,00; …'
-    (``unit``: the table's, for a row that states none)."""
-    parts = ["Chỉ tiêu: " + " > ".join(row.label_path)]
+    (``unit``: the table's, for a row that states none; ``caption``: a workbook table's
+    title, first: its rows are "TỔNG SỐ", "Toàn ngành công nghiệp", and only the title
+    says of what)."""
+    parts = [f"Biểu: {caption}"] if caption else []
+    parts.append("Chỉ tiêu: " + " > ".join(row.label_path))
     if row.unit or unit:
         parts.append(f"ĐVT: {row.unit or unit}")
     return " | ".join(parts + _cells_text(row, columns))
@@ -110,7 +114,8 @@ def _row_chunk(doc: Document, table: Table, r: int, row: TableRow,
                    tuple(row.cells[i].value for i, _ in cols) if read else ())
     page = row.page if row.page is not None else table.page_start
     return Chunk(chunk_id=f"{doc.doc_id}#{n:03d}", doc_id=doc.doc_id,
-                 text=row_text(row, cols, table.unit), section_path=section,
+                 text=row_text(row, cols, table.unit, table.caption if read else ""),
+                 section_path=section,
                  page_start=page, page_end=page, start=table.offset, end=table.offset,
                  periods=column_periods([table.title, *ref.columns], doc, list(ref.specs)),
                  table=ref)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from rag.ingest.tables.words import is_marker, words
+from rag.ingest.tables.words import is_marker, is_total, words
 from rag.observe import names
 from rag.periods import find_periods
 from rag.places import places_in
@@ -60,12 +60,11 @@ def subject(caption: str) -> str:
 
 def _parts(path: tuple[str, ...]) -> list[str]:
     """The row's labels that name a part: no totals, no "Trong đó:" lines, no unit."""
-    totals = words("total")
     out = []
     for label in path:
         plain = re.sub(r"\([^()]*\)", " ", label)
         plain = re.sub(r"^\s*(?:[IVX]+|[A-Z]|\d+(?:\.\d+)*)\s*[.)]\s+", "", plain).strip()
-        if not plain or is_marker(plain) or plain.lower().rstrip(" :") in totals:
+        if not plain or is_marker(plain) or is_total(plain):
             continue
         out.append(plain)
     return out
@@ -118,10 +117,8 @@ def observations(chunk: Chunk) -> list[Observation]:
 
 
 def _comparison(ref: TableRef, k: int) -> Comparison:
-    kind, basis, words_ = BASES[ref.specs[k].basis]
-    cell = ref.cells[k]
-    unit = "%" if ref.specs[k].unit == "%" and not cell.endswith("%") else ""
-    return Comparison(f"{cell}{unit} {words_} ({ref.columns[k]})", kind, ref.values[k], basis)
+    kind, basis, _ = BASES[ref.specs[k].basis]
+    return Comparison(f"{ref.columns[k]}: {ref.cells[k]}", kind, ref.values[k], basis)
 
 
 def _observation(chunk: Chunk, k: int, comps: tuple[Comparison, ...],

@@ -19,6 +19,7 @@ from rag.config import RetrievalConfig
 from rag.embed import Embedder
 from rag.index import Index
 from rag.index.bm25 import top_k
+from rag.ingest.tables.words import is_total
 from rag.periods import parse_query_periods
 from rag.query import fusion, rewrite
 from rag.query.filters import covered, group_match, period_groups
@@ -83,7 +84,8 @@ class Retriever:
         self._stated = np.array([index.docs[c.doc_id].stated_period for c in index.chunks],
                                 dtype=bool)
         self._groups, self._group_of = period_groups(index.chunks)
-        self._paths = {i: tuple(label_words(level) for level in c.table.label_path)
+        self._paths = {i: tuple(label_words(level) for level in c.table.label_path
+                                if not is_total(level))  # "TỔNG SỐ" names the caption's whole
                        for i, c in enumerate(index.chunks) if c.table is not None}
         self._signs = {c.doc_id: i for i, c in enumerate(index.chunks)
                        if c.section_path == (SIGN_SECTION,)}

@@ -49,3 +49,9 @@ def report_units() -> frozenset[str]:
         if line.strip() and not line.startswith("#") and "\t" in line:
             out.add(line.split("\t")[0].strip().lower())
     return frozenset(out)
+
+
+def is_total(label: str) -> bool:
+    """"TỔNG SỐ", "Toàn ngành công nghiệp", "CẢ NƯỚC": a row label naming the whole of its
+    table's subject (the caption says what), not a part."""
+    return re.sub(r"\s+", " ", label).strip(" :").lower() in words("total")

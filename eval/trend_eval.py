@@ -24,9 +24,11 @@ GOLD = REPO / "eval" / "observe" / "trend_gold.jsonl"
 def baseline(engine, question: str):
     """The ordinary composer's answer, without the cross-period path."""
     from rag.answer import compose
+    from rag.answer.statements import statements_of
 
-    provinces = {d.province for d in engine.index.docs.values() if d.province}
-    return compose(question, engine.search(question), provinces)
+    q = service.read_question(question)
+    return compose(q, engine.retrieve(q), engine.places, available=engine.periods,
+                   statements=statements_of(engine.index))
 
 
 def main(argv=None) -> int:

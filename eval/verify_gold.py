@@ -13,7 +13,11 @@ report file itself (never against the parser's output):
   footnotes; a Markdown or text file as it is); table items by their row label
   and figures on the stated page of a PDF, or on one line of a Markdown table;
   items from a scanned page (``source_kind: ocr``) have no text layer to check
-  against and must say in ``note`` that they were read from the page image.
+  against and must say in ``note`` that they were read from the page image;
+  workbook cells (``source_kind: sheet``, .xlsx by openpyxl's cached values,
+  legacy .xls by xlrd): on the named sheet, a row holding the last ``row_path``
+  label (the earlier ones on rows at or above it) has a cell that displays each
+  figure as the sheet shows it (its number format, in Vietnamese notation).
 
 Usage:
 
@@ -32,6 +36,7 @@ import subprocess
 import sys
 import unicodedata
 import zipfile
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
@@ -92,6 +97,8 @@ def _realdoc_problems(item: dict, folder: Path) -> list[str]:
     kind = item.get("source_kind", "text")
     if kind == "ocr":
         return [] if "visual" in item.get("note", "") else ["ocr item without a visual-check note"]
+    if kind == "sheet":
+        return _sheet_problems(item, path)
     if kind == "table":
         wanted = [item["row_path"][-1].lstrip("-–+ ").strip(), *item["answer_figures"]]
         if path.suffix.lower() != ".pdf":
@@ -128,6 +135,87 @@ def _row_problems(path: Path, wanted: list[str]) -> list[str]:
         if label in cell and all(any(_squash(f) in c for c in row) for f in wanted[1:]):
             return []
     return [f"no table row of {path.name} holds all of {wanted!r}"]
+
+
+def _sheet_problems(item: dict, path: Path) -> list[str]:
+    """The first row reached by the row_path labels, top-down, shows every figure.
+
+    Row labels recur under different parents ("Quý III năm 2021" under each rate), so
+    each label is looked for below the previous one (or on its row: "Trong đó: Lương
+    thực"). A label is a whole cell, squashed (labels wrap lines) and without its
+    trailing colon: the sheet's title also contains "chỉ số giá tiêu dùng"."""
+    rows = _sheet_rows(path, item["sheet"])
+    if rows is None:
+        return [f"no sheet {item['sheet']!r} in {path.name}"]
+    wanted, found = [_squash(label) for label in item["row_path"]], 0
+    for labels, shown in rows:
+        while found < len(wanted) and wanted[found] in labels:
+            found += 1
+        if found == len(wanted):
+            if all(fig in shown for fig in item["answer_figures"]):
+                return []
+            break
+    return [f"no row {item['row_path']!r} of sheet {item['sheet']!r}"
+            f" shows {item['answer_figures']!r}"]
+
+
+@cache
+def _sheet_rows(path: Path, sheet: str) -> tuple | None:
+    """Each row as (squashed labels, displayed values); formulas give their cached value."""
+    book = _workbook(path)
+    if path.suffix.lower() == ".xls":
+        if sheet not in book.sheet_names():
+            return None
+        fmt = {i: book.format_map[xf.format_key].format_str for i, xf in enumerate(book.xf_list)}
+        ws = book.sheet_by_name(sheet)
+        cells = [[(c.value, fmt[c.xf_index]) for c in ws.row(r)] for r in range(ws.nrows)]
+    else:
+        if sheet not in book.sheetnames:
+            return None
+        cells = [[(c.value, c.number_format) for c in row] for row in book[sheet].iter_rows()]
+    return tuple((tuple(_squash(v).rstrip(":") for v, _ in row if isinstance(v, str)),
+                  tuple(_displayed(v, f) for v, f in row)) for row in cells)
+
+
+@cache
+def _workbook(path: Path):
+    """Opened once per run: a workbook holds the sheets of many items."""
+    if path.suffix.lower() == ".xls":
+        import xlrd  # dev dependency: only the legacy binary workbooks need it
+
+        return xlrd.open_workbook(path, formatting_info=True)
+    import openpyxl
+
+    return openpyxl.load_workbook(path, read_only=True, data_only=True)
+
+
+def _displayed(value, number_format: str | None) -> str:
+    """A cell as Excel shows it, in Vietnamese notation (decimal comma, dot thousands).
+
+    Covers the formats statistics workbooks use: General, 0, 0.0, #,##0.00, accounting
+    ``_(* #,##0.0_)`` (negatives in parentheses), %. Rounding is half away from zero on
+    the shortest decimal form of the double, as Excel rounds its 15-digit value."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value).strip()
+    sections = (number_format or "General").split(";")
+    if sections[0] == "General":
+        digits, grouped, percent = None, False, False
+    else:
+        core = re.sub(r'"[^"]*"|\\.|_.|\*.', "", sections[0])
+        match = re.search(r"[#0,]*0(\.0+)?", core)
+        digits = len(match.group(1)) - 1 if match and match.group(1) else 0
+        grouped, percent = "," in (match.group(0) if match else ""), "%" in core
+    if digits is None:  # General: up to 10 significant digits, no trailing zeros
+        number = Decimal(f"{float(value):.10g}")
+        digits = max(0, -number.as_tuple().exponent)
+    else:
+        number = Decimal(repr(float(value) * (100 if percent else 1)))
+    number = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{abs(number):{',' if grouped else ''}.{digits}f}"
+    text = text.replace(",", " ").replace(".", ",").replace(" ", ".") + ("%" if percent else "")
+    if number < 0:
+        text = f"({text})" if len(sections) > 1 and "(" in sections[1] else "-" + text
+    return text
 
 
 @cache

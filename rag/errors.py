@@ -120,6 +120,8 @@ MESSAGES: dict[str, str] = {
     "data.bad_line": "{path}:{line}: {why}",
     # questions and commands
     "query.missing": "give a QUERY or --queries FILE",
+    "query.bad_period": "the period filter {period!r} names no period; write e.g. 'tháng "
+                        "5/2024', '5 tháng đầu năm 2024', 'quý I/2022', 'năm 2023'",
     "query.empty": "the question is empty; ask e.g. 'giải ngân vốn đầu tư công tháng 5/2024'",
     "query.too_long": "the question has {n} characters, over the {limit} limit; ask a "
                       "shorter question",

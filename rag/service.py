@@ -18,8 +18,7 @@ from rag.config import AnalyzerConfig, LimitsConfig, RetrievalConfig
 from rag.embed import DEFAULT_EMBEDDER, DeferredEmbedder, Embedder, get_embedder
 from rag.errors import BaocaoError, InputError
 from rag.index.store import IndexStore
-from rag.periods import parse_query_periods
-from rag.records import Answer, DocInfo, Period, SearchResult
+from rag.records import Answer, DocInfo, Period, Question, SearchResult
 
 # The stages below are imported where they are used, so a command that only lists
 # or removes reports never loads the chunker (langchain), scipy, FAISS or a model.
@@ -36,7 +35,7 @@ _EMBEDDERS: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
 
 __all__ = ["DEFAULT_ANALYZER", "LIMITS", "SAMPLE_CORPUS", "Engine", "add",  # noqa: F822
-           "build", "check_question", "embedder", "list_documents",
+           "build", "check_question", "embedder", "list_documents", "read_question",
            "list_report_files", "preview", "remove", "rollback"]  # noqa: F822
 
 
@@ -153,8 +152,17 @@ def check_question(question: str | None) -> str:
     return text
 
 
-def _same_periods(a: str, b: str) -> bool:
-    return set(parse_query_periods(a)) == set(parse_query_periods(b))
+def read_question(text: str | None, period: str | None = None) -> Question:
+    """The question record (``rag.query.question.read``) of a checked question. A period
+    filter that names no period ("tháng 13/2024") is a user error, never silently ignored;
+    an over-long filter is cut in the message."""
+    from rag.query.question import asked_periods, read
+
+    text = check_question(text)
+    if period and not asked_periods(period):
+        shown = period if len(period) <= 60 else period[:57] + "…"
+        raise InputError("query.bad_period", period=shown)
+    return read(text, period)
 
 
 @dataclass
@@ -197,36 +205,34 @@ class Engine:
                mode: str | None = None) -> SearchResult:
         """The question's own period wins over the ``period`` filter (the result says
         which filter it overrode in ``period_overridden``)."""
-        query = check_question(query)
-        overridden = None
-        if period and parse_query_periods(query):
-            overridden = None if _same_periods(period, query) else period
-            period = None
-        retriever = self.retriever
-        result = retriever.search(query, k=k, doc_ids=doc_ids, period=period, mode=mode)
-        return replace(result, period_overridden=overridden) if overridden else result
+        return self.retrieve(read_question(query, period), k, doc_ids, mode)
+
+    def retrieve(self, q: Question, k: int = 10, doc_ids=None,
+                 mode: str | None = None) -> SearchResult:
+        """``search`` for a question already read."""
+        return self.retriever.search(q, k=k, doc_ids=doc_ids, mode=mode)
 
     def ask(self, question: str, k: int = 10, doc_ids=None, period=None) -> Answer:
         """A cited answer; with a report filter that excludes the answer, an abstention that
         says "trong báo cáo đã chọn" and names the reports that have it."""
-        result = self.search(question, k=k, doc_ids=doc_ids, period=period)
-        answer = self._compose(question.strip(), result, doc_ids, period)
+        q = read_question(question, period)
+        answer = self._compose(q, self.retrieve(q, k, doc_ids), doc_ids)
         if doc_ids and answer.abstained and answer.reason != "place_not_covered":
-            return self._outside_filter(answer, k, period) or answer
+            return self._outside_filter(q, answer, k) or answer
         return answer
 
-    def _compose(self, question: str, result: SearchResult, doc_ids, period) -> Answer:
+    def _compose(self, q: Question, result: SearchResult, doc_ids) -> Answer:
         from rag.answer import compose
         from rag.answer.across import answer_across_periods
+        from rag.answer.statements import statements_of
 
-        across = answer_across_periods(question, self.index, result, doc_ids, period,
-                                       self.places)
-        return across or compose(question, result, self.places, available=self.periods)
+        across = answer_across_periods(q, self.index, result, doc_ids)
+        return across or compose(q, result, self.places, available=self.periods,
+                                 statements=statements_of(self.index))
 
-    def _outside_filter(self, filtered: Answer, k: int, period) -> Answer | None:
+    def _outside_filter(self, q: Question, filtered: Answer, k: int) -> Answer | None:
         """The same question over every report; if that answers, say where."""
-        wider = self._compose(filtered.question,
-                              self.search(filtered.question, k=k, period=period), None, period)
+        wider = self._compose(q, self.retrieve(q, k), None)
         if wider.abstained:
             return None
         docs = self.index.docs

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.across import offer_line, other_periods, read_question
+from rag.answer.across import offer_line, other_periods
+from rag.query.question import read
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "eval" / "observe" / "trend_gold.jsonl"
@@ -69,7 +70,7 @@ def test_month_and_cumulative_are_separate_lines(plumbing_engine):
     "giai ngan von dau tu cong den het thang 5/2024",
 ])
 def test_one_period_questions_stay_with_the_composer(question):
-    assert read_question(question) is None
+    assert read(question).across is None
 
 
 def test_another_province_is_not_answered_across(plumbing_engine):

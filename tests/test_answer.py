@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import asks_breakdown, figure_check, period_label, split_sentences
+from rag.answer import figure_check, period_label, split_sentences
+from rag.query.question import read
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -78,7 +79,7 @@ def test_cli_ask_json(sample_index):
                          capture_output=True, text=True, cwd=REPO, check=True)
     d = json.loads(out.stdout)
     assert set(d) == {"question", "text", "abstained", "reason", "citations", "result",
-                      "headline", "items", "series"}
+                      "headline", "items", "series", "related"}
     assert "816 tỷ đồng" in d["text"] and d["citations"][0]["n"] == 1
     assert set(d["citations"][0]) >= {"n", "chunk_id", "doc_id", "title", "period", "section",
                                       "page", "quote", "span", "figures", "footnotes"}
@@ -88,7 +89,7 @@ def test_cli_ask_json(sample_index):
 @pytest.mark.parametrize("q,expected", [("cơ cấu vốn gồm những gì", True),
                                         ("giai ngan thang 5", False)])
 def test_asks_breakdown(q, expected):
-    assert asks_breakdown(q) is expected
+    assert read(q).breakdown is expected
 
 
 def test_sentence_split_keeps_numbers():
@@ -150,9 +151,9 @@ def test_a_typing_slip_in_the_report_still_names_the_indicator(engine):
     """The May 2024 report writes "diện tích giao trồng" for "gieo trồng": one changed
     letter in one syllable of a known indicator's name still counts as naming it, so the
     figure sentence beats a figure-less sentence that spells it right."""
-    from rag.answer.question import has_indicator, requirements
+    from rag.answer.question import has_indicator
 
-    req = requirements("diện tích gieo trồng vụ Đông Xuân tháng 5/2024")
+    req = read("diện tích gieo trồng vụ Đông Xuân tháng 5/2024")
     assert has_indicator(req, "đã hoàn thành diện tích giao trồng đạt 97,8% kế hoạch")
     assert not has_indicator(req, "đã hoàn thành diện tích trồng rừng đạt 97,8% kế hoạch")
     a = engine.ask("diện tích gieo trồng vụ Đông Xuân tháng 5/2024")
@@ -164,7 +165,7 @@ def test_related_passages_after_an_abstention_never_show_empty_brackets():
     """Issue 15: a report without headings was listed as «xss.txt» () after an abstention."""
     from types import SimpleNamespace
 
-    from rag.answer.compose import _abstain
+    from rag.answer.compose import abstain
 
     def hit(title, path, period):
         chunk = SimpleNamespace(section_path=path, section=" > ".join(path), footnotes=(),
@@ -174,7 +175,7 @@ def test_related_passages_after_an_abstention_never_show_empty_brackets():
     result = SimpleNamespace(hits=[hit("xss.txt", (), ""),
                                    hit("Báo cáo tháng 5", ("1. Thu", "a) Nội địa"),
                                        "tháng 5/2024")])
-    text = _abstain("thu ngân sách?", result, "period_not_covered", "Không tìm thấy").text
+    text = abstain(read("thu ngân sách?"), result, "period_not_covered", "Không tìm thấy").text
     assert "()" not in text
     assert text.endswith("Có thể liên quan: «xss.txt»; «Báo cáo tháng 5» (a) Nội địa; "
                          "tháng 5/2024).")
@@ -183,11 +184,9 @@ def test_related_passages_after_an_abstention_never_show_empty_brackets():
 def test_related_passages_after_an_abstention_are_about_the_asked_indicator(engine):
     """"thu ngân sách năm 2019" has no report: the passages offered instead are budget
     passages of the reports that exist, never investment or farming ones (issue 15)."""
-    from rag.answer import related_hits
-
     a = engine.ask("thu ngân sách năm 2019")
     assert a.abstained and a.reason == "period_not_covered"
-    related = related_hits(a.question, a.result.hits)
+    related = a.related
     assert related and all("ngân sách" in h.chunk.section.lower() for h in related)
     assert all(h.doc.title in a.text for h in related)
     off_topic = [h for h in a.result.hits[:3] if h not in related]

@@ -221,9 +221,7 @@ def cmd_ask(args) -> int:
         for f in c.footnotes:
             w(f"    Chú thích {f.n}: {f.text}\n")
     if answer.abstained:
-        from rag.answer import related_hits
-
-        for h in related_hits(answer.question, answer.result.hits):
+        for h in answer.related:
             w(f"\nCó thể liên quan: {h.doc.title} — {h.chunk.section} "
               f"({h.chunk.chunk_id})\n    {h.chunk.text[:160]}…\n")
     return 0

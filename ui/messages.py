@@ -111,6 +111,8 @@ VI: dict[str, str] = {
     "config.unknown_segmenter": "không có bộ tách từ «{name}»",
     "data.bad_line": "tệp dữ liệu «{path}» lỗi ở dòng {line}",
     "query.missing": "hãy nhập câu hỏi",
+    "query.bad_period": "bộ lọc kỳ «{period}» không phải một kỳ báo cáo; hãy viết ví dụ "
+                        "«tháng 5/2024», «5 tháng đầu năm 2024», «quý I/2022», «năm 2023»",
     "query.empty": "hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
     "query.too_long": "câu hỏi dài {n} ký tự, vượt giới hạn {limit} ký tự; hãy hỏi ngắn gọn "
                       "hơn",

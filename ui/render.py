@@ -110,10 +110,7 @@ def answer_view(ans: Answer, seconds: float | None = None, note: str = "") -> st
              f'<p class="answer-text">{inline(ans.text, cites=True)}</p>',
              _elsewhere(ans.result.elsewhere), '</section>']
     cites = ans.citations
-    from rag.answer import related_hits
-
-    related = (related_hits(ans.question, ans.result.hits)
-               if abstained and ans.reason != "not_in_selected" else ())
+    related = ans.related if abstained and ans.reason != "not_in_selected" else ()
     if related:  # let the official check for themselves what came closest
         parts.append('<h3>Các đoạn gần nhất (không trả lời trực tiếp câu hỏi)</h3>'
                      '<ol class="hits">' + "".join(_hit(h) for h in related) + "</ol>")

@@ -23,6 +23,7 @@ from rag.answer.series import groups, series_of
 from rag.errors import BaocaoError
 from rag.index.observations import observations_of
 from rag.observe.mentions import same_family
+from rag.service import read_question
 from ui.assets import CLICK_JS
 from ui.messages import vi_error
 from ui.render import esc, inline, message
@@ -116,8 +117,8 @@ def trend_update(state, question, doc_ids, period, mode):
         return hidden
     period = None if not period or period.startswith("(") else period
     try:
-        found = across_rows(question.strip(), state.engine.index, doc_ids or None, period,
-                            {d.province for d in state.engine.index.docs.values() if d.province})
+        q = read_question(question, period)
+        found = across_rows(q, state.engine.index, doc_ids or None)
     except Exception:  # noqa: BLE001 - the answer view reports failures; the chart just hides
         log.exception("trend chart failed: %r", question)
         return hidden

@@ -13,70 +13,15 @@ passes the composer's figure check before the answer leaves.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from rag.answer.compose import FigureCheckError, figure_check
 from rag.answer.series import Series, best_key, period_order, series_of
+from rag.answer.write import checked
 from rag.index.observations import observations_of
 from rag.ingest.figures import FIGURE_RE
-from rag.periods import make_period, parse_periods, parse_query_periods
-from rag.records import Answer, Chunk, Citation, Observation, Period, SearchResult
+from rag.records import Across, Answer, Chunk, Citation, Observation, Period, Question, SearchResult
 from rag.text import fold_accents
 
-_SPAN_WORDS = re.compile(r"\bqua\s+cac\s+(?:ky|nam|thang|quy|dot|bao\s+cao)\b|\bcac\s+(?:nam|ky)\b|"
-                         r"\bxu\s+huong\b|\bdien\s+bien\b|\bbien\s+dong\b")
-_PERIOD_START = (r"(?:nam\s+|thang\s+|quy\s+|ky\s+)?"
-                 r"(?:(?:19|20)\d{2}|\d{1,2}\s*/\s*(?:19|20)\d{2}|[ivx]+\b)")
-_RANGE = re.compile(rf"\btu\s+(?P<a>{_PERIOD_START}.*?)\s+den\s+(?P<b>nay|hien\s+nay|.+)$")
-_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
-# Periods that pick a report or a capital plan, not periods asked about:
-# "(báo cáo 9 tháng 2021)", "nêu trong báo cáo tháng 1/2023", "kế hoạch vốn năm 2021".
-_NOT_ASKED = re.compile(r"\([^()]*\)|\bbao\s+cao\s+(?:ky\s+)?(?:thang\s+\d{1,2}(?:\s*/\s*\d{4})?|"
-                        r"quy\s+\w+(?:\s*/\s*\d{4})?|\d{1,2}\s+thang(?:\s+dau\s+nam)?(?:\s+\d{4})?|"
-                        r"nam\s+\d{4})|\bke\s+hoach(?:\s+\w+){0,4}?\s+nam\s+\d{4}")
 _SAME_CLASS = {"half": "cumulative"}
-
-
-@dataclass(frozen=True)
-class Ask:
-    """What a cross-period question asks: named periods, or a range (open at the end)."""
-
-    periods: tuple[Period, ...]
-    start_year: int | None = None  # "từ 2021 đến nay"
-    end_year: int | None = None
-
-
-def read_question(question: str) -> Ask | None:
-    """The periods a question asks across, or None when it is about one period.
-
-    Across: a range ("từ 2021 đến nay"), a trend word ("qua các kỳ", "các năm", "xu
-    hướng"), or two or more asked periods ("quý I/2022 so với tháng 1/2023"). A period
-    in brackets or after "báo cáo" picks a report, a "kế hoạch … năm X" is a capital
-    plan, and a year with another period of that year only qualifies it: none of those
-    make a question about several periods ("so với cùng kỳ" compares inside one report).
-    """
-    folded = fold_accents(question.lower())
-    rng = _RANGE.search(folded)
-    if rng:
-        a = _YEAR.search(rng.group("a"))
-        b = None if rng.group("b").strip() in ("nay", "hien nay") else _YEAR.search(rng.group("b"))
-        return Ask((), int(a.group(1)) if a else None, int(b.group(1)) if b else None)
-    periods = asked_periods(folded)
-    if len(periods) >= 2 or _SPAN_WORDS.search(folded):
-        return Ask(tuple(periods))
-    return None
-
-
-def asked_periods(folded: str) -> list[Period]:
-    """The periods a question is about (report pickers and plan years left out)."""
-    periods = parse_query_periods(_NOT_ASKED.sub(" ", folded))
-    named = {p.year for p in periods if p.year}
-    if len(named) == 1:  # "5 tháng và 6 tháng đầu năm 2024": one year for both
-        year = named.pop()
-        periods = [p if p.year else make_period(p.kind, year, p.start_month, p.end_month)
-                   for p in periods]
-    years = {p.year for p in periods if p.kind != "year"}
-    return [p for p in periods if not (p.kind == "year" and p.year in years)]
 
 
 def _same(asked: Period, got: Period) -> bool:
@@ -89,7 +34,7 @@ def _same(asked: Period, got: Period) -> bool:
             and (asked.start_month, asked.end_month) == (got.start_month, got.end_month))
 
 
-def select(series: Series, ask: Ask) -> tuple[list[Observation], list[Period]]:
+def select(series: Series, ask: Across) -> tuple[list[Observation], list[Period]]:
     """The rows the question asks for, and the asked periods no row gives."""
     rows = list(series.rows)
     if ask.start_year is not None or ask.end_year is not None:
@@ -107,37 +52,43 @@ def select(series: Series, ask: Ask) -> tuple[list[Observation], list[Period]]:
     return chosen, missing
 
 
-def across_rows(question: str, index, doc_ids=None, period_filter: str | None = None,
-                places: set[str] | None = None):
+def totals(observations: list[Observation], q: Question) -> list[Observation]:
+    """The statements a series of the asked indicator may hold: results, not plans; and
+    not a figure narrowed to a part of the whole its name says ("tính riêng tại Hải quan
+    …"), unless the question names that part. (A component has a name of its own: "thu
+    nội địa" is its own series.)"""
+    def named(o: Observation) -> bool:
+        words = fold_accents(o.scope.lower()).replace("tinh rieng", "").split()
+        return all(w in q.folded for w in words[:3])
+    return [o for o in observations if not o.is_plan and (not o.scope or named(o))]
+
+
+def across_rows(q: Question, index, doc_ids=None):
     """(series, rows, missing periods) a cross-period question asks for, or None when the
     ordinary composer should answer (not such a question, a period filter set, another
     province asked, or no indicator of the index named). The web app's chart reads this."""
-    from rag.answer.question import folded, named_places
-
-    homes = {folded(d.province) for d in index.docs.values() if d.province}
-    if period_filter or any(p not in homes for p in named_places(question)):
+    homes = {fold_accents(d.province.lower()) for d in index.docs.values() if d.province}
+    if q.period_filter or any(p not in homes for p in q.places):
         return None  # a place no report is about: the composer says what it has of it
-    ask = read_question(question)
-    if ask is None:
+    if q.across is None:
         return None
-    observations = observations_of(index)
-    key = best_key((o for o in observations if not o.is_plan), question, ask.periods)
+    observations = totals(observations_of(index), q)
+    key = best_key(observations, q.text, q.across.periods)
     if key is None:
         return None
     series = series_of(observations, key, doc_ids=doc_ids)
-    rows, missing = select(series, ask)
+    rows, missing = select(series, q.across)
     return (series, rows, missing) if rows else None
 
 
-def answer_across_periods(question: str, index, result: SearchResult,
-                          doc_ids=None, period_filter: str | None = None,
-                          places: set[str] | None = None) -> Answer | None:
+def answer_across_periods(q: Question, index, result: SearchResult,
+                          doc_ids=None) -> Answer | None:
     """The cross-period answer, or None to let the ordinary composer answer."""
-    found = across_rows(question, index, doc_ids, period_filter, places)
+    found = across_rows(q, index, doc_ids)
     if found is None:
         return None
     series, rows, missing = found
-    return compose_across(question, series, rows, missing, index, result)
+    return compose_across(q.text, series, rows, missing, index, result)
 
 
 def row_label(o: Observation) -> str:
@@ -188,10 +139,8 @@ def compose_across(question: str, series: Series, rows: list[Observation],
                  "có thể được báo cáo sau điều chỉnh.")
     text = "\n".join(parts)
     sources = [c.quote for c in citations] + [f.text for c in citations for f in c.footnotes]
-    bad = figure_check(text, sources)
-    if bad:
-        raise FigureCheckError(f"figures not found verbatim in the cited sources: {bad}")
-    return Answer(question, text, False, None, tuple(citations), result)
+    checked(text, sources)
+    return Answer(question, text, False, None, tuple(citations), result, series=tuple(rows))
 
 
 def _citation(n: int, o: Observation, chunks: dict[str, Chunk], docs: dict) -> Citation:
@@ -242,5 +191,5 @@ def offer_line(rows: list[Observation], limit: int = 6) -> str:
     return "Các kỳ khác: " + ", ".join(labels) + "." if labels else ""
 
 
-__all__ = ["Ask", "across_rows", "answer_across_periods", "compose_across", "offer_line",
-           "other_periods", "parse_periods", "read_question", "select"]
+__all__ = ["across_rows", "answer_across_periods", "compose_across", "offer_line",
+           "other_periods", "select", "totals"]

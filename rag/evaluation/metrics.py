@@ -113,6 +113,8 @@ class ItemScore:
     rank: int | None  # first relevant hit, answerable items only
     figures_ok: bool | None  # None for unanswerable items
     abstained: bool | None  # None when no answer step ran
+    issuer: str = ""  # who issued the document (gold field ``issuer``), for results by issuer
+    ask: str = ""  # the question's kind (gold field ``ask``; else its type)
 
 
 def score_item(item: dict, search: SearchResult, ask: Answer | None) -> ItemScore:
@@ -124,7 +126,8 @@ def score_item(item: dict, search: SearchResult, ask: Answer | None) -> ItemScor
             f in ask.text for f in item.get("answer_figures", []))
     style = "accented" if has_diacritics(item["question"]) else "no_diacritics"
     return ItemScore(item["id"], item["type"], style, answerable, rank, figures_ok,
-                     None if ask is None else ask.abstained)
+                     None if ask is None else ask.abstained, item.get("issuer") or "",
+                     item.get("ask") or item["type"])
 
 
 def metrics(scores: list[ItemScore]) -> dict:
@@ -155,8 +158,8 @@ def breakdown(scores: list[ItemScore]) -> dict:
         values = sorted({getattr(s, key) for s in scores})
         return {v: metrics([s for s in scores if getattr(s, key) == v]) for v in values}
 
-    by_type, by_style = group("type"), group("style")
-    return {"overall": metrics(scores), "by_type": by_type, "by_style": by_style}
+    return {"overall": metrics(scores), "by_type": group("type"), "by_style": group("style"),
+            "by_ask": group("ask"), "by_issuer": group("issuer")}
 
 
 SearchFn = Callable[[str, int], SearchResult]
@@ -208,6 +211,8 @@ def format_table(report: dict) -> str:
     for name, res in report["systems"].items():
         slices = [("all", res["overall"])] + [(f"style={k}", v) for k, v in res["by_style"].items()]
         slices += [(f"type={k}", v) for k, v in res["by_type"].items()]
+        slices += [(f"ask={k}", v) for k, v in res.get("by_ask", {}).items()]
+        slices += [(f"issuer={k or '?'}", v) for k, v in res.get("by_issuer", {}).items()]
         for label, m in slices:
             vals = ["" if m.get(c) is None else f"{m[c]:.3f}" for c in cols]
             lines.append(f"| {name} | {label} | {m['n']} | " + " | ".join(vals) + " |")

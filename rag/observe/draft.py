@@ -36,6 +36,8 @@ class Draft:
     is_plan: bool = False
     component: bool = False
     cue_at: int | None = None  # offset of the period cue it was read from
+    stated: bool = True  # the text states its period (else: the report's, for want of a cue)
+    scope: str = ""  # "tính riêng tại …": the part of the named whole the figure is
 
     @property
     def key(self) -> str:

@@ -103,7 +103,8 @@ def _read_section(sec: _Section, year: int | None) -> list[Observation]:
             for d in read_sentence(sent, ctx):
                 sec.drafts.append((start + d.start, d))
                 chunk = _holder(sec.chunks, start, start + len(sent), start + d.start)
-                out.append(_observation(d, chunk, sent, (start, start + len(sent)), None))
+                out.append(_observation(d, chunk, sent, (start, start + len(sent)), None,
+                                        start + d.start))
     return out
 
 
@@ -149,17 +150,19 @@ def _read_note(note: Footnote, chunk: Chunk, parent: Draft | None,
                year: int | None) -> list[Observation]:
     rt = _time(chunk, year)
     out = []
-    for _, sent in sentences(note.text):
+    for offset, sent in sentences(note.text):
         ctx = Context(rt, chunk.is_plan if parent is None else parent.is_plan, None, parent,
                       breakdown=bool(_BREAKDOWN.match(note.text)))
-        out.extend(_observation(d, chunk, sent, None, note.n) for d in read_sentence(sent, ctx))
+        out.extend(_observation(d, chunk, sent, None, note.n, offset + d.start)
+                   for d in read_sentence(sent, ctx))
     return out
 
 
 def _observation(d: Draft, chunk: Chunk, quote: str, span: tuple[int, int] | None,
-                 footnote: int | None) -> Observation:
+                 footnote: int | None, at: int) -> Observation:
     return Observation(
         indicator=d.name, group=d.key, value_text=d.value_text, value=d.value, unit=d.unit,
         period=d.period, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, quote=quote,
         figure=d.figure, comparisons=tuple(d.comps), is_plan=d.is_plan, as_of=d.as_of,
-        footnote=footnote, span=span)
+        footnote=footnote, span=span, component=d.component, at=at, stated=d.stated,
+        scope=d.scope)

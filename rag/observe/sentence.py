@@ -38,6 +38,11 @@ _PLAN_WORDS = re.compile(r"\b(?:phấn\s+đấu|dự\s+kiến|(?<!chương trìn
 # an allocation, not a result: "tổng nguồn vốn đầu tư công năm 2021 là …", "dự toán …"
 _PLAN_NAME = re.compile(r"^(?:tổng\s+)?nguồn\s+vốn\s+đầu\s+tư|^kế\s+hoạch\s+vốn|^dự\s+toán",
                         re.IGNORECASE)
+# "tính riêng tại Hải quan tỉnh Lạng Sơn là 1.934,5 triệu USD": the figure is a part of the
+# whole the subject names; the qualifier goes wherever the figure goes (a template phrase of
+# provincial reports and statistics releases: "riêng …", "tính riêng …")
+_SCOPE = re.compile(r"(?<!\w)(?:tính\s+)?riêng\s+[^,;:()]{2,80}?(?=\s+(?:là|đạt|ước|được|có|"
+                    r"chiếm|tăng|giảm)\b|\s*[,;:]|\s*$)", re.IGNORECASE)
 # "do sản lượng … thấp hơn tháng trước": a reason, not a new subject
 _CAUSE = re.compile(r"\b(?:do|vì|nhờ)\s[^,;]*", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:trường\s+hợp|nếu)\b.*\bthì\b", re.IGNORECASE)
@@ -203,9 +208,11 @@ def _draft(text: str, subj: Subject, cues: list[Cue], spans: list[tuple[int, int
         is_plan = ctx.is_plan or bool(_PLAN_WORDS.search(gap) or _PLAN_NAME.match(name))
     stock = bool(_STOCK.search(name) or _STOCK.search(gap)) or any(
         c.basis == "vs_start_of_year" for c in comps)
-    period, as_of = _own_period(text, subj, cues, spans, at, done, ctx, is_plan, stock)
+    period, as_of, stated = _own_period(text, subj, cues, spans, at, done, ctx, is_plan, stock)
+    scope = _SCOPE.search(gap)
     return Draft(names.display(name), value_text, value, unit, figure, at, comps, period,
-                 as_of, is_plan, subj.component, _cue_at(cues, spans, at))
+                 as_of, is_plan, subj.component, _cue_at(cues, spans, at), stated,
+                 scope.group(0).strip() if scope else "")
 
 
 def _promote(subj: Subject):
@@ -224,24 +231,25 @@ def _promote(subj: Subject):
 
 def _own_period(text: str, subj: Subject, cues: list[Cue], spans: list[tuple[int, int]],
                 at: int, done: list[Draft], ctx: Context, is_plan: bool,
-                stock: bool) -> tuple[Period, str | None]:
+                stock: bool) -> tuple[Period, str | None, bool]:
     """A cue in the subject's own words decides; else a component takes its parent's period
     and a subject reusing a cue already read in the sentence takes that reading; a plan
-    names its year after the figure ("phấn đấu 10 xã … năm 2021")."""
+    names its year after the figure ("phấn đấu 10 xã … năm 2021"). The flag says whether
+    the text states the period (False: the report's own period, for want of any cue)."""
     own = [c for c in cues if subj.gap_start <= c.start < at]
     parent = parent_of(subj, done, ctx)
     if not own and subj.component and parent is not None and parent.period is not None:
-        return parent.period, parent.as_of
+        return parent.period, parent.as_of, parent.stated
     if not own and is_plan:
         stop = re.search(r"[,;.]|$", text[at:]).start() + at
         after = [c for c in cues if at < c.start < stop and c.kind in ("year", "quarter")]
         if after:
-            return resolve(after[0], ctx.time, stock)
-    period, as_of = _period(cues, spans, at, ctx, is_plan, stock)
+            return (*resolve(after[0], ctx.time, stock), True)
+    period, as_of, stated = _period(cues, spans, at, ctx, is_plan, stock)
     for d in done:  # the same cue already read for an earlier figure of the sentence
         if d.cue_at is not None and d.cue_at == _cue_at(cues, spans, at) and d.period:
-            return d.period, d.as_of
-    return period, as_of
+            return d.period, d.as_of, d.stated
+    return period, as_of, stated
 
 
 def _cue_at(cues: list[Cue], spans: list[tuple[int, int]], at: int) -> int | None:
@@ -250,7 +258,7 @@ def _cue_at(cues: list[Cue], spans: list[tuple[int, int]], at: int) -> int | Non
 
 
 def _period(cues: list[Cue], spans: list[tuple[int, int]], at: int, ctx: Context,
-            is_plan: bool, stock: bool) -> tuple[Period, str | None]:
+            is_plan: bool, stock: bool) -> tuple[Period, str | None, bool]:
     """The nearest usable cue before the figure; a capital-plan year before a cut-off in a
     later year names the plan year; none: the citing clause's, the paragraph's, the report's."""
     usable = [c for c in cues if c.start < at and not any(a <= c.start < b for a, b in spans)]
@@ -258,18 +266,19 @@ def _period(cues: list[Cue], spans: list[tuple[int, int]], at: int, ctx: Context
     cue = next((c for c in reversed(usable)
                 if not (is_plan_year(c) and not is_plan and c.year == ctx.time.year)), None)
     if cue is None and ctx.parent is not None and ctx.parent.period is not None:
-        return ctx.parent.period, ctx.parent.as_of
+        return ctx.parent.period, ctx.parent.as_of, ctx.parent.stated
     if cue is None:
         cue = ctx.cue_before
     period, as_of = resolve(cue, ctx.time, stock)
+    stated = cue is not None
     earlier = [c for c in plan_years if cue is not None and _closes(cue)
                and c.start < cue.start and c.year and cue.year and c.year < cue.year]
     if earlier:
         from rag.observe.when import period as make
 
         y = earlier[-1].year
-        return make("year", y, 1, 12), as_of or f"{cue.year}-{cue.last:02d}"
-    return period, as_of
+        return make("year", y, 1, 12), as_of or f"{cue.year}-{cue.last:02d}", True
+    return period, as_of, stated
 
 
 def _closes(cue: Cue) -> bool:

@@ -47,8 +47,9 @@ class ReportTime:
 
     @classmethod
     def of(cls, periods: tuple[Period, ...], fallback_year: int | None = None) -> ReportTime:
+        """The report's year is that of its first (main) period, else its date's."""
         years = [p.year for p in periods if p.year]
-        return cls(periods, max(years) if years else fallback_year)
+        return cls(periods, years[0] if years else fallback_year)
 
     def default(self) -> Period:
         if self.periods:
@@ -68,6 +69,8 @@ def period(kind: str, year: int | None, start: int, end: int) -> Period:
     """A Period with its label; an unknown year's "year" is "không rõ kỳ"."""
     if kind == "year" and year is None:
         return Period(None, 1, 12, "year", "không rõ kỳ")
+    if kind == "half":  # "ƯTH 6 tháng", "hết quý II": the first six months
+        kind = "cumulative"
     return make_period(kind, year, start, end)
 
 

@@ -89,7 +89,7 @@ _DURATION_BEFORE = re.compile(r"(?:khong\s+qua|toi\s+da|toi\s+thieu|it\s+nhat|sa
 _DURATION_AFTER = re.compile(r"^\s*(?:ke\s+tu|tinh\s+tu|lien\s+tuc|lien\s+tiep|mot\s+lan|/\s*lan)")
 _BASE_BEFORE = re.compile(r"(?:so\s+voi|so|bang|gap|hon|cung\s+ky)\s*(?:cung\s+ky\s*)?$")
 _PLAN_BEFORE = re.compile(
-    r"(?:giai\s+doan|thoi\s+ky|tam\s+nhin(?:\s+(?:den|toi))?|(?:den|toi)(?:\s+het)?|"
+    r"(?:\bkh|\bmt|\bukh|giai\s+doan|thoi\s+ky|tam\s+nhin(?:\s+(?:den|toi))?|(?:den|toi)(?:\s+het)?|"
     r"ke\s+hoach(?:\s+von)?|muc\s+tieu(?:\s+(?:den|toi))?|dinh\s+huong(?:\s+(?:den|toi))?|"
     r"phan\s+dau(?:\s+(?:den|toi))?|du\s+toan(?:\s+ngan\s+sach)?|lo\s+trinh|chi\s+tieu)\s*$")
 # "nguồn vốn đầu tư công năm 2024", "kế hoạch vốn năm 2021", "các dự án năm 2020": the year
@@ -146,17 +146,22 @@ def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
 
 _QUESTION = (("month", re.compile(r"(?<![\d/.,])(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d{2})"
                                   r"(?![\d/])")),)
+# A bare year names a year in a question ("CPI 2023") and a table header ("TH 2019",
+# "KH 2020": a plan), never in running text, where years stand in names and numbers.
+_BARE_YEAR = (("year", re.compile(r"(?<![\d/.,\-–])(?P<y>(?:19|20)\d{2})(?![\d/.,%\-–])")),)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
-def find_periods(text: str, question: bool = False) -> list[Mention]:
+def find_periods(text: str, question: bool = False, header: bool = False) -> list[Mention]:
     """Every time phrase of ``text``, in order. ``question``: also the bare "5/2024" that an
-    official types for a month (in a report "01/2024/NĐ-CP" is a document number)."""
+    official types for a month (in a report "01/2024/NĐ-CP" is a document number) and a
+    bare year; ``header`` (a table's column header): a bare year too."""
     folded = fold_same_length(text)
     bare = typed_without_diacritics(text)
     taken = bytearray(len(folded))
     found: list[Mention] = []
-    patterns = _patterns() + (_QUESTION if question else ())
+    patterns = _patterns() + (_QUESTION if question else ()) + (
+        _BARE_YEAR if question or header else ())
     for kind, rx in patterns:
         for m in rx.finditer(folded):
             if any(taken[m.start():m.end()]) or not _written(text[m.start():m.end()], bare):
@@ -169,7 +174,21 @@ def find_periods(text: str, question: bool = False) -> list[Mention]:
                 found.extend(_with_role(x, folded, question) for x in _split_combo(mention, m))
             else:
                 found.append(_with_role(mention, folded, question))
-    return sorted(found, key=lambda x: x.start)
+    found.sort(key=lambda x: x.start)
+    return _compared(found, folded) if question else found
+
+
+def _compared(found: list[Mention], folded: str) -> list[Mention]:
+    """In a question, "quý I/2022 so với tháng 1/2023" asks for both periods, but in "mục
+    tiêu năm 2030 giảm bao nhiêu so với 2024" the period after "so với" is the base: it is
+    asked only when a result period comes before it."""
+    out: list[Mention] = []
+    for m in found:
+        after_so_voi = _BASE_BEFORE.search(folded[max(0, m.start - 40):m.start])
+        if m.role == "period" and after_so_voi and not any(x.role == "period" for x in out):
+            m = _replace(m, role="base")
+        out.append(m)
+    return out
 
 
 def _with_role(m: Mention, folded: str, question: bool = False) -> Mention:

@@ -72,3 +72,12 @@ def nearest(asked: Period, available: list[Period]) -> list[Period]:
         return (abs(a1 - b1) + abs(a0 - b0), p.kind != asked.kind, -b1)
 
     return sorted(dict.fromkeys(available), key=distance)
+
+
+def to_date(asked: Period, stated: Period) -> bool:
+    """A month asked, and a figure from January to that month: what a monthly report gives
+    for indicators it only reports to date (disbursement, "Hết tháng 5 …"). Shown as a
+    fallback with its own period, never as the month's figure."""
+    return (asked.kind == "month" and stated.kind == "cumulative" and stated.start_month == 1
+            and stated.end_month == asked.end_month
+            and (asked.year is None or stated.year == asked.year))

@@ -46,11 +46,12 @@ def mention_period(m: Mention, default_year: int | None = None) -> Period | None
 
 
 def parse_periods(text: str, default_year: int | None = None,
-                  roles: tuple[str, ...] = ("period",)) -> list[Period]:
+                  roles: tuple[str, ...] = ("period",), header: bool = False) -> list[Period]:
     """Periods of ``roles`` named in ``text``, in order of appearance, without duplicates
-    (result periods by default: not comparison bases, plan horizons or dates)."""
+    (result periods by default: not comparison bases, plan horizons or dates); ``header``:
+    ``text`` is a table's column header, where a bare year is a year ("TH 2019")."""
     out: list[Period] = []
-    for m in find_periods(text):
+    for m in find_periods(text, header=header):
         p = mention_period(m, default_year) if m.role in roles else None
         if p is not None and p not in out:
             out.append(p)

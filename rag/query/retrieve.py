@@ -20,15 +20,10 @@ from rag.embed import Embedder
 from rag.index import Index
 from rag.index.bm25 import top_k
 from rag.ingest.tables.words import is_total
-from rag.periods import parse_query_periods
 from rag.query import fusion, rewrite
 from rag.query.filters import covered, group_match, period_groups
-from rag.records import SIGN_SECTION, Hit, Period, SearchResult
+from rag.records import FRONT_SECTION, SIGN_SECTION, Hit, Period, Question, SearchResult
 from rag.text import fold_accents
-
-_TASK_WORDS = ("nhiem vu", "giai phap", "trong tam", "phuong huong", "dinh huong",
-               "du kien", "se trien khai", "thang toi", "quy toi", "tiep theo")
-
 
 _ROMAN = frozenset(("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"))
 
@@ -39,14 +34,6 @@ def label_words(text: str) -> frozenset[str]:
     return frozenset(w for w in words if len(w) > 1 and w not in _ROMAN)
 
 
-# "ai ký", "người ký", "do ai ký", "ký bởi": who signed (the signature block answers)
-_SIGNER = re.compile(r"\b(ai|nguoi|ai la nguoi|ai da)\s+ky\b|\bky boi\b")
-
-
-def asks_signer(query: str) -> bool:
-    return bool(_SIGNER.search(fold_accents(query.lower())))
-
-
 def signature_first(hits: list[tuple[int, float]], row: int | None) -> list[tuple[int, float]]:
     """``row`` (the signature block of the first hit's document) first: a signer question
     names a document (its number, its subject), and that document's block says who signed."""
@@ -55,9 +42,27 @@ def signature_first(hits: list[tuple[int, float]], row: int | None) -> list[tupl
     return [(row, hits[0][1])] + [(i, s) for i, s in hits if i != row]
 
 
-def asks_about_tasks(query: str) -> bool:
-    folded = fold_accents(query.lower())
-    return any(w in folded for w in _TASK_WORDS)
+_OWN_NUMBER = re.compile(r"\bSố\s*(?:hiệu)?\s*[:.]?\s*(\d{1,5})\s*/", re.IGNORECASE)
+OPENING = 600  # characters of a report's first passage that say what it is
+
+
+def own_numbers(index) -> dict[str, frozenset[str]]:
+    """Each report's own numbers: "Số: 2639/QĐ-TTg" in its heading block or first passage,
+    and the documents its title or its opening cites ("Nghị quyết số 245/2025/QH15 …")."""
+    from rag.query.question import cited_numbers
+
+    first: dict[str, object] = {}
+    out: dict[str, set[str]] = {d: set(cited_numbers(info.title)) for d, info in index.docs.items()}
+    for c in index.chunks:
+        if c.doc_id not in first or c.start < first[c.doc_id].start:
+            first[c.doc_id] = c
+        if c.section_path == (FRONT_SECTION,):
+            out[c.doc_id].update(m.group(1) for m in _OWN_NUMBER.finditer(c.text))
+    for doc_id, c in first.items():
+        opening = c.text[:OPENING]
+        out[doc_id].update(m.group(1) for m in _OWN_NUMBER.finditer(opening))
+        out[doc_id].update(cited_numbers(opening))
+    return {d: frozenset(n.lstrip("0") or "0" for n in v) for d, v in out.items()}
 
 
 @cache
@@ -89,6 +94,7 @@ class Retriever:
                        for i, c in enumerate(index.chunks) if c.table is not None}
         self._signs = {c.doc_id: i for i, c in enumerate(index.chunks)
                        if c.section_path == (SIGN_SECTION,)}
+        self._numbers = own_numbers(index)
         texts = rewrite.sample([c.text for c in index.chunks])
         self.accents = rewrite.build_table(texts) if config.rewrite_dense_query else None
 
@@ -96,27 +102,37 @@ class Retriever:
         """The query as the embedder sees it (see ``rag.query.rewrite``)."""
         return rewrite.dense_query(query, self.accents) if self.accents else query
 
-    def search(self, query: str, k: int = 10, doc_ids: list[str] | None = None,
-               period: str | None = None, mode: str | None = None) -> SearchResult:
-        """``doc_ids`` restricts to reports; ``period`` (e.g. "tháng 5/2024") overrides the
-        period read from the question."""
+    def search(self, q: Question, k: int = 10, doc_ids: list[str] | None = None,
+               mode: str | None = None) -> SearchResult:
+        """``doc_ids`` restricts to reports; the question's periods (its own, else its period
+        filter's) pick the reports."""
         t0 = time.perf_counter()
-        periods = parse_query_periods(period or query)
-        tasks = asks_about_tasks(query)
-        allowed, boost, is_covered = self._restrict(periods, doc_ids, tasks)
+        periods = list(q.periods)
+        doc_ids = self._cited(q, doc_ids)
+        allowed, boost, is_covered = self._restrict(periods, doc_ids, q.tasks)
         with _blas().limit(limits=1, user_api="blas"):
-            scores = self._fused(query, allowed, mode or self.config.mode)
+            scores = self._fused(q.text, allowed, mode or self.config.mode)
         scores = fusion.apply_boosts(scores, {i: float(boost[i]) for i in scores})
-        scores = fusion.apply_boosts(scores, self._row_factors(query, scores))
+        scores = fusion.apply_boosts(scores, self._row_factors(q.text, scores))
         chunks, docs = self.index.chunks, self.index.docs
         ranked = fusion.ranked(scores, k)
-        if asks_signer(query) and ranked:
+        if q.wants == "signer" and ranked:
             sign = self._signs.get(chunks[ranked[0][0]].doc_id)
             ranked = signature_first(ranked, sign)[:k]
         hits = tuple(Hit(r + 1, s, chunks[i], docs[chunks[i].doc_id])
                      for r, (i, s) in enumerate(ranked))
-        return SearchResult(query, tuple(periods), is_covered, tasks, hits,
-                            (time.perf_counter() - t0) * 1000, tuple(doc_ids or ()), period)
+        return SearchResult(q.text, tuple(periods), is_covered, q.tasks, hits,
+                            (time.perf_counter() - t0) * 1000, tuple(doc_ids or ()),
+                            q.period_filter, q.overridden)
+
+    def _cited(self, q: Question, doc_ids: list[str] | None) -> list[str] | None:
+        """A question that cites a document by its number ("theo QĐ 2639", "TB 627") is
+        about that document: the reports whose own number (or title) it is, when any."""
+        if not q.refs:
+            return doc_ids
+        cited = [d for d, numbers in self._numbers.items() if numbers & set(q.refs)
+                 and (not doc_ids or d in doc_ids)]
+        return cited or doc_ids
 
     def _row_factors(self, query: str, scores: dict[int, float]) -> dict[int, float]:
         rows = [i for i in scores if i in self._paths]

@@ -8,11 +8,13 @@ stage that makes them (``ingest``, ``observe``, ``index``, ``answer``), re-expor
 from __future__ import annotations
 
 from rag.records.answer import (  # noqa: F401
+    Across,
     Answer,
     AnswerItem,
     Citation,
     Headline,
     Hit,
+    Question,
     SearchResult,
 )
 from rag.records.index import (  # noqa: F401

@@ -99,3 +99,39 @@ class Answer(Record):
     headline: Headline | None = None  # a figure question's figure; None when abstaining
     items: tuple[AnswerItem, ...] = ()  # the lines after the headline, in order
     series: tuple[Observation, ...] = ()  # an answer across periods: its rows (the chart's)
+    related: tuple[Hit, ...] = ()  # after an abstention: the passages closest to the question
+
+
+@dataclass(frozen=True)
+class Across(Record):
+    """A question across periods: the periods it names, or a span of years ("từ 2021 đến
+    nay": ``end_year`` None), or a trend word alone (both empty)."""
+
+    periods: tuple[Period, ...] = ()
+    start_year: int | None = None
+    end_year: int | None = None
+
+
+@dataclass(frozen=True)
+class Question(Record):
+    """A question read once, at the front door (``rag.query.question.read``): retrieval,
+    statement lookup and the composer take this record and never read the text again."""
+
+    text: str  # as asked, stripped
+    folded: str  # lowercase, diacritics folded
+    periods: tuple[Period, ...]  # the asked periods: its own, else the period filter's
+    period_filter: str | None = None  # the filter as given
+    overridden: str | None = None  # a filter the question's own period beat
+    dates: tuple[tuple[int, int, int], ...] = ()  # full dates it names (d, m, y)
+    places: tuple[str, ...] = ()  # folded names of the places it names
+    place_label: str = ""  # the first place, as typed (for messages)
+    indicator: tuple[tuple[str, ...], ...] = ()  # its opening phrase's alternatives, spelled
+    term: tuple[tuple[str, ...], ...] = ()  # the names of a known indicator it names
+    direction: str | None = None  # "thu" (revenue) | "chi" (spending) | None
+    wants: str = "figure"  # figure | parts | when | signer | facts | text
+    breakdown: bool = False  # asks for components ("gồm", "cơ cấu", "trong đó", "chia theo")
+    tasks: bool = False  # asks about next-period tasks
+    plan: bool = False  # asks for a plan or target ("kế hoạch", "dự toán", "mục tiêu")
+    numbers: tuple[str, ...] = ()  # numbers it names (a resolution's, a plan year)
+    refs: tuple[str, ...] = ()  # numbers of documents it cites ("QĐ 2639", "627/TB-VPCP")
+    across: Across | None = None  # a question across periods

@@ -52,3 +52,5 @@ class Observation(Record):
     scope: str = ""
     component: bool = False  # a part of the figure before it ("trong đó", "gồm")
     place: str | None = None  # the place the statement is about when it names one
+    at: int | None = None  # the figure's offset in Document.text (in the note for a footnote)
+    stated: bool = True  # the text states its period; False: the report's, for want of a cue

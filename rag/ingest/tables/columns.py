@@ -47,7 +47,8 @@ def inherit(columns: list[TableColumn], caption: str) -> list[TableColumn]:
 
 def _names_time(column: TableColumn) -> bool:
     """The header names a period or a date of its own (then it is ambiguous, not silent)."""
-    return any(m.role in ("period", "asof", "date") for m in find_periods(" ".join(column.path)))
+    return any(m.role in ("period", "asof", "date")
+               for m in find_periods(" ".join(column.path), header=True))
 
 
 def describe(column: TableColumn, table_unit: str = "") -> TableColumn:
@@ -55,7 +56,7 @@ def describe(column: TableColumn, table_unit: str = "") -> TableColumn:
     if column.kind != "value":
         return column
     text = " ".join(column.path)
-    mentions = find_periods(text)
+    mentions = find_periods(text, header=True)
     periods = list(dict.fromkeys(p for m in mentions if m.role == "period"
                                  and (p := mention_period(m)) is not None))
     period = periods[0] if len(periods) == 1 else None
@@ -135,7 +136,7 @@ def measure_of(path: tuple[str, ...]) -> str:
         if m:
             base_next = not folded[m.end():].strip(" :")
             seg, folded = seg[:m.start()], folded[:m.start()]
-        for p in sorted(find_periods(seg), key=lambda p: -p.start):
+        for p in sorted(find_periods(seg, header=True), key=lambda p: -p.start):
             seg = seg[:p.start] + " " + seg[p.end:]
         out.append(_strip_status(seg))
     words_out = " ".join(w for w in out if w)

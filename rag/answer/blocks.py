@@ -1,0 +1,56 @@
+"""Answers from a document's own blocks: its heading block (number, date, subject) and its
+signature block (who signed). Body text never answers those questions, and these blocks
+answer nothing else."""
+
+from __future__ import annotations
+
+from rag.answer.sentences import Candidate
+from rag.ingest.front import FACT_LINE, prints_number
+from rag.records import (
+    FACT_SECTIONS,
+    FRONT_SECTION,
+    SIGN_SECTION,
+    Question,
+    SearchResult,
+)
+
+
+def is_block(chunk) -> bool:
+    """A heading or signature block (number, date, subject; signer), not body text."""
+    return chunk.section_path in FACT_SECTIONS
+
+
+def signer_candidate(result: SearchResult) -> Candidate | None:
+    """The signature block the search put first for a signer question, whole."""
+    hit = result.hits[0] if result.hits else None
+    if hit is None or hit.chunk.section_path != (SIGN_SECTION,):
+        return None
+    return Candidate(hit, hit.chunk.text, 0, None, 1.0, 1.0, (0, len(hit.chunk.text)))
+
+
+def signer_text(cand: Candidate) -> str:
+    lines = [line.strip() for line in cand.text.split("\n") if line.strip()]
+    return "Người ký: " + " — ".join(lines) + " [1]"
+
+
+def front_first(cands: list[Candidate]) -> list[Candidate]:
+    """Units of heading blocks that print a number first; a draft's "Số: /BC-UBND" names
+    none, so the question is about a document its body cites."""
+    front = [c for c in cands if c.hit.chunk.section_path == (FRONT_SECTION,)
+             and prints_number(c.hit.chunk.text)]
+    return front + [c for c in cands if c not in front]
+
+
+def without_blocks(q: Question, cands: list[Candidate]) -> list[Candidate]:
+    """A heading block answers only for a document's number, date or subject; a signature
+    block only for its signer."""
+    return cands if q.wants == "facts" else [c for c in cands if not is_block(c.hit.chunk)]
+
+
+def front_facts(best: Candidate, cands: list[Candidate]) -> list[Candidate]:
+    """A document's heading block answers with its number, date and subject together."""
+    same = [c for c in cands if c.hit.chunk.chunk_id == best.hit.chunk.chunk_id]
+    facts = [c for c in same if c is best or FACT_LINE.match(c.text)]
+    return sorted(facts, key=lambda c: c.start)
+
+

@@ -1,0 +1,298 @@
+"""The front door of a question: its text read once into a ``Question`` record.
+
+Everything later stages need is read here, by one set of rules: the asked periods (the
+one period grammar, ``rag.periods``), the places, the indicator it names, revenue or
+spending, what it asks for (a figure, all the parts, a date, a signer, a document's
+number), and whether it asks across periods. Officials phrase questions as
+"<indicator> <place> <period>", with or without diacritics and abbreviations.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from rag.periods import find_periods, mention_period
+from rag.periods.words import typed_without_diacritics
+from rag.places import provinces
+from rag.records import Across, Period, Question
+from rag.text import fold_accents
+
+_DATA = Path(__file__).resolve().parents[1] / "data"
+# Where the indicator phrase ends: a place or entity word, a period or number, a question word.
+_BOUNDARY = re.compile(
+    r"\b(?:tinh|huyen|xa|phuong|thi tran|thi xa|thanh pho|tp|quan|tren dia ban|dia ban|tai|o|"
+    r"cua|du an|cong trinh|tuyen|thang|quy|nam|ngay|den|theo|cho|"
+    r"la|dat|bao nhieu|nhu the nao|the nao|ra sao|gom|trong do|so voi|nao|gi|may|"
+    r"hien nay|den nay|tinh den|luy ke|chia|rieng|tung)\b|\b\d")
+# Leading question wrappers, periods and breakdown words that precede the indicator.
+_LEAD = re.compile(
+    r"^(?:(?:xin |cho (?:toi )?biet |hay cho biet |toi muon biet |trong |tinh den |den het |"
+    r"den |co cau |chi tiet |thanh phan |so luong |so |(?:toan )?tinh |da |co |bao nhieu |"
+    r"nhung |cac |muc |gia tri |tinh chung |cong don |luy ke )|"
+    r"(?:thang \d{1,2}(?:[/ -]\d{4})?|\d{1,2} thang(?: dau nam)?|quy [ivx\d]+(?:[/ -]\d{4})?|"
+    r"nam \d{4}|t\d{1,2}/\d{4}|\d{1,2}/\d{4}|\d{4})[ ,:]*)+")
+_ALTERNATIVES = re.compile(r"\s+va\s+|\s*,\s*|\s+hoac\s+")
+_UNIT_WORDS = frozenset(fold_accents(u) for u in (
+    "tỉnh", "huyện", "xã", "phường", "thị trấn", "thị xã", "thành phố", "tp", "tp.", "quận"))
+_REVENUE = re.compile(r"\b(?:thu ngan sach|tong (?:so )?thu|thu noi dia|thu nsnn|thu tu|"
+                      r"nguon thu|thu thue)\b")
+_SPENDING = re.compile(r"\b(?:chi ngan sach|tong chi|chi thuong xuyen|chi dau tu|chi nsnn|"
+                       r"chi nsdp|chi can doi)\b")
+_SIGNER = re.compile(r"\b(ai|nguoi|ai la nguoi|ai da)\s+ky\b|\bky boi\b")
+_WHEN_START = re.compile(r"^ngay\b")
+MAX_INDICATOR = 6  # the longest indicator names ("giải ngân vốn đầu tư công") have 6 syllables
+_SYLLABLE = re.compile(r"[a-z0-9]+")
+# Across periods: a range of years, a trend word, or two asked periods.
+_SPAN_WORDS = re.compile(r"\bqua\s+cac\s+(?:ky|nam|thang|quy|dot|bao\s+cao)\b|\bcac\s+(?:nam|ky)\b|"
+                         r"\bxu\s+huong\b|\bdien\s+bien\b|\bbien\s+dong\b|\btung\s+(?:thang|quy|nam)\b")
+_PERIOD_START = (r"(?:nam\s+|thang\s+|quy\s+|ky\s+)?"
+                 r"(?:(?:19|20)\d{2}|\d{1,2}\s*/\s*(?:19|20)\d{2}|[ivx]+\b)")
+_RANGE = re.compile(rf"\btu\s+(?P<a>{_PERIOD_START}.*?)\s+den\s+(?P<b>nay|hien\s+nay|.+)$")
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+# Periods that pick a report or a capital plan, not periods asked about:
+# "(báo cáo 9 tháng 2021)", "nêu trong báo cáo tháng 1/2023", "kế hoạch vốn năm 2021".
+_NOT_ASKED = re.compile(r"\([^()]*\)|\bbao\s+cao\s+(?:ky\s+)?(?:thang\s+\d{1,2}(?:\s*/\s*\d{4})?|"
+                        r"quy\s+\w+(?:\s*/\s*\d{4})?|\d{1,2}\s+thang(?:\s+dau\s+nam)?(?:\s+\d{4})?|"
+                        r"nam\s+\d{4})|\bke\s+hoach(?:\s+\w+){0,4}?\s+nam\s+\d{4}")
+_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
+_RATIO = re.compile(r"%|\bphan tram\b|\bty le\b|\bgap\s+(?:bao nhieu|may)\b")
+# A document cited by its number: "2639/QĐ-TTg", "245/2025/QH15", or its kind and number
+# ("QĐ 2639", "Thông báo số 627", "CV 4580"): Nghị định 30/2020 Phụ lục III codes.
+CODED = re.compile(r"(?<![\d/])(\d{1,5})\s*/\s*(?:(?:19|20)\d{2}\s*/\s*)?[A-ZĐ][A-ZĐa-zđ0-9]*"
+                   r"(?:\s*[-–]\s*[A-ZĐ][A-ZĐa-zđ0-9]*)*")
+_KIND_NUMBER = re.compile(r"\b(?:qd|tb|nq|kh|cv|bc|ct|ttr|quyet\s+dinh|thong\s+bao|nghi\s+quyet|"
+                          r"ke\s+hoach|cong\s+van|bao\s+cao|chi\s+thi|van\s+ban|to\s+trinh)"
+                          r"\s*(?:so\s*)?(\d{2,5})\b(?!\s*/\s*\d)")
+
+
+def folded(text: str) -> str:
+    return fold_accents(text.lower())
+
+
+def read(text: str, period: str | None = None) -> Question:
+    """The question record; ``period`` is a period filter (the question's own period wins)."""
+    text = unicodedata.normalize("NFC", text.strip())
+    low = folded(text)
+    own = asked_periods(text)
+    periods, overridden = own, None
+    if period:
+        chosen = asked_periods(period)
+        if own:
+            overridden = None if set(chosen) == set(own) else period
+        else:
+            periods = chosen
+    places = named_places(text)
+    words = _classes(text)
+    return Question(
+        text=text, folded=low, periods=tuple(periods), period_filter=period,
+        overridden=overridden, dates=_dates(low), places=places,
+        place_label=named_place_label(text), indicator=indicator_terms(text, places),
+        term=known_term(text), direction=direction(text), wants=_wants(low, words),
+        breakdown=bool(words & {"breakdown", "parts"}), tasks="tasks" in words,
+        plan="plan" in words, numbers=_numbers(low), refs=cited_numbers(text),
+        across=_across(text, low))
+
+
+def asked_periods(text: str) -> list[Period]:
+    """The periods a question (or a period filter) asks for. "(tính) đến (hết) 31/01/2023"
+    names the report's cut-off month (in "vốn năm 2022 đến hết 31/01/2023" the year is the
+    capital plan's); "5 tháng và 6 tháng đầu năm 2024" gives both the one year."""
+    mentions = find_periods(text, question=True)
+    periods = [p for m in mentions if m.role == "period" and (p := mention_period(m))]
+    cutoffs = [p for m in mentions if m.role == "asof" and (p := mention_period(m))]
+    if cutoffs:
+        periods = cutoffs + [p for p in periods if p.kind != "year"]
+    years = {p.year for p in periods if p.year}
+    if len(years) == 1:
+        from rag.periods import make_period
+
+        year = next(iter(years))
+        periods = [p if p.year else make_period(p.kind, year, p.start_month, p.end_month)
+                   for p in periods]
+    return list(dict.fromkeys(periods))
+
+
+@cache
+def _phrases() -> dict[str, tuple[tuple[str, re.Pattern, re.Pattern], ...]]:
+    """class -> (phrase, accented pattern, folded pattern) from question_words.tsv."""
+    out: dict[str, list] = {}
+    for line in (_DATA / "question_words.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith(("#", "phrase\t")):
+            continue
+        phrase, cls = line.split("\t")
+        phrase = unicodedata.normalize("NFC", phrase)
+        out.setdefault(cls, []).append((phrase, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"),
+                                        re.compile(rf"\b{re.escape(fold_accents(phrase))}\b")))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _classes(text: str) -> frozenset[str]:
+    """The classes of question_words.tsv the question has a phrase of. A question written
+    with its diacritics must have them ("mỗi" is each, "mới" is new)."""
+    bare = typed_without_diacritics(text)
+    low, fold = text.lower(), folded(text)
+    found = set()
+    for cls, phrases in _phrases().items():
+        if any((folded_rx.search(fold) if bare else rx.search(low))
+               for _, rx, folded_rx in phrases):
+            found.add(cls)
+    if _WHEN_START.match(fold.strip()):
+        found.add("when")
+    return frozenset(found)
+
+
+def _wants(low: str, words: frozenset[str]) -> str:
+    if _SIGNER.search(low):
+        return "signer"
+    if "doc_fact" in words and "doc_word" in words:
+        return "facts"
+    if "parts" in words:
+        return "parts"
+    if "when" in words and "bao lau" not in low:
+        return "when"
+    return "text" if "text" in words else "figure"
+
+
+def cited_numbers(text: str) -> tuple[str, ...]:
+    """The numbers of the documents a text cites ("2639" of "QĐ 2639" or "2639/QĐ-TTg")."""
+    found = [m.group(1) for m in CODED.finditer(text)]
+    found += [m.group(1) for m in _KIND_NUMBER.finditer(folded(text))
+              if not _YEAR.fullmatch(m.group(1))]  # "KH 2020" is a plan's year
+    return tuple(dict.fromkeys(n.lstrip("0") or "0" for n in found))
+
+
+def _dates(low: str) -> tuple[tuple[int, int, int], ...]:
+    return tuple((int(d), int(m), int(y)) for d, m, y in _DATE.findall(low))
+
+
+def _numbers(low: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(re.findall(r"\d+(?:[.,/]\d+)*", low)))
+
+
+def _across(text: str, low: str) -> Across | None:
+    """A range ("từ 2021 đến nay"), a trend word ("qua các kỳ", "các năm", "xu hướng",
+    "từng quý"), or two or more asked periods. A period in brackets or after "báo cáo"
+    picks a report and a "kế hoạch … năm X" is a capital plan: neither is asked."""
+    rng = _RANGE.search(low)
+    if rng:
+        a = _YEAR.search(rng.group("a"))
+        b = None if rng.group("b").strip() in ("nay", "hien nay") else _YEAR.search(rng.group("b"))
+        return Across((), int(a.group(1)) if a else None, int(b.group(1)) if b else None)
+    periods = asked_periods(_NOT_ASKED.sub(" ", low))
+    years = {p.year for p in periods if p.kind != "year"}
+    periods = [p for p in periods if not (p.kind == "year" and p.year in years)]
+    if _RATIO.search(low):
+        return None  # "ƯTH 2019 so với TH 2018 (%)": the ratio a report states, not a series
+    if len(periods) >= 2 or _SPAN_WORDS.search(low):
+        return Across(tuple(periods))
+    return None
+
+
+def spelled(text: str) -> list[str]:
+    """Folded syllables with abbreviations written out ("XNK" -> xuat nhap khau), so an
+    abbreviated question and a spelled-out report (or the reverse) read the same."""
+    from rag.index.analyzer import load_abbreviations
+
+    table = load_abbreviations()
+    out: list[str] = []
+    for syl in _SYLLABLE.findall(folded(text)):
+        expansion = table.get(syl)
+        out.extend(_SYLLABLE.findall(folded(expansion[0])) if expansion else [syl])
+    return out
+
+
+@cache
+def indicator_names() -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """The known indicators (rag/data/indicators.txt), each as its names, spelled out."""
+    out = []
+    for line in (_DATA / "indicators.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            out.append(tuple(tuple(spelled(n)) for n in line.split("|") if n.strip()))
+    return tuple(out)
+
+
+def find_name(words: list[str], name: tuple[str, ...]) -> int:
+    n = len(name)
+    return next((i for i in range(len(words) - n + 1) if tuple(words[i:i + n]) == name), -1)
+
+
+def known_term(question: str) -> tuple[tuple[str, ...], ...]:
+    """The first known indicator the question names (the longest name where several
+    start at the same word), as all of its names."""
+    words = spelled(question)
+    best: tuple[int, int, tuple] | None = None
+    for names in indicator_names():
+        for name in names:
+            at = find_name(words, name)
+            if at >= 0 and (best is None or (at, -len(name)) < (best[0], -best[1])):
+                best = (at, len(name), names)
+    return best[2] if best else ()
+
+
+def indicator_terms(question: str, places: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:
+    """The phrase the question opens with, up to its first boundary, as alternatives."""
+    text = folded(question).strip(" ?.!")
+    for place in places:
+        text = re.sub(rf"\b{re.escape(place)}\b", " ", text)
+    out: list[tuple[str, ...]] = []
+    # "chăn nuôi 9 tháng: đàn trâu, bò …", "tạo việc làm quý I và tổng thu BHXH" name two
+    for segment in re.split(r":|\s+va\s+", text):
+        segment = _LEAD.sub("", re.sub(r"\s+", " ", segment).strip())
+        m = _BOUNDARY.search(segment, 1)
+        head = segment[:m.start()] if m else segment
+        out += [tuple(spelled(part)[:MAX_INDICATOR]) for part in _ALTERNATIVES.split(head)]
+    out = [a for a in out if a]
+    longer = [a for a in out if len(a) > 1]
+    return tuple(dict.fromkeys(longer or out))  # "bò" alone would match "bộ", "bổ sung"…
+
+
+def _names_after_units(question: str) -> list[str]:
+    """Capitalized words after an administrative word: "xã Đắk Hòa", "huyen Don Duong"."""
+    words = question.replace("–", " ").split()
+    names = []
+    for i, w in enumerate(words):
+        if fold_accents(w.lower()) not in _UNIT_WORDS:
+            continue
+        name = []
+        for nxt in words[i + 1:i + 5]:
+            core = nxt.strip(",.?:;()")
+            # names are title-cased: "TH", "KH", "ƯTH" after one are column abbreviations
+            if not core or not core[0].isupper() or core.isdigit() or (
+                    len(core) > 1 and core.isupper()):
+                break
+            name.append(core)
+        if name:
+            names.append(" ".join(name))
+    return names
+
+
+def _bare(text: str) -> str:
+    return f" {' '.join(_SYLLABLE.findall(folded(text)))} "
+
+
+def named_places(question: str) -> tuple[str, ...]:
+    """Names after an administrative word, and provinces however typed."""
+    names = [folded(n) for n in _names_after_units(question)]
+    low = _bare(question)
+    names += [folded(p) for p in provinces() if _bare(p) in low]
+    return tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
+def named_place_label(question: str) -> str:
+    """The first place the question names, as typed (for the message of an abstention)."""
+    found = _names_after_units(question)
+    if found:
+        return found[0]
+    low = _bare(question)
+    return next((p for p in provinces() if _bare(p) in low), "")
+
+
+def direction(text: str) -> str | None:
+    low = folded(text)
+    has_thu, has_chi = bool(_REVENUE.search(low)), bool(_SPENDING.search(low))
+    if has_thu == has_chi:
+        return None
+    return "thu" if has_thu else "chi"

@@ -196,6 +196,21 @@ def _asked_units(question: str) -> set[str]:
     return {u for u in found if not any(u != o and u in o for o in found)}
 
 
+def answering_row(question: str, result: SearchResult, hit: Hit) -> tuple[Hit, int] | None:
+    """(row, cell) of the best workbook row that has a cell for the question: ``hit`` when
+    it has one, else the next best read row of the first hits that has (a row naming the
+    indicator in full but without the asked period or comparison does not answer)."""
+    terms = _terms(question)
+    rows = [h for h in result.hits[:ROW_WINDOW] if h.chunk.table is not None
+            and h.chunk.table.specs and h is not hit and unit_fits(question, h.chunk.table)]
+    rows.sort(key=lambda h: -read_row_score(terms, h))
+    for h in [hit, *rows]:
+        k = pick_read_column(question, result.periods, h.chunk.table)
+        if k is not None:
+            return h, k
+    return None
+
+
 def best_row(question: str, hits: tuple[Hit, ...], top: int = ROW_WINDOW) -> Hit | None:
     """The table row among the first ``top`` hits whose label path fits the question best:
     retrieval ranks a parent row and its "- Diện tích" child alike, the label decides."""
@@ -209,13 +224,19 @@ def best_row(question: str, hits: tuple[Hit, ...], top: int = ROW_WINDOW) -> Hit
 
 def table_answer(question: str, result: SearchResult, hit: Hit) -> Answer | None:
     """The answer from the cell of ``hit``'s row the question asks for (None: no cell)."""
-    ref = hit.chunk.table
+    ref = hit.chunk.table if hit is not None else None
     if ref is None:
         return None
-    k = (pick_read_column(question, result.periods, ref) if ref.specs
-         else pick_column(question, ref))
+    if ref.specs:
+        found = answering_row(question, result, hit)
+        if found is None:
+            return no_cell(question, result, hit)
+        hit, k = found
+        ref = hit.chunk.table
+    else:
+        k = pick_column(question, ref)
     if k is None:
-        return no_cell(question, result, hit) if ref.specs else None
+        return None
     scanned = hit.doc.ocr
     where = f"bảng «{ref.caption}»" + (f", trang {ref.page}" if ref.page else "")
     if ref.sheet:
@@ -308,13 +329,16 @@ BASIS_WORDS = {"plan": "so với kế hoạch", "prev": "so với kỳ trước"
 def _headline(ref: TableRef, k: int) -> Headline | None:
     """The figure of a read cell with its period and the comparisons its row gives for the
     same period and measure ("113,3% so với cùng kỳ năm trước")."""
+    from rag.observe.cells import measure_key
+
     if not ref.specs or ref.specs[k].period is None or ref.values[k] is None:
         return None
     spec, unit = ref.specs[k], cell_unit(ref, k)
     comps = tuple(f"{ref.cells[c]}{'%' if ref.specs[c].unit == '%' else ''} {ref.columns[c]}"
                   for c, other in enumerate(ref.specs)
                   if c != k and other.basis and other.basis != "share" and ref.cells[c]
-                  and other.period == spec.period and other.measure == spec.measure
+                  and other.period == spec.period
+                  and measure_key(other.measure) == measure_key(spec.measure)
                   and not spec.basis)
     figure = ref.cells[k] + (f" {unit}" if unit and not ref.cells[k].endswith(unit) else "")
     return Headline(" > ".join(ref.label_path), figure, ref.values[k], unit or None,

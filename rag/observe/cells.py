@@ -94,8 +94,13 @@ def indicator_name(ref: TableRef, measure: str = "") -> tuple[str, str, str | No
     return name, " ".join(k for k in keys if k), place
 
 
+def measure_key(measure: str) -> str:
+    """What a measure is, however a header words it ("Số DN (DN)" = "Số doanh nghiệp")."""
+    return names.group_key(measure) if measure else ""
+
+
 def _key(spec: TableColumn) -> tuple:
-    return spec.period, fold_accents(spec.measure.lower())
+    return spec.period, measure_key(spec.measure)
 
 
 def observations(chunk: Chunk) -> list[Observation]:

@@ -98,6 +98,12 @@ def _units(columns: list[TableColumn], table_unit: str) -> list[TableColumn]:
     return out
 
 
+def _inherited_unit(path: tuple[str, ...]) -> str:
+    """A part row states no unit: its nearest parent's ("Sản lượng thịt hơi xuất chuồng
+    (Nghìn tấn)" > "Thịt lợn")."""
+    return next((u for label in reversed(path[:-1]) if (u := paren_unit(label)[1])), "")
+
+
 def build_table(view: View, block: Block, table_id: str) -> Table | None:
     """The ``Table`` of one block (None: no column has both a header and a figure)."""
     caption, number, title_unit = caption_of(view, block)
@@ -119,7 +125,7 @@ def build_table(view: View, block: Block, table_id: str) -> Table | None:
         if lab is None:
             continue
         text, unit = paren_unit(lab.text)
-        unit = row_units[r] or unit
+        unit = row_units[r] or unit or _inherited_unit(path)
         cells = [TableCell(path[-1] if path else text)]
         cells += [make_cell("" if r in block.sections else view.text(r, c), ",", True)
                   for c, _ in values]

@@ -329,17 +329,13 @@ BASIS_WORDS = {"plan": "so với kế hoạch", "prev": "so với kỳ trước"
 def _headline(ref: TableRef, k: int) -> Headline | None:
     """The figure of a read cell with its period and the comparisons its row gives for the
     same period and measure ("113,3% so với cùng kỳ năm trước")."""
-    from rag.observe.cells import measure_key
+    from rag.observe.cells import compares
 
     if not ref.specs or ref.specs[k].period is None or ref.values[k] is None:
         return None
     spec, unit = ref.specs[k], cell_unit(ref, k)
     comps = tuple(f"{ref.cells[c]}{'%' if ref.specs[c].unit == '%' else ''} {ref.columns[c]}"
-                  for c, other in enumerate(ref.specs)
-                  if c != k and other.basis and other.basis != "share" and ref.cells[c]
-                  and other.period == spec.period
-                  and measure_key(other.measure) == measure_key(spec.measure)
-                  and not spec.basis)
+                  for c in range(len(ref.specs)) if ref.cells[c] and compares(ref.specs, k, c))
     figure = ref.cells[k] + (f" {unit}" if unit and not ref.cells[k].endswith(unit) else "")
     return Headline(" > ".join(ref.label_path), figure, ref.values[k], unit or None,
                     spec.period.label, comps)

@@ -99,8 +99,17 @@ def measure_key(measure: str) -> str:
     return names.group_key(measure) if measure else ""
 
 
-def _key(spec: TableColumn) -> tuple:
-    return spec.period, measure_key(spec.measure)
+def compares(specs: tuple[TableColumn, ...], level: int, other: int) -> bool:
+    """Column ``other`` is a comparison of column ``level``'s figure: same period, and the
+    same measure, or none when ``level`` is the only level column of that period ("So với
+    cùng kỳ năm trước (%) > 10 tháng năm 2019" of "Cộng dồn 10 tháng năm 2019 > Tổng mức")."""
+    a, b = specs[level], specs[other]
+    if not b.basis or b.basis in ("share", "base_period") or a.basis or a.period != b.period:
+        return False
+    if measure_key(a.measure) == measure_key(b.measure):
+        return True
+    peers = [s for s in specs if s.period == a.period and not s.basis and not s.plan]
+    return not b.measure and len(peers) == 1
 
 
 def observations(chunk: Chunk) -> list[Observation]:
@@ -112,7 +121,7 @@ def observations(chunk: Chunk) -> list[Observation]:
     compared = [k for k in filled if ref.specs[k].basis in BASES]
     out, used = [], set()
     for k in levels:
-        mine = [c for c in compared if _key(ref.specs[c]) == _key(ref.specs[k])]
+        mine = [c for c in compared if compares(ref.specs, k, c)]
         used.update(mine)
         out.append(_observation(chunk, k, tuple(_comparison(ref, c) for c in mine)))
     for c in compared:

@@ -138,7 +138,7 @@ class Retriever:
         rows = [i for i in scores if i in self._paths]
         if not rows:
             return {}
-        words = set(label_words(query))
+        words = set(label_words(query)) | label_words(rewrite.expand_abbreviations(query))
         penalty = self.config.unnamed_row_penalty
         return {i: fusion.unnamed_row_factor(words, self._paths[i], penalty) for i in rows}
 

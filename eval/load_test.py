@@ -3,12 +3,15 @@
     python eval/load_test.py                       # 30 clients x 3 questions, default embedder
     python eval/load_test.py --embedder hash       # the same without the model: app overhead
     python eval/load_test.py --endpoint answer     # the JSON API instead of the page's /ask
+    python eval/load_test.py --flood 200           # one more client fires 200 questions at once
 
 It builds (or reuses, ``--index``) an index of the bundled sample reports, starts
 ``baocao serve`` in a child process on a free 127.0.0.1 port, asks every
 question once alone (the reference answer and the single-question latency), then
 lets all clients start together; each asks its questions one after another,
-as an official at a page would. Every answer under load must equal the one
+as an official at a page would, each from its own address (``X-Forwarded-For``,
+which the server trusts from 127.0.0.1: it bounds requests per client address,
+``ui/guard.py``). Every answer under load must equal the one
 given alone (so a dropped, mixed-up or empty answer counts as wrong). Reports
 p50/p95/max latency, questions per second over the whole run, and the server's
 CPU seconds per question. Questions: the gold set's answerable ones, in file
@@ -65,13 +68,15 @@ def payload(endpoint: str, question: str) -> list:
     return [question, [], ALL_PERIODS, "Trả lời"] if endpoint == "ask" else [question, "", []]
 
 
-async def call(client: httpx.AsyncClient, endpoint: str, question: str) -> str:
+async def call(client: httpx.AsyncClient, endpoint: str, question: str,
+               headers: dict[str, str] | None = None) -> str:
     """One question through Gradio's HTTP API: join the queue, read the result stream."""
     r = await client.post(f"/gradio_api/call/{endpoint}",
-                          json={"data": payload(endpoint, question)})
+                          json={"data": payload(endpoint, question)}, headers=headers)
     r.raise_for_status()
     event = r.json()["event_id"]
-    async with client.stream("GET", f"/gradio_api/call/{endpoint}/{event}") as stream:
+    async with client.stream("GET", f"/gradio_api/call/{endpoint}/{event}",
+                             headers=headers) as stream:
         kind = None
         async for line in stream.aiter_lines():
             if line.startswith("event:"):
@@ -100,29 +105,47 @@ async def wait_ready(base: str, endpoint: str, proc: subprocess.Popen) -> None:
 
 
 async def alone(base: str, endpoint: str, qs: list[str]) -> tuple[dict[str, str], list[float]]:
-    """Each distinct question once, one at a time: reference answers and latencies."""
+    """Each distinct question once, one at a time: reference answers and latencies (each
+    from its own address: one client asking nonstop would meet its rate bound)."""
     ref, took = {}, []
     async with httpx.AsyncClient(base_url=base, timeout=ANSWER_TIMEOUT) as client:
-        for q in dict.fromkeys(qs):
+        for i, q in enumerate(dict.fromkeys(qs)):
             t0 = time.perf_counter()
-            ref[q] = await call(client, endpoint, q)
+            ref[q] = await call(client, endpoint, q, {"X-Forwarded-For": f"10.78.0.{i + 1}"})
             took.append(time.perf_counter() - t0)
     return ref, took
 
 
+async def flood(http: httpx.AsyncClient, endpoint: str, n: int, qs: list[str],
+                counts: dict[int, int]) -> None:
+    """One client (its own address) sends ``n`` questions at once, as a script would; the
+    HTTP status of each join is counted (429: refused by the per-client bound)."""
+    address = {"X-Forwarded-For": "10.79.0.1"}
+
+    async def one(q: str) -> None:
+        r = await http.post(f"/gradio_api/call/{endpoint}", json={"data": payload(endpoint, q)},
+                            headers=address)
+        counts[r.status_code] = counts.get(r.status_code, 0) + 1
+
+    await asyncio.gather(*(one(qs[i % len(qs)]) for i in range(n)))
+
+
 async def loaded(base: str, endpoint: str, clients: int, per_client: int,
-                 qs: list[str]) -> tuple[list[tuple[float, float, str, str]], float]:
-    """All clients at once; returns (start, end, question, answer) per question, wall time."""
+                 qs: list[str], flood_n: int = 0, counts: dict[int, int] | None = None
+                 ) -> tuple[list[tuple[float, float, str, str]], float]:
+    """All clients at once (and ``flood_n`` questions of one more client at the start);
+    returns (start, end, question, answer) per question, wall time."""
     limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
     results: list[tuple[float, float, str, str]] = []
     start = asyncio.Event()
     async with httpx.AsyncClient(base_url=base, timeout=ANSWER_TIMEOUT, limits=limits) as http:
         async def user(i: int) -> None:
+            address = {"X-Forwarded-For": f"10.77.{i // 250}.{i % 250 + 1}"}
             await start.wait()
             for q in qs[i * per_client:(i + 1) * per_client]:
                 t0 = time.perf_counter()
                 try:
-                    answer = await call(http, endpoint, q)
+                    answer = await call(http, endpoint, q, address)
                 except (httpx.HTTPError, RuntimeError) as exc:
                     answer = f"ERROR {exc}"
                 results.append((t0, time.perf_counter(), q, answer))
@@ -130,6 +153,8 @@ async def loaded(base: str, endpoint: str, clients: int, per_client: int,
         tasks = [asyncio.create_task(user(i)) for i in range(clients)]
         await asyncio.sleep(0.2)  # every task is waiting on the barrier
         t0 = time.perf_counter()
+        if flood_n:
+            await flood(http, endpoint, flood_n, qs, counts if counts is not None else {})
         start.set()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=ANSWER_TIMEOUT * per_client * 2)
     return results, time.perf_counter() - t0
@@ -179,8 +204,9 @@ def run(args) -> dict:
         # a fresh server: the loaded run must not find the questions' vectors in its cache
         with server(index, args.endpoint, extra, repo) as (base, pid):
             cpu0 = cpu_seconds(pid)
+            counts: dict[int, int] = {}
             results, wall = asyncio.run(loaded(base, args.endpoint, args.clients,
-                                               args.questions, qs))
+                                               args.questions, qs, args.flood, counts))
             cpu = cpu_seconds(pid) - cpu0
     lat = [end - start for start, end, _, _ in results]
     wrong = [q for _, _, q, a in results if a != ref[q]]
@@ -192,6 +218,7 @@ def run(args) -> dict:
         "max_s": max(lat), "questions_per_s": len(results) / wall, "wall_s": wall,
         "server_cpu_s_per_question": cpu / max(len(results), 1),
         "load_average_1m": os.getloadavg()[0], "server_env": extra,
+        "flood": args.flood, "flood_http_status": counts,
     }
 
 
@@ -205,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", default=None, help="reuse this index instead of building one")
     p.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
                    help="environment of the server, e.g. BAOCAO_ENGINE_CONCURRENCY=8")
+    p.add_argument("--flood", type=int, default=0, metavar="N",
+                   help="one more client sends N questions at once as the clients start")
     p.add_argument("--server-repo", default=str(REPO),
                    help="serve from another checkout (to measure an older version)")
     args = p.parse_args(argv)

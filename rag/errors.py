@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
     "file.binary": "{name}: this is a binary file, not text",
     "file.encoding": "{name}: not valid UTF-8 at byte {byte} (a legacy encoding such as "
                      "cp1258/TCVN3?); save it as UTF-8",
+    "file.bad_name": "{name}: the file name is not valid UTF-8 (a legacy encoding?); rename "
+                     "the file",
     "folder.no_reports": "{folder}: no report files ({allowed})",
     "pdf.not_pdf": "{name}: not a PDF file (no %PDF header); check the file type",
     "pdf.damaged": "{name}: the PDF is damaged and cannot be read ({why})",
@@ -101,11 +103,23 @@ MESSAGES: dict[str, str] = {
                                  "(«{title}»); confirm the replacement first",
     "index.no_chunks": "{name}: nothing to index (no body text under the title and "
                        "headings)",
+    "index.bad_vectors": "{name}: the embedder returned vectors that are not numbers (NaN); "
+                         "nothing of it was indexed",
+    "index.too_many_chunks": "{name}: {count} passages, over the {limit} limit for one "
+                             "report (about {minutes} min of indexing); split the report",
     # who may write
     "write.read_only": "this server is read-only; start it with BAOCAO_ADMIN_TOKEN set to "
                        "add, replace or remove reports",
     "write.bad_token": "wrong admin token; nothing was changed",
     "write.short_token": "the admin token must have at least {minimum} characters",
+    "write.token_wait": "a wrong admin token came from this address; wait {wait} s before "
+                        "trying again",
+    # bounds per client of the web app (ui.guard)
+    "client.rate": "too many requests from this address; try again in {wait} s",
+    "client.in_flight": "this address already has {limit} requests waiting or running; wait "
+                        "for them to finish",
+    "upload.held": "uploads not yet read hold {held_mb} MB, the limit is {limit_mb} MB; try "
+                   "again in a minute",
     # embedders
     "embedder.unknown": "unknown embedder {name!r}; known: {known}",
     "embedder.needs_package": "embedder {name!r} needs the {packages} package(s)",

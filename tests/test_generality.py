@@ -195,17 +195,19 @@ def test_who_signed_is_answered_from_the_signature_block(letters):
 
 
 def test_a_quote_is_labelled_with_the_period_it_names_never_a_list():
-    """A letter states several periods of one kind (tháng 7/2020, tháng 9/2020): a quote is
-    labelled with the one it names, and with none when it names none or both."""
+    """A letter states several periods (the month of its date, "đến hết tháng 9 năm 2020",
+    "năm 2020"): a quote is labelled with the one it names, one label, never a list; the
+    date of the resolution it implements ("ngày 29/5/2020") is no period of the letter."""
     from rag.answer.labels import period_label
     from rag.chunk import chunk_document
 
     chunks = chunk_document(_doc("binhdinh_2020-07_ubnd-letter-nq84-signed.pdf"))
     chunk = next(c for c in chunks if "giải ngân toàn bộ số vốn kéo dài" in c.text)
-    assert {p.label for p in chunk.periods} >= {"tháng 7/2020", "tháng 9/2020"}
+    assert {p.label for p in chunk.periods} == {"năm 2020", "9 tháng đầu năm 2020",
+                                                "tháng 7/2020"}
     assert period_label(chunk, "đến hết tháng 9 năm 2020 giải ngân toàn bộ số vốn") \
-        == "tháng 9/2020"
-    assert period_label(chunk, "Đôn đốc các chủ đầu tư đẩy nhanh tiến độ") == ""
+        == "9 tháng đầu năm 2020"
+    assert ";" not in period_label(chunk, "Đôn đốc các chủ đầu tư đẩy nhanh tiến độ")
 
 
 def test_a_span_of_time_is_no_report_period():

@@ -65,11 +65,14 @@ def _page_view(client, question: str, period: str = "(tất cả các kỳ)") ->
     return html
 
 
-def _ask(url: str, question: str, use_json: bool, barrier: threading.Barrier) -> str:
-    """One user: connect, wait for the others, ask; returns the answer text (or HTML)."""
+def _ask(url: str, question: str, use_json: bool, barrier: threading.Barrier,
+         address: str) -> str:
+    """One user (at ``address``: each official has their own, and the server bounds each
+    address's requests in flight): connect, wait for the others, ask; returns the answer
+    text (or HTML)."""
     from gradio_client import Client
 
-    client = Client(url, verbose=False)
+    client = Client(url, verbose=False, headers={"X-Forwarded-For": address})
     barrier.wait(timeout=120)
     if use_json:
         result = client.predict(question, api_name="/answer")
@@ -84,7 +87,7 @@ def _ask(url: str, question: str, use_json: bool, barrier: threading.Barrier) ->
 def test_twenty_concurrent_questions_all_answered(app_url):
     barrier = threading.Barrier(len(CASES))
     with ThreadPoolExecutor(max_workers=len(CASES)) as pool:
-        futures = [pool.submit(_ask, app_url, q, i % 2 == 0, barrier)
+        futures = [pool.submit(_ask, app_url, q, i % 2 == 0, barrier, f"10.0.0.{i + 1}")
                    for i, (q, _) in enumerate(CASES)]
         answers = [f.result(timeout=600) for f in futures]
     assert len(answers) == len(CASES)

@@ -6,9 +6,11 @@ who only ask questions never log in; Gradio's own ``auth`` would put a login
 in front of the whole page, which is the wrong trade for a read-mostly tool.
 Without a token the write events are not even registered. With one, every
 write action (preview, confirm, remove) carries the token typed into the
-"Mã quản trị" field and the server compares it in constant time; a wrong
-token costs ``FAIL_DELAY_SECONDS`` (in the single write queue, so guessing is
-slow). Every write is logged with the client address in ``changes.jsonl``.
+"Mã quản trị" field and the server compares it in constant time; after a second
+wrong token in a row the same client waits ``FAIL_DELAY_SECONDS``, doubling with
+each further one, before its next attempt is even checked (``ui.guard.TokenPenalty``: no
+sleep holds the one-at-a-time write slot, so guessing is slow for the guesser
+alone). Every write is logged with the client address in ``changes.jsonl``.
 
 An upload is parsed first and shown as a plan (new, replacement with the
 figures that change, unchanged, refused); nothing is written until the admin
@@ -19,8 +21,8 @@ No ``from __future__ import annotations``: Gradio reads the hints at runtime.
 
 import hmac
 import logging
+import math
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from rag import service
 from rag.errors import BaocaoError, InputError
 from rag.index.plan import PlannedFile
 from rag.ingest.ocr import OCR_STAGE
+from ui.guard import UPLOADS, TokenPenalty, client_of, remove_upload
 from ui.messages import vi_error
 from ui.render import message, plan_view, removal_view, write_result_view
 from ui.state import AppState
@@ -49,6 +52,7 @@ class Admin:
         if len(token) < MIN_TOKEN_CHARS:
             raise InputError("write.short_token", minimum=MIN_TOKEN_CHARS)
         self._token = token.encode("utf-8")
+        self._penalty = TokenPenalty(FAIL_DELAY_SECONDS)
 
     @classmethod
     def configured(cls, token_file: str | None = None) -> "Admin | None":
@@ -58,10 +62,17 @@ class Admin:
         token = os.environ.get(TOKEN_ENV, "")
         return cls(token) if token else None
 
-    def check(self, given: str | None) -> None:
-        if not hmac.compare_digest((given or "").strip().encode("utf-8"), self._token):
-            time.sleep(FAIL_DELAY_SECONDS)
+    def check(self, given: str | None, client: str = "?") -> None:
+        """The token, checked in constant time unless ``client`` must wait first."""
+        wait = self._penalty.wait(client)
+        if wait > 0:
+            raise BaocaoError("write.token_wait", wait=math.ceil(wait))
+        given = (given or "").strip()
+        if not hmac.compare_digest(given.encode("utf-8"), self._token):
+            if given:  # an empty field is no guess
+                self._penalty.failed(client)
             raise BaocaoError("write.bad_token")
+        self._penalty.passed(client)
 
 
 @dataclass
@@ -75,22 +86,12 @@ class Pending:
 
 def discard(paths) -> None:
     """Delete uploaded files, only inside Gradio's upload folder."""
-    from gradio.utils import get_upload_folder
-
-    folder = Path(get_upload_folder()).resolve()
-    for p in map(Path, paths or []):
-        try:
-            p = p.resolve()
-            if folder in p.parents:
-                p.unlink(missing_ok=True)
-                p.parent.rmdir()  # Gradio keeps each upload in its own folder
-        except OSError:
-            pass
+    for p in paths or []:
+        remove_upload(p)
 
 
 def _who(request: gr.Request | None) -> str:
-    host = getattr(getattr(request, "client", None), "host", None) or "?"
-    return f"web admin from {host}"
+    return f"web admin from {client_of(request)}"
 
 
 class AdminHandlers:
@@ -100,23 +101,24 @@ class AdminHandlers:
         self.state = state
         self.admin = admin
 
-    def _allowed(self, token) -> str | None:
+    def _allowed(self, token, request=None) -> str | None:
         """None when the token is right, else the Vietnamese reason."""
         if self.admin is None:
             return vi_error(BaocaoError("write.read_only"))
         if not self.state.ready:
             return self.state.status()["text"]
         try:
-            self.admin.check(token)
+            self.admin.check(token, client_of(request))
         except BaocaoError as exc:
             return vi_error(exc)
         return None
 
     # -- uploads ------------------------------------------------------------------------
-    def preview(self, files, token, progress=gr.Progress()):
+    def preview(self, files, token, request: gr.Request, progress=gr.Progress()):
         """Parse the uploaded files (nothing written) and show what confirming would do."""
         paths = [str(f) for f in (files if isinstance(files, list) else [files]) if f]
-        refused = self._allowed(token)
+        UPLOADS.claim(paths)  # from here on deleted by this plan, not by the sweeper
+        refused = self._allowed(token, request)
         if refused or not paths:
             discard(paths)
             names = ", ".join(f"«{Path(p).name}»" for p in paths)
@@ -136,7 +138,7 @@ class AdminHandlers:
         """Write what the plan showed, with progress; the index stays as it was on failure."""
         if not pending:
             return message("Không có gì để ghi."), None, *_buttons(False)
-        refused = self._allowed(token)
+        refused = self._allowed(token, request)
         if refused:
             return message(refused, "error-box"), pending, *_buttons(True)
         progress(None, desc="Đang đọc tệp…")
@@ -166,8 +168,8 @@ class AdminHandlers:
         return message("Đã huỷ; chưa có gì được ghi."), None, *_buttons(False)
 
     # -- removal ----------------------------------------------------------------------
-    def ask_remove(self, doc_id, token):
-        refused = self._allowed(token)
+    def ask_remove(self, doc_id, token, request: gr.Request):
+        refused = self._allowed(token, request)
         if refused:
             return message(refused, "error-box"), None, *_buttons(False)
         info = self.state.engine.index.docs.get(str(doc_id or ""))
@@ -178,7 +180,7 @@ class AdminHandlers:
     def confirm_remove(self, doc_id, token, request: gr.Request):
         if not doc_id:
             return message("Không có gì để xoá."), None, *_buttons(False)
-        refused = self._allowed(token)
+        refused = self._allowed(token, request)
         if refused:
             return message(refused, "error-box"), doc_id, *_buttons(True, True)
         info = self.state.engine.index.docs.get(doc_id)

@@ -15,6 +15,7 @@ import gradio as gr
 
 from rag.ingest import MAX_BYTES, SUFFIXES
 from rag.service import Engine
+from ui import guard
 from ui import series as series_view
 from ui.admin import Admin, AdminHandlers
 from ui.assets import CLICK_JS, CSS, HEAD, READER_JS
@@ -159,7 +160,9 @@ def build_app(engine_or_index_dir=None, admin: Admin | None = None) -> gr.Blocks
                concurrency_id="engine")
         gr.api(h.api_search, api_name="search", concurrency_limit=ENGINE_CONCURRENCY,
                concurrency_id="engine")
-    app.queue(default_concurrency_limit=ENGINE_CONCURRENCY, max_size=QUEUE_MAX)
+    # api_open=False: no direct POST skips the queue and its concurrency groups
+    app.queue(default_concurrency_limit=ENGINE_CONCURRENCY, max_size=QUEUE_MAX, api_open=False)
+    app.baocao_writable = admin is not None  # ui.guard: uploads only to an admin server
     return app
 
 
@@ -218,9 +221,11 @@ def _wire_admin(a: AdminHandlers, h: Handlers, ui: SimpleNamespace) -> None:
 
 def launch(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True):
     """Start the server (``block=False`` returns at once, for tests)."""
+    writable = getattr(app, "baocao_writable", False)
     return app.launch(server_name=host, server_port=port, css=CSS, head=HEAD, show_error=False,
                       max_file_size=UPLOAD_CAP, ssr_mode=False, footer_links=[],
-                      prevent_thread_lock=not block, quiet=not block)
+                      prevent_thread_lock=not block, quiet=not block,
+                      app_kwargs=guard.app_kwargs(app, writable))
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, index_dir=None,

@@ -102,6 +102,8 @@ def _print_report(report, as_json: bool) -> None:
         w(f"{'replaced' if doc_id in report.replaced else 'added'}: {doc_id}\n")
     for doc_id in report.removed:
         w(f"removed: {doc_id}\n")
+    for doc_id in report.repaired:
+        w(f"re-embedded (stored vectors were not numbers): {doc_id}\n")
     w(f"added: {len(report.added) - len(report.replaced)}, replaced: {len(report.replaced)}, "
       f"unchanged: {len(report.unchanged)}, re-parsed: {len(report.reparsed)}, "
       f"removed: {len(report.removed)}, {_count(report.embedded_chunks, 'chunk')} embedded, "

@@ -143,8 +143,10 @@ class Handlers:
             return message(self.state.status()["text"], "error-box")
         try:
             doc = self.state.document(str(doc_id or ""))
-        except BaocaoError:
-            return message("Không có báo cáo này trong chỉ mục.", "error-box")
+        except BaocaoError as exc:
+            text = vi_error(exc) if exc.code == "index.damaged" else \
+                "Không có báo cáo này trong chỉ mục."
+            return message(text, "error-box")
         info = self.state.engine.index.docs[doc.doc_id]
         hl = self._highlight(doc.doc_id, chunk_id, span, notes, label, columns)
         return report_view(doc, info, hl, next(self._nonce))

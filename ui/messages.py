@@ -21,6 +21,7 @@ VI: dict[str, str] = {
     "file.binary": "tệp «{name}» là tệp nhị phân, không phải văn bản",
     "file.encoding": "tệp «{name}» không phải văn bản UTF-8 (mã cũ TCVN3/VNI?); hãy lưu lại "
                      "dưới dạng UTF-8",
+    "file.bad_name": "tên tệp «{name}» không phải UTF-8 (mã cũ?); hãy đổi tên tệp",
     "folder.no_reports": "thư mục «{folder}» không có tệp báo cáo nào ({allowed})",
     "pdf.not_pdf": "tệp «{name}» không phải PDF (thiếu phần đầu %PDF); hãy kiểm tra loại tệp",
     "pdf.damaged": "tệp PDF «{name}» bị hỏng, không đọc được",
@@ -96,10 +97,21 @@ VI: dict[str, str] = {
                                  "việc thay thế trước",
     "index.no_chunks": "tệp «{name}» không có đoạn nội dung nào để lập chỉ mục (chỉ có tiêu "
                        "đề, đề mục)",
+    "index.bad_vectors": "mô hình nhúng trả về giá trị không hợp lệ (NaN) cho tệp «{name}»; "
+                         "chưa lập chỉ mục tệp này",
+    "index.too_many_chunks": "tệp «{name}» có {count} đoạn, vượt giới hạn {limit} đoạn của "
+                             "một báo cáo (lập chỉ mục sẽ mất khoảng {minutes} phút); hãy tách "
+                             "báo cáo",
     "write.read_only": "máy chủ đang ở chế độ chỉ đọc; chỉ người quản trị (khởi động với "
                        "BAOCAO_ADMIN_TOKEN) mới thêm, thay hoặc xoá được báo cáo",
     "write.bad_token": "mã quản trị không đúng; chưa thay đổi gì",
     "write.short_token": "mã quản trị phải có ít nhất {minimum} ký tự",
+    "write.token_wait": "mã quản trị vừa bị nhập sai từ máy này; hãy thử lại sau {wait} giây",
+    "client.rate": "máy của bạn gửi quá nhiều yêu cầu liên tiếp; hãy thử lại sau {wait} giây",
+    "client.in_flight": "máy của bạn đang có quá nhiều yêu cầu chờ trả lời (tối đa {limit}); "
+                        "hãy đợi các câu hỏi trước xong rồi thử lại",
+    "upload.held": "máy chủ đang giữ quá nhiều tệp tải lên chưa được đọc ({held_mb} MB, giới "
+                   "hạn {limit_mb} MB); hãy thử lại sau ít phút",
     "embedder.unknown": "không có mô hình nhúng «{name}»",
     "embedder.needs_package": "mô hình nhúng «{name}» cần cài thêm gói {packages}",
     "embedder.prepare": "không chuẩn bị được mô hình nhúng ngoại tuyến",

@@ -13,7 +13,7 @@ from html import escape
 
 from rag.ingest.figures import FIGURE_RE
 from rag.records import Answer, Citation, DocInfo, Footnote, Hit, SearchResult
-from ui.messages import vi_date
+from ui.messages import vi_date, vi_number
 
 _INLINE = re.compile(rf"(?P<cite>\[(?P<n>\d{{1,3}})\])|(?P<fig>{FIGURE_RE.pattern})")
 
@@ -259,10 +259,25 @@ def plan_view(plans: list, reasons: dict[str, str], error: str | None = None) ->
             parts.append(f'<div class="error-box" data-plan="failed">Không thêm được «{name}»: '
                          f"{esc(reasons.get(p.name, ''))}</div>")
     if any(p.status in ("new", "replace") for p in plans):
+        parts.append(_expected_time(plans))
         parts.append('<p class="muted">Chưa có gì được ghi. Bấm «Xác nhận» để ghi vào chỉ mục, '
                      "hoặc «Huỷ».</p>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def _expected_time(plans: list) -> str:
+    """How long confirming will take (rag.index.limits: a rate measured on an idle machine)."""
+    from rag.index.limits import CHUNKS_PER_SECOND
+
+    todo = [p for p in plans if p.status in ("new", "replace")]
+    seconds = sum(p.expected_seconds for p in todo)
+    took = (f"khoảng {max(1, round(seconds))} giây" if seconds < 90
+            else f"khoảng {round(seconds / 60)} phút")
+    return (f'<p class="muted" data-plan="time">Thời gian lập chỉ mục dự kiến: {took} '
+            f"({sum(p.n_embed for p in todo)} đoạn mới, ước tính theo "
+            f"{vi_number(CHUNKS_PER_SECOND, 0)} đoạn/giây khi máy rảnh; máy bận sẽ lâu hơn)."
+            "</p>")
 
 
 def write_result_view(done: list[DocInfo], replaced: set[str], failed: dict[str, str],

@@ -32,7 +32,7 @@ from rag.answer.sentences import (
     place_words,
     question_numbers,
 )
-from rag.answer.statements import Statements, answering
+from rag.answer.statements import Statements, answering, dated
 from rag.answer.write import FigureCheckError, checked, figure_check, write
 from rag.config import AnswerConfig
 from rag.ingest.figures import FIGURE_RE
@@ -61,11 +61,13 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
                        f"Không tìm thấy thông tin về {place} trong các báo cáo hiện có")
     if q.wants == "signer":
         return _signer_answer(q, result)
-    asked = result.periods
-    if asked and not result.period_covered:
+    if result.periods and not result.period_covered:
         if not _dated_in_text(q, result):
-            return abstain(q, result, "period_not_covered", _no_period(asked[0], available))
+            return abstain(q, result, "period_not_covered",
+                           _no_period(result.periods[0], available))
         asked = ()  # "đến 30/6/2026 phải …": a deadline the passage sets, not a period
+    else:
+        asked = q.figure_periods
     terms = content_terms(q.text, place_words(places or set()))
     ask = Ask(frozenset(terms), question_numbers(q.text), frozenset(p.kind for p in asked),
               q.wants == "when")
@@ -74,9 +76,10 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
         hits = result.hits
     cands = without_blocks(q, [c for c in candidates(ask, hits, cfg) if _meets(q, c)])
     dated = _dated(cands, statements)
-    cands = _fitting_first(q, cands, dated)
+    cands = _fitting_first(q, cands, dated, cfg.min_coverage)
+    monthly = statements.monthly if statements is not None else set()
     if asked:
-        cands, other = _of_period(q, cands, asked, dated, cfg.min_coverage)
+        cands, other = _of_period(q, cands, asked, dated, cfg.min_coverage, monthly)
         if other and (not cands or cands[0].coverage < cfg.min_coverage):
             return abstain(q, result, "period_not_covered", _other_periods(asked[0], other))
     if not cands or cands[0].coverage < cfg.min_coverage:
@@ -95,7 +98,8 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
     if q.wants == "facts":
         cands = front_first(cands)
     chosen = pick(cands, cfg, q)
-    stated = {i: _answering(dated.get(id(c), []), asked, c) for i, c in enumerate(chosen)}
+    stated = {i: _answering(dated.get(id(c), []), asked, c, q.as_of, monthly)
+              for i, c in enumerate(chosen)}
     return write(q, result, chosen, terms, stated, _head(chosen, stated))
 
 
@@ -109,39 +113,42 @@ def _dated(cands: list[Candidate], statements: Statements | None) -> dict[int, l
         if chunk.table is not None:
             continue  # a table row is dated by its columns' headers
         if c.footnote is not None:
-            out[id(c)] = statements.in_note(chunk.doc_id, c.footnote)
+            out[id(c)] = dated(statements.in_note(chunk.doc_id, c.footnote))
         else:
-            out[id(c)] = statements.in_span(chunk.doc_id, chunk.start + c.start,
-                                            chunk.start + c.end)
+            out[id(c)] = dated(statements.in_span(chunk.doc_id, chunk.start + c.start,
+                                                  chunk.start + c.end))
     return out
 
 
-def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list]
-                   ) -> list[Candidate]:
-    """Units whose own sentence names the asked indicator come first (the passage may speak
-    of several: "dư nợ" beside "huy động"), and of those the ones whose figures are plans
-    when a plan is asked, results otherwise; the score orders the rest."""
-    def key(c: Candidate) -> tuple[bool, bool]:
-        named = bool(q.term or q.indicator) and need.has_indicator(q, c.sentence_text())
-        stated = dated.get(id(c)) or []
-        fits = not stated or any(s.is_plan == q.plan for s in stated)
-        return (not named, not fits)
+def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list],
+                   floor: float) -> list[Candidate]:
+    """Of the units about the question (coverage at least ``floor``), those whose own
+    sentence (or section) names the asked indicator come first (a passage may speak of
+    several: "dư nợ" beside "huy động"), and for a plan question those whose figures are
+    plans; the score orders the rest."""
+    def key(c: Candidate) -> tuple[bool, bool, bool]:
+        sentence = f"{c.hit.chunk.section} {c.sentence_text()}"
+        named = bool(q.term or q.indicator) and (need.has_indicator(q, sentence) or len(
+            q.indicator) > 1 and need.has_phrase(q.indicator, sentence))
+        plans = not q.plan or any(s.is_plan for s in dated.get(id(c)) or [])
+        return (c.coverage < floor, not named, not plans)
 
     return sorted(cands, key=key)
 
 
-def _answering(stated: list[Observation], asked: tuple[Period, ...],
-               cand: Candidate) -> list[Observation]:
+def _answering(stated: list[Observation], asked: tuple[Period, ...], cand: Candidate,
+               as_of: str | None, monthly: set[str]) -> list[Observation]:
     """The unit's statements of the asked period (else its figures to date of an asked
     month, which only reach the answer when no unit gives the month itself)."""
     if not asked:
         return stated
     periods = cand.hit.chunk.periods
-    return answering(stated, asked, periods) or answering(stated, asked, periods, True)
+    return (answering(stated, asked, periods, as_of=as_of)
+            or answering(stated, asked, periods, True, as_of, monthly))
 
 
 def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
-               dated: dict[int, list], floor: float,
+               dated: dict[int, list], floor: float, monthly: set[str],
                to_date: bool = False) -> tuple[list[Candidate], list[Period]]:
     """The units that state the asked period, and the periods the others that are about
     the question (coverage at least ``floor``) state instead. A unit with figures answers by
@@ -161,7 +168,7 @@ def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
         elif not stated:
             if _covers(c, asked):
                 kept.append(c)
-        elif answering(stated, asked, c.hit.chunk.periods, to_date):
+        elif answering(stated, asked, c.hit.chunk.periods, to_date, q.as_of, monthly):
             kept.append(c)
         elif c.coverage >= floor:
             other += [s.period for s in stated]
@@ -170,7 +177,7 @@ def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
                     or FIGURE_RE.search(c.text))]
     if q.wants in ("figure", "parts") and other and not figures:
         if not to_date and any(a.kind == "month" for a in asked):
-            return _of_period(q, cands, asked, dated, floor, to_date=True)
+            return _of_period(q, cands, asked, dated, floor, monthly, to_date=True)
         return [], other
     return kept, other
 

@@ -32,6 +32,9 @@ class Statements:
     body: dict[str, list[Observation]] = field(default_factory=dict)
     notes: dict[tuple[str, int], list[Observation]] = field(default_factory=dict)
     rows: dict[str, list[Observation]] = field(default_factory=dict)  # table row chunk -> cells
+    # indicators some report gives for one month (not January, which is also its year's
+    # first month to date): asked for a month, their figure to date is no answer
+    monthly: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, observations: list[Observation]) -> Statements:
@@ -46,6 +49,8 @@ class Statements:
                 out.notes.setdefault((o.doc_id, o.footnote), []).append(o)
             elif o.at is None:
                 out.rows.setdefault(o.chunk_id, []).append(o)
+            if o.stated and o.period.kind == "month" and o.period.end_month > 1 and o.group:
+                out.monthly.add(o.group)
         return out
 
     def in_span(self, doc_id: str, start: int, end: int) -> list[Observation]:
@@ -80,10 +85,40 @@ def statements_of(index) -> Statements:
 
 
 def answering(stated: list[Observation], asked: tuple[Period, ...],
-              report: tuple[Period, ...], to_date_too: bool = False) -> list[Observation]:
+              report: tuple[Period, ...], to_date_too: bool = False,
+              as_of: str | None = None, monthly: set[str] = frozenset()) -> list[Observation]:
     """The statements whose own period is an asked one (or, with ``to_date_too``, the
-    figure to date of an asked month). A statement whose text states no period has its
-    report's, which is certain only when the report has one period."""
-    match = (lambda a, p: answers(a, p) or to_date(a, p)) if to_date_too else answers
+    figure to date of an asked month, for an indicator no report gives for a month alone,
+    ``monthly`` holding those some report does: "Hết tháng 5, … giải ngân … 816 tỷ đồng";
+    or one counted to the cut-off month the question asks by, ``as_of``: "vốn năm 2022 đến
+    hết 31/01/2023"). A statement whose text states no period has its report's, which is
+    certain only when the report has one period."""
+    def match(a: Period, s: Observation) -> bool:
+        return (answers(a, s.period) or to_date_too and to_date(a, s.period)
+                and s.group not in monthly or at_end(a, s)
+                or bool(as_of and s.as_of and s.as_of[:7] == as_of[:7])
+                or in_year(a, s))
+
     return [s for s in stated if (s.stated or len(report) <= 1)
-            and any(match(a, s.period) for a in asked)]
+            and any(match(a, s) for a in asked)]
+
+
+def dated(stated: list[Observation]) -> list[Observation]:
+    """The statements whose period is known (a report that states no time gives its figures
+    an unknown year: they neither answer nor rule out an asked period)."""
+    return [s for s in stated if s.period.year is not None]
+
+
+def in_year(asked: Period, s: Observation) -> bool:
+    """A year asked, and a figure whose text states no period in a report of that year
+    ("Tỷ lệ đỗ tốt nghiệp toàn tỉnh: 97,8%" in a nine-month report): the text claims no
+    part of the year for it. A figure stated for months of it is no answer."""
+    return asked.kind == "year" and not s.stated and s.period.year == asked.year
+
+
+def at_end(asked: Period, s: Observation) -> bool:
+    """A stock counted at a date in the asked period's last month ("lũy kế toàn tỉnh có …
+    HTX" in a quarter's report) is the stock for that period."""
+    return bool(s.as_of) and s.period.kind == "month" and (
+        s.period.end_month == asked.end_month
+        and (asked.year is None or s.period.year == asked.year))

@@ -37,6 +37,7 @@ from rag.index.analyzer import Analyzer, data_fingerprint, sparse_text
 from rag.index.bm25 import SparseBM25
 from rag.index.dense import DenseIndex
 from rag.index.ids import assign_doc_id
+from rag.index.limits import check_chunks
 from rag.index.load import load_version
 from rag.index.observations import write_observations
 from rag.index.store import FORMAT_VERSION, IndexStore
@@ -83,6 +84,7 @@ class BuildReport:
     replaced: list[str] = field(default_factory=list)  # the added ids that were indexed before
     unchanged: list[str] = field(default_factory=list)
     reparsed: list[str] = field(default_factory=list)  # parsed again by a newer parser
+    repaired: list[str] = field(default_factory=list)  # stored vectors not numbers: embedded
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file name -> one-line reason
     errors: dict[str, BaocaoError] = field(default_factory=dict)
@@ -98,6 +100,7 @@ class _Previous:
     cache: dict[str, np.ndarray]  # text key -> vector
     folder: Path | None
     manifest: Manifest | None = None
+    repair: dict[str, np.ndarray] = field(default_factory=dict)  # doc id -> rows not numbers
 
 
 def text_key(text: str) -> str:
@@ -132,9 +135,11 @@ def update_index(files: list[Path], embedder: Embedder, analyzer_config: Analyze
         for p in files:
             new_ids.add(_add_file(Path(p), entries, embedder, previous.cache, progress, report,
                                   replace))
+        new_ids.discard(None)  # a file whose name could not be used
         _drop(entries, set(remove) | (set(entries) - new_ids if replace_all else set()),
               set(remove), report)
         _reparse_stale(entries, previous, embedder, report)
+        _repair_vectors(entries, previous, embedder, report)
         report.total_chunks = sum(len(e.chunks) for e in entries.values())
         if _changed(report, previous, embedder, analyzer_config):
             live = _write(store, entries, embedder, analyzer_config, previous.folder)
@@ -159,7 +164,8 @@ def _changed(report: BuildReport, previous: _Previous, embedder: Embedder,
              analyzer_config: AnalyzerConfig) -> bool:
     """Whether a new version is needed: nothing parsed, dropped or re-tokenized means the
     live version already is the result (a refused upload publishes nothing)."""
-    if report.added or report.removed or report.reparsed or previous.manifest is None:
+    if (report.added or report.removed or report.reparsed or report.repaired
+            or previous.manifest is None):
         return True
     m = previous.manifest
     return (m.embedder.name != embedder.name or m.analyzer != analyzer_config
@@ -191,8 +197,15 @@ def _previous(store: IndexStore, embedder: Embedder, replace_all: bool,
         rows = old.doc_rows.get(doc_id, np.zeros(0, dtype=np.int64))
         entries[doc_id] = Entry(info, None, [old.chunks[i] for i in rows],
                                 old.dense.vectors[rows], _stored_source(old.folder, info))
-    cache = {text_key(c.search_text()): old.dense.vectors[i] for i, c in enumerate(old.chunks)}
-    return _Previous(entries, cache, old.folder, old.manifest)
+    bad = set(old.bad_rows.tolist())  # stored vectors that are not numbers: never reused
+    cache = {text_key(c.search_text()): old.dense.vectors[i] for i, c in enumerate(old.chunks)
+             if i not in bad}
+    repair: dict[str, list[int]] = {}
+    for i in sorted(bad):
+        doc_id = old.chunks[i].doc_id
+        repair.setdefault(doc_id, []).append(int(np.searchsorted(old.doc_rows[doc_id], i)))
+    return _Previous(entries, cache, old.folder, old.manifest,
+                     {d: np.asarray(r) for d, r in repair.items()})
 
 
 def _stored_source(folder: Path, info: DocInfo) -> Path | None:
@@ -201,8 +214,12 @@ def _stored_source(folder: Path, info: DocInfo) -> Path | None:
 
 
 def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: dict,
-              progress: Progress | None, report: BuildReport, replace: Replace) -> str:
-    doc_id = assign_doc_id(path.name, {k: e.info.source for k, e in entries.items()})
+              progress: Progress | None, report: BuildReport, replace: Replace) -> str | None:
+    try:
+        doc_id = assign_doc_id(path.name, {k: e.info.source for k, e in entries.items()})
+    except InputError as exc:  # a name that cannot be written: refused by name, alone
+        report.failed[exc.details["name"]], report.errors[exc.details["name"]] = str(exc), exc
+        return None
     try:
         doc = parse_file(path, on_page=ocr_progress(progress, doc_id))
         doc.doc_id = doc_id  # unique in this index (rag.index.ids), chunk ids follow it
@@ -216,9 +233,11 @@ def _add_file(path: Path, entries: dict[str, Entry], embedder: Embedder, cache: 
         changed = same is not None and same.info.content_hash != doc.content_hash
         if changed:
             _check_replace(path.name, same.info, replace)
-        entry = _embed_entry(doc, path, embedder, cache, progress, report)
+        entry = _embed_entry(doc, path, embedder, cache, progress, report, bounded=True)
         if not entry.chunks:  # a title and headings only: "added" with nothing to find
             raise InputError("index.no_chunks", name=path.name)
+        if not np.isfinite(entry.vectors).all():  # never written into a version
+            raise IndexStoreError("index.bad_vectors", name=path.name)
     except BaocaoError as exc:
         report.failed[path.name], report.errors[path.name] = str(exc), exc
         return doc_id
@@ -264,11 +283,31 @@ def _reparse_stale(entries: dict[str, Entry], previous: _Previous, embedder: Emb
         report.reparsed.append(doc_id)
 
 
+def _repair_vectors(entries: dict[str, Entry], previous: _Previous, embedder: Embedder,
+                    report: BuildReport) -> None:
+    """Kept reports whose stored vectors were not numbers (NaN): those passages are
+    embedded again, so the next version holds none (rag.index.integrity found them)."""
+    for doc_id, rows in sorted(previous.repair.items()):
+        entry = entries.get(doc_id)
+        if entry is None or entry.document is not None:  # removed, or embedded afresh
+            continue
+        texts = [entry.chunks[r].search_text() for r in rows]
+        fresh, embedded = embed_passages_cached(embedder, texts)
+        vectors = np.array(entry.vectors)
+        vectors[rows] = fresh
+        entry.vectors = vectors
+        report.embedded_chunks += embedded
+        report.repaired.append(doc_id)
+
+
 def _embed_entry(doc: Document, source: Path, embedder: Embedder, cache: dict,
-                 progress: Progress | None, report: BuildReport) -> Entry:
+                 progress: Progress | None, report: BuildReport,
+                 bounded: bool = False) -> Entry:
     from rag.chunk import chunk_document  # langchain: ~1 s to import, not needed to remove
 
     chunks = chunk_document(doc)
+    if bounded:  # a new file; a report already indexed is never refused at re-parsing
+        check_chunks(source.name, len(chunks))
     texts = [c.search_text() for c in chunks]
     missing = [i for i, t in enumerate(texts) if text_key(t) not in cache]
     tick = (lambda done, total: progress(doc.doc_id, done, total)) if progress else None
@@ -290,6 +329,16 @@ def _write(store: IndexStore, entries: dict[str, Entry], embedder: Embedder,
     vectors = (np.concatenate([e.vectors for e in ordered]) if ordered
                else np.zeros((0, embedder.dim), dtype=np.float32))
     folder = store.new_version()
+    try:
+        _fill(folder, ordered, chunks, vectors, embedder, analyzer_config, old_folder)
+    except BaseException:  # a failed write leaves no half-written folder behind
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return store.publish(folder)
+
+
+def _fill(folder: Path, ordered: list[Entry], chunks: list[Chunk], vectors: np.ndarray,
+          embedder: Embedder, analyzer_config: AnalyzerConfig, old_folder: Path | None) -> None:
     with open(folder / "chunks.jsonl", "w", encoding="utf-8") as fh:
         for c in chunks:
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
@@ -303,7 +352,6 @@ def _write(store: IndexStore, entries: dict[str, Entry], embedder: Embedder,
                         analyzer_config, data_fingerprint(), len(chunks),
                         tuple(e.info for e in ordered))
     write_json(folder / "manifest.json", manifest.to_dict())
-    return store.publish(folder)
 
 
 def _write_document(folder: Path, entry: Entry, old_folder: Path | None) -> None:

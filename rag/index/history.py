@@ -3,7 +3,8 @@
 Every write that publishes a version appends one JSON line to
 ``<index>/changes.jsonl`` (time, who, what, which version became live and
 which one it replaced), under the index's write lock. ``rollback`` makes the
-newest loadable version older than the live one live again, and logs that too.
+version that was live before the live one live again (``rag.index.lineage``
+keeps which version was live when), and logs that too.
 The log is appended after the publish: a crash between the two loses the log
 line, never the index.
 """
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import BaocaoError, IndexStoreError
+from rag.index import lineage
 from rag.index.store import IndexStore
 
 LOG_NAME = "changes.jsonl"
@@ -71,10 +73,10 @@ class Rollback:
 
 
 def rollback(root: Path, who: str | None = None) -> Rollback:
-    """Make the newest loadable version older than the live one live (with a damaged
-    ``CURRENT``: the newest loadable version). Nothing is deleted."""
-    from rag.index.load import load_version
-
+    """Make the version that was live before the live one live again, following the
+    history (``rag.index.lineage``), never a folder that was never live; a version that
+    is gone or cannot be loaded is passed over. With a damaged ``CURRENT``: the last
+    loadable version that was live. Nothing is deleted."""
     store = IndexStore(root)
     with store.write_lock():
         try:
@@ -83,16 +85,31 @@ def rollback(root: Path, who: str | None = None) -> Rollback:
             live = None
         if live is None and not store.versions():
             raise IndexStoreError("index.missing", root=str(store.root))
-        older = [v for v in store.versions() if live is None or v.name < live.name]
-        for candidate in reversed(older):
-            try:
-                index = load_version(store, candidate)
-            except BaocaoError:
-                continue
-            store.point_to(candidate)
-            record(root, who, "rollback", {}, candidate.name, live.name if live else None)
-            written = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(
-                (candidate / "manifest.json").stat().st_mtime))
-            return Rollback(candidate.name, live.name if live else None, len(index.docs),
-                            len(index.chunks), written)
+        steps = lineage.reconcile(store.root, store.current_name(), store.version_names())
+        targets = lineage.stack(steps)
+        if live is not None:
+            targets = targets[:-1] if targets and targets[-1] == live.name else targets
+        for name in reversed(targets):
+            done = _make_live(store, name, live, who)
+            if done is not None:
+                return done
     raise IndexStoreError("index.no_previous", root=str(store.root))
+
+
+def _make_live(store: IndexStore, name: str, live: Path | None,
+               who: str | None) -> Rollback | None:
+    """Point ``CURRENT`` at version ``name`` if it loads; log it in both files."""
+    from rag.index.load import load_version
+
+    candidate = store.root / name
+    try:
+        index = load_version(store, candidate)
+    except (BaocaoError, OSError):
+        return None
+    previous = live.name if live else None
+    store.point_to(candidate)
+    lineage.append(store.root, [lineage.Step("rollback", name, previous, time.time())])
+    record(store.root, who, "rollback", {}, name, previous)
+    written = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(
+        (candidate / "manifest.json").stat().st_mtime))
+    return Rollback(name, previous, len(index.docs), len(index.chunks), written)

@@ -14,6 +14,7 @@ import numpy as np
 from rag.errors import IndexStoreError
 from rag.index.analyzer import Analyzer, data_fingerprint, sparse_text
 from rag.index.dense import DenseIndex
+from rag.index.integrity import nonfinite_rows
 from rag.index.store import IndexStore
 from rag.records import Chunk, DocInfo, Document, Manifest
 
@@ -41,6 +42,8 @@ class Index:
     bm25: SparseBM25
     analyzer: Analyzer
     doc_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    # rows whose stored vector was not a number: zeros in memory, embedded again next write
+    bad_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def embedder_name(self) -> str:
@@ -51,7 +54,14 @@ class Index:
         if doc_id not in self.docs:
             raise IndexStoreError("index.no_report", doc_id=doc_id)
         path = self.folder / "docs" / f"{doc_id}.json"
-        return Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            return Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            if not self.folder.is_dir():  # the version was retired: the caller reloads
+                raise FileNotFoundError(str(self.folder)) from exc
+            raise IndexStoreError("index.damaged", root=str(self.folder.parent),
+                                  why=f"{self.folder.name}/docs/{doc_id}.json: "
+                                      f"{type(exc).__name__}") from exc
 
 
 def load_index(root: Path | None = None, embedder_name: str | None = None) -> Index:
@@ -81,6 +91,14 @@ def load_version(store: IndexStore, folder: Path, embedder_name: str | None = No
         raise store.damaged(f"{folder.name}: {len(chunks)} chunks but "
                             f"{index.dense.vectors.shape[0]} vectors")
     index.doc_rows = doc_rows(chunks)
+    index.bad_rows = nonfinite_rows(index.dense.vectors)
+    if index.bad_rows.size:
+        log.warning("%s: %d stored vectors are not numbers (NaN); they are left out of "
+                    "searches and embedded again at the next write", folder.name,
+                    index.bad_rows.size)
+        vectors = np.array(index.dense.vectors)
+        vectors[index.bad_rows] = 0.0
+        index.dense = DenseIndex(vectors, index.dense.index)
     return index
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from rag.chunk import chunk_document
 from rag.errors import BaocaoError
 from rag.index.ids import assign_doc_id
+from rag.index.limits import check_chunks, expected_seconds
 from rag.index.load import Index
 from rag.ingest import parse_file
 from rag.ingest.ocr import ocr_progress
@@ -39,6 +40,12 @@ class PlannedFile:
     removed_figures: list[str] = field(default_factory=list)  # in the old text only
     added_figures: list[str] = field(default_factory=list)  # in the new text only
     content_hash: str = ""
+    n_embed: int = 0  # passages whose text the indexed report does not have: to embed
+
+    @property
+    def expected_seconds(self) -> float:
+        """Indexing time on an idle machine (``rag.index.limits.CHUNKS_PER_SECOND``)."""
+        return expected_seconds(self.n_embed)
 
     @property
     def expect(self) -> dict[str, str]:
@@ -52,7 +59,11 @@ def plan_add(paths: list[Path], index: Index | None, progress=None) -> list[Plan
     sources = {d.doc_id: d.source for d in index.docs.values()} if index else {}
     out = []
     for path in map(Path, paths):
-        doc_id = assign_doc_id(path.name, sources)
+        try:
+            doc_id = assign_doc_id(path.name, sources)
+        except BaocaoError as exc:  # a name that cannot be used
+            out.append(PlannedFile(exc.details["name"], path, "", "failed", error=exc))
+            continue
         sources[doc_id] = path.name
         out.append(_plan_one(path, doc_id, index, progress))
     return out
@@ -68,11 +79,17 @@ def _plan_one(path: Path, doc_id: str, index: Index | None, progress) -> Planned
     plan = PlannedFile(path.name, path, doc_id, "new", doc.title,
                        ", ".join(p.label for p in doc.periods), len(chunks),
                        content_hash=doc.content_hash)
-    if not chunks:
-        plan.status = "failed"
-        plan.error = BaocaoError("index.no_chunks", name=path.name)
+    try:
+        if not chunks:
+            raise BaocaoError("index.no_chunks", name=path.name)
+        check_chunks(path.name, len(chunks))
+    except BaocaoError as exc:
+        plan.status, plan.error = "failed", exc
         return plan
     old = index.docs.get(doc_id) if index else None
+    rows = index.doc_rows.get(doc_id, []) if old is not None else []
+    known = {index.chunks[i].search_text() for i in rows}
+    plan.n_embed = sum(1 for c in chunks if c.search_text() not in known)
     if old is None:
         return plan
     plan.old = old

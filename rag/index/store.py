@@ -3,6 +3,7 @@
 Layout of an index root::
 
     CURRENT                   name of the live version folder (replaced atomically)
+    history.jsonl             which version was live when (rollback and retention follow it)
     changes.jsonl             who changed what, when (one JSON object per write)
     v-<stamp>/manifest.json   format version, parser version, embedder, analyzer, documents
     v-<stamp>/chunks.jsonl    one chunk per line, row i <-> vector i
@@ -14,11 +15,13 @@ Layout of an index root::
 A writer builds a complete new version folder, fsyncs it, renames it into
 place and swaps ``CURRENT`` with ``os.replace`` (the directory fsynced after
 each rename); a crash or ``kill -9`` at any moment leaves the previous version
-loadable. Readers read ``CURRENT`` once per load. Old versions are deleted only
-when they are neither among the last ``KEEP_VERSIONS`` nor retired less than
-``GRACE_SECONDS`` ago, so a reader that read ``CURRENT`` just before a publish
-still finds its folder, and a bad write can be undone (``baocao index rollback``).
-Nothing is pickled.
+loadable. Readers read ``CURRENT`` once per load. ``history.jsonl`` records
+which version was live when (``rag.index.lineage``): old versions are deleted
+only when they are neither among the last ``KEEP_VERSIONS`` live ones nor
+retired less than ``GRACE_SECONDS`` ago, so a reader that read ``CURRENT`` just
+before a publish still finds its folder, and a bad write can be undone
+(``baocao index rollback``); a folder that was never live (a writer killed
+between rename and swap) is deleted by the next writer. Nothing is pickled.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import numpy as np
 
 from rag.errors import IndexStoreError
 from rag.fsutil import atomic_write_text, file_lock, fsync_dir, fsync_tree
+from rag.index import integrity, lineage
 from rag.records import Manifest
 
 FORMAT_VERSION = 2  # 2: typed manifest with parser version and analyzer data; sources/
@@ -111,11 +115,16 @@ class IndexStore:
             raise self.damaged(f"{folder.name}/manifest.json is incomplete: {exc!r}") from exc
 
     def verify(self, folder: Path, manifest: Manifest) -> None:
-        """Cheap checks of a version's files (no full load): all there, vectors complete.
+        """Cheap checks of a version's files (no full load): all there (the parsed report of
+        every document the manifest lists too), vectors, chunks and the BM25 arrays whole
+        and of the manifest's counts (``rag.index.integrity``).
         Run before anything expensive, such as loading the embedding model for a write."""
         for name in REQUIRED_FILES:
             if not (folder / name).is_file():
                 raise self.damaged(f"{folder.name}/{name} is missing")
+        for doc in manifest.documents:  # the reader and the next write need each of them
+            if not (folder / "docs" / f"{doc.doc_id}.json").is_file():
+                raise self.damaged(f"{folder.name}/docs/{doc.doc_id}.json is missing")
         try:
             vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
         except (OSError, ValueError, EOFError) as exc:
@@ -123,6 +132,10 @@ class IndexStore:
         if vectors.ndim != 2 or vectors.shape[0] != manifest.n_chunks:
             raise self.damaged(f"{folder.name}/vectors.npy has shape {vectors.shape}, the "
                                f"manifest says {manifest.n_chunks} chunks")
+        why = (integrity.chunks_problem(folder / "chunks.jsonl", manifest.n_chunks)
+               or integrity.bm25_problem(folder, manifest.n_chunks))
+        if why:
+            raise self.damaged(f"{folder.name}/{why}")
 
     @contextlib.contextmanager
     def write_lock(self) -> Iterator[None]:
@@ -135,6 +148,7 @@ class IndexStore:
         folder is a dead writer's leftover and goes first)."""
         self.root.mkdir(parents=True, exist_ok=True)
         self._remove_leftovers()
+        self.remove_orphans()
         stamp = time.strftime("%Y%m%d-%H%M%S")
         nanos = time.time_ns() % 10**9  # orders versions made within one second
         folder = self.root / f".tmp-v-{stamp}-{nanos:09d}-{os.getpid()}"
@@ -144,12 +158,17 @@ class IndexStore:
         return folder
 
     def publish(self, folder: Path) -> Path:
-        """Make a fully written version live, atomically; keep the last few versions."""
+        """Make a fully written version live, atomically; record it in the history (after
+        the swap: a crash between the two is repaired from ``CURRENT``); keep the last
+        few live versions."""
         final = self.root / folder.name.removeprefix(".tmp-")
+        previous = self.current_name()
+        lineage.reconcile(self.root, previous, self.version_names())
         fsync_tree(folder)
         folder.rename(final)
         fsync_dir(self.root)
         self.point_to(final)
+        lineage.append(self.root, [lineage.Step("publish", final.name, previous, time.time())])
         self._cleanup(keep=final)
         return final
 
@@ -157,24 +176,44 @@ class IndexStore:
         """Swap ``CURRENT`` to ``folder`` (a published version), atomically."""
         atomic_write_text(self.root / "CURRENT", folder.name)
 
+    def current_name(self) -> str | None:
+        """The version name ``CURRENT`` holds if it names a folder here, else None."""
+        try:
+            name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return name if _VERSION_NAME.match(name) and (self.root / name).is_dir() else None
+
+    def version_names(self) -> list[str]:
+        return [v.name for v in self.versions()]
+
     def _cleanup(self, keep: Path) -> None:
-        versions = self.versions()
-        others = [v for v in versions if v != keep]
+        """Delete what no rollback can reach: versions never live at once (a killed
+        writer's), others once they are beyond the last ``KEEP_VERSIONS`` live ones and
+        ``GRACE_SECONDS`` after they stopped being live."""
+        steps = lineage.read(self.root)
+        kept = {keep.name, *lineage.stack(steps)[-KEEP_VERSIONS:]}
         now = time.time()
-        for old in others[:max(0, len(others) - (KEEP_VERSIONS - 1))]:
-            if now - self.retired_at(old, versions) >= GRACE_SECONDS:
+        for old in self.versions():
+            if old.name in kept:
+                continue
+            retired = lineage.retired_at(steps, old.name)
+            if retired is None or now - retired >= GRACE_SECONDS:
                 shutil.rmtree(old, ignore_errors=True)
         self._remove_leftovers()
 
-    @staticmethod
-    def retired_at(version: Path, versions: list[Path]) -> float:
-        """When ``version`` stopped being live: when the next version was written (its
-        manifest is the last file written before its publish)."""
-        later = [v for v in versions if v.name > version.name]
-        for nxt in later:
-            with contextlib.suppress(OSError):
-                return (nxt / "manifest.json").stat().st_mtime
-        return time.time()
+    def remove_orphans(self) -> None:
+        """Complete version folders that were never live (a writer killed between the
+        rename and the pointer swap): deleted by the next writer, under the lock. Nothing
+        is deleted while ``CURRENT`` cannot be read."""
+        current = self.current_name()
+        if current is None:
+            return
+        steps = lineage.reconcile(self.root, current, self.version_names())
+        live = lineage.ever_live(steps)
+        for folder in self.versions():
+            if folder.name not in live:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _remove_leftovers(self) -> None:
         for tmp in self.root.glob(".tmp-v-*"):  # a dead writer's leftovers; we hold the lock

@@ -17,7 +17,7 @@ from itertools import groupby
 
 from rag.observe import table
 from rag.observe.sentence import Context, Draft, cue_before, paragraph_cues, read_sentence
-from rag.observe.when import ReportTime
+from rag.observe.when import Cue, ReportTime, find_cues
 from rag.records import Chunk, DocInfo, Footnote, Observation
 
 _SENT = re.compile(r"(?<=;)\s+(?=[\-–+•])|(?<=[.!?])\s+(?=[^\W\d_])|\n+")
@@ -94,11 +94,11 @@ def _read_section(sec: _Section, year: int | None) -> list[Observation]:
     first = sec.chunks[0]
     rt = _time(first, year)
     out = []
-    paragraphs = _paragraphs(sec.text)
-    for p_start, para in paragraphs:
+    heading = heading_cue(first.section_path)
+    for p_start, para in _paragraphs(sec.text):
         carried = paragraph_cues(para)
         for s_off, sent in sentences(para):
-            ctx = Context(rt, first.is_plan, cue_before(carried, s_off))
+            ctx = Context(rt, first.is_plan, cue_before(carried, s_off) or heading)
             start = sec.start + p_start + s_off
             for d in read_sentence(sent, ctx):
                 sec.drafts.append((start + d.start, d))
@@ -106,6 +106,19 @@ def _read_section(sec: _Section, year: int | None) -> list[Observation]:
                 out.append(_observation(d, chunk, sent, (start, start + len(sent)), None,
                                         start + d.start))
     return out
+
+
+def heading_cue(path: tuple[str, ...]) -> Cue | None:
+    """The period the nearest heading above names, when it names one ("1. Mục tiêu đến năm
+    2030", "III. KẾT QUẢ 9 THÁNG NĂM 2021"): a figure whose sentence states none is for it
+    rather than for the report's title period. A heading naming two ("THÁNG 5 VÀ 5 THÁNG
+    NĂM 2024") decides nothing."""
+    for title in reversed(path):
+        cues = [c for c in find_cues(title) if c.role != "asof"]
+        if cues:
+            distinct = {(c.kind, c.year, c.first, c.last) for c in cues}
+            return cues[0] if len(distinct) == 1 else None
+    return None
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:

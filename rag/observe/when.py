@@ -22,9 +22,10 @@ __all__ = ["Cue", "ReportTime", "carried", "find_cues", "fold_same_length", "is_
 
 
 def find_cues(text: str) -> list[Cue]:
-    """The cues of ``text`` in order of appearance."""
+    """The cues of ``text`` in order of appearance (a plan's horizon or due date gives a
+    plan's figure its period)."""
     return [m for m in find_periods(text) if m.role in ("period", "asof", "this")
-            or m.role == "plan" and m.kind in ("year", "month", "quarter")]
+            or m.role == "plan" and m.kind != "span"]
 
 
 def is_plan_year(cue: Cue) -> bool:
@@ -69,8 +70,9 @@ def period(kind: str, year: int | None, start: int, end: int) -> Period:
     """A Period with its label; an unknown year's "year" is "không rõ kỳ"."""
     if kind == "year" and year is None:
         return Period(None, 1, 12, "year", "không rõ kỳ")
-    if kind == "half":  # "ƯTH 6 tháng", "hết quý II": the first six months
-        kind = "cumulative"
+    if kind == "half":  # a table's "ƯTH 6 tháng": the first six months
+        return Period(year, start, end, "half", f"6 tháng đầu năm {year}" if year else
+                      "6 tháng đầu năm")
     return make_period(kind, year, start, end)
 
 
@@ -79,7 +81,7 @@ def resolve(cue: Cue | None, rt: ReportTime, stock: bool) -> tuple[Period, str |
     if cue is None:
         return rt.default(), None
     y = cue.year or rt.year
-    if cue.role == "asof":
+    if cue.role == "asof" or cue.kind == "date":  # a cut-off, or the date a task is due by
         return _cutoff(cue, rt, stock)
     if cue.role == "this":
         if cue.kind == "year":

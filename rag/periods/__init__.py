@@ -5,8 +5,9 @@ Ingestion (report periods), the observe stage (each figure's period) and the que
 (the asked period) all read time through ``find_periods``.
 """
 
-from rag.periods.grammar import Mention, find_periods, fold_same_length
+from rag.periods.grammar import find_periods
 from rag.periods.match import best_period_match, covers, period_overlap
+from rag.periods.mention import Mention, fold_same_length
 from rag.periods.read import (
     cutoff_periods,
     make_period,

@@ -38,8 +38,10 @@ def mention_period(m: Mention, default_year: int | None = None) -> Period | None
     """The period a mention names (a cut-off date names its month); None for a date, a
     comparison base, a span of years or a period without its months."""
     year = m.year or default_year
-    if m.role in ("date", "base") or m.first is None or m.kind == "span" and m.end_year:
+    if m.role in ("date", "base", "name") or m.first is None or m.kind == "span" and m.end_year:
         return None
+    if m.kind == "date" and m.role != "asof":
+        return None  # a due date: not a period
     if m.role == "asof":
         return make_period("month", year, m.last, m.last)
     return make_period(m.kind, year, m.first, m.last)

@@ -84,11 +84,13 @@ def read(text: str, period: str | None = None) -> Question:
             overridden = None if set(chosen) == set(own) else period
         else:
             periods = chosen
+    figure = tuple(asked_periods(_NOT_ASKED.sub(" ", low), plans=True)) if own or \
+        asked_periods(text, plans=True) else ()
     places = named_places(text)
     words = _classes(text)
     return Question(
-        text=text, folded=low, periods=tuple(periods), period_filter=period,
-        overridden=overridden, dates=_dates(low), places=places,
+        text=text, folded=low, periods=tuple(periods), figure_periods=figure, period_filter=period,
+        overridden=overridden, dates=_dates(low), as_of=_cutoff(text), places=places,
         place_label=named_place_label(text), indicator=indicator_terms(text, places),
         term=known_term(text), direction=direction(text), wants=_wants(low, words),
         breakdown=bool(words & {"breakdown", "parts"}), tasks="tasks" in words,
@@ -96,12 +98,17 @@ def read(text: str, period: str | None = None) -> Question:
         across=_across(text, low))
 
 
-def asked_periods(text: str) -> list[Period]:
-    """The periods a question (or a period filter) asks for. "(tính) đến (hết) 31/01/2023"
-    names the report's cut-off month (in "vốn năm 2022 đến hết 31/01/2023" the year is the
-    capital plan's); "5 tháng và 6 tháng đầu năm 2024" gives both the one year."""
+def asked_periods(text: str, plans: bool = False) -> list[Period]:
+    """The periods a question (or a period filter) asks for. "(tính) đến
+    (hết) 31/01/2023" names the report's cut-off month (in "vốn năm 2022 đến hết
+    31/01/2023" the year is the capital plan's); "5 tháng và 6 tháng đầu năm 2024" gives
+    both the one year."""
     mentions = find_periods(text, question=True)
-    periods = [p for m in mentions if m.role == "period" and (p := mention_period(m))]
+    # with ``plans``, a plan's year is asked too: "dự toán thu NSNN năm 2027" wants the
+    # 2027 estimate (of a figure; reports are not picked by the plans they speak of)
+    roles = ("period", "plan") if plans else ("period",)
+    periods = [p for m in mentions if m.role in roles and m.kind != "span"
+               and (p := mention_period(m))]
     cutoffs = [p for m in mentions if m.role == "asof" and (p := mention_period(m))]
     if cutoffs:
         periods = cutoffs + [p for p in periods if p.kind != "year"]
@@ -122,10 +129,12 @@ def _phrases() -> dict[str, tuple[tuple[str, re.Pattern, re.Pattern], ...]]:
     for line in (_DATA / "question_words.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith(("#", "phrase\t")):
             continue
-        phrase, cls = line.split("\t")
+        phrase, cls, *flags = line.split("\t")
         phrase = unicodedata.normalize("NFC", phrase)
-        out.setdefault(cls, []).append((phrase, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"),
-                                        re.compile(rf"\b{re.escape(fold_accents(phrase))}\b")))
+        bare = None if "accented" in flags else re.compile(
+            rf"\b{re.escape(fold_accents(phrase))}\b")
+        out.setdefault(cls, []).append(
+            (phrase, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"), bare))
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -136,7 +145,7 @@ def _classes(text: str) -> frozenset[str]:
     low, fold = text.lower(), folded(text)
     found = set()
     for cls, phrases in _phrases().items():
-        if any((folded_rx.search(fold) if bare else rx.search(low))
+        if any((folded_rx is not None and folded_rx.search(fold)) if bare else rx.search(low)
                for _, rx, folded_rx in phrases):
             found.add(cls)
     if _WHEN_START.match(fold.strip()):
@@ -149,7 +158,7 @@ def _wants(low: str, words: frozenset[str]) -> str:
         return "signer"
     if "doc_fact" in words and "doc_word" in words:
         return "facts"
-    if "parts" in words:
+    if "parts" in words and "per" not in words:
         return "parts"
     if "when" in words and "bao lau" not in low:
         return "when"
@@ -162,6 +171,20 @@ def cited_numbers(text: str) -> tuple[str, ...]:
     found += [m.group(1) for m in _KIND_NUMBER.finditer(folded(text))
               if not _YEAR.fullmatch(m.group(1))]  # "KH 2020" is a plan's year
     return tuple(dict.fromkeys(n.lstrip("0") or "0" for n in found))
+
+
+_TO_MONTH_END = re.compile(r"\bhet\s+thang\s+0?(\d{1,2})\s*[/-]\s*((?:19|20)\d{2})\b")
+
+
+def _cutoff(text: str) -> str | None:
+    """The cut-off a question asks by: a date ("đến hết 31/01/2023"), ISO, or a month's end
+    ("tính đến hết tháng 1/2022": "2022-01")."""
+    found = next((m.as_of for m in find_periods(text, question=True)
+                  if m.role == "asof" and m.as_of), None)
+    if found:
+        return found
+    month = _TO_MONTH_END.search(folded(text))
+    return f"{month.group(2)}-{int(month.group(1)):02d}" if month else None
 
 
 def _dates(low: str) -> tuple[tuple[int, int, int], ...]:

@@ -108,8 +108,10 @@ class Retriever:
         filter's) pick the reports."""
         t0 = time.perf_counter()
         periods = list(q.periods)
-        doc_ids = self._cited(q, doc_ids)
-        allowed, boost, is_covered = self._restrict(periods, doc_ids, q.tasks)
+        cited = self._cited(q, doc_ids)
+        # a cited document is searched whatever period its title gives: its text decides
+        allowed, boost, is_covered = self._restrict([] if cited else periods,
+                                                    cited or doc_ids, q.tasks)
         with _blas().limit(limits=1, user_api="blas"):
             scores = self._fused(q.text, allowed, mode or self.config.mode)
         scores = fusion.apply_boosts(scores, {i: float(boost[i]) for i in scores})
@@ -125,14 +127,13 @@ class Retriever:
                             (time.perf_counter() - t0) * 1000, tuple(doc_ids or ()),
                             q.period_filter, q.overridden)
 
-    def _cited(self, q: Question, doc_ids: list[str] | None) -> list[str] | None:
+    def _cited(self, q: Question, doc_ids: list[str] | None) -> list[str]:
         """A question that cites a document by its number ("theo QĐ 2639", "TB 627") is
-        about that document: the reports whose own number (or title) it is, when any."""
+        about that document: the reports whose own number (or title) it is, if any."""
         if not q.refs:
-            return doc_ids
-        cited = [d for d, numbers in self._numbers.items() if numbers & set(q.refs)
-                 and (not doc_ids or d in doc_ids)]
-        return cited or doc_ids
+            return []
+        return [d for d, numbers in self._numbers.items() if numbers & set(q.refs)
+                and (not doc_ids or d in doc_ids)]
 
     def _row_factors(self, query: str, scores: dict[int, float]) -> dict[int, float]:
         rows = [i for i in scores if i in self._paths]

@@ -120,9 +120,13 @@ class Question(Record):
     text: str  # as asked, stripped
     folded: str  # lowercase, diacritics folded
     periods: tuple[Period, ...]  # the asked periods: its own, else the period filter's
+    # the periods its figure must be for: not those that only pick a report ("(báo cáo
+    # tháng 1/2022)", "theo báo cáo 9 tháng 2021"), nor a period filter's
+    figure_periods: tuple[Period, ...] = ()
     period_filter: str | None = None  # the filter as given
     overridden: str | None = None  # a filter the question's own period beat
     dates: tuple[tuple[int, int, int], ...] = ()  # full dates it names (d, m, y)
+    as_of: str | None = None  # the cut-off it asks by ("tính đến hết 31/01/2023"), ISO
     places: tuple[str, ...] = ()  # folded names of the places it names
     place_label: str = ""  # the first place, as typed (for messages)
     indicator: tuple[tuple[str, ...], ...] = ()  # its opening phrase's alternatives, spelled

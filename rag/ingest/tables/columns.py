@@ -57,7 +57,7 @@ def describe(column: TableColumn, table_unit: str = "") -> TableColumn:
         return column
     text = " ".join(column.path)
     mentions = find_periods(text, header=True)
-    periods = list(dict.fromkeys(p for m in mentions if m.role == "period"
+    periods = list(dict.fromkeys(p for m in mentions if m.role in ("period", "asof")
                                  and (p := mention_period(m)) is not None))
     period = periods[0] if len(periods) == 1 else None
     measure = measure_of(column.path)

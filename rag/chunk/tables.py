@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from rag.ingest.tables.units import split_units
 from rag.periods import make_period
 from rag.records import Chunk, Document, Period, Table, TableColumn, TableRef, TableRow
 
@@ -107,14 +108,15 @@ def table_chunks(doc: Document, first: int) -> list[Chunk]:
 def _row_chunk(doc: Document, table: Table, r: int, row: TableRow,
                cols: list[tuple[int, TableColumn]], n: int, section: tuple[str, ...]) -> Chunk:
     read = bool(table.sheet)  # the columns' periods were read at the door (a workbook)
-    ref = TableRef(table.table_id, r, table.title, row.label_path, row.unit or table.unit,
+    single = table.unit if len(split_units(table.unit)) == 1 else ""  # not "Tấn; Triệu USD"
+    ref = TableRef(table.table_id, r, table.title, row.label_path, row.unit or single,
                    tuple(c.name for _, c in cols), tuple(row.cells[i].text for i, _ in cols),
                    tuple(i for i, _ in cols), row.page, table.sheet,
                    tuple(c for _, c in cols) if read else (),
                    tuple(row.cells[i].value for i, _ in cols) if read else ())
     page = row.page if row.page is not None else table.page_start
     return Chunk(chunk_id=f"{doc.doc_id}#{n:03d}", doc_id=doc.doc_id,
-                 text=row_text(row, cols, table.unit, table.caption if read else ""),
+                 text=row_text(row, cols, single, table.caption if read else ""),
                  section_path=section,
                  page_start=page, page_end=page, start=table.offset, end=table.offset,
                  periods=column_periods([table.title, *ref.columns], doc, list(ref.specs)),

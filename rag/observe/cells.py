@@ -22,6 +22,7 @@ import re
 
 from rag.ingest.tables.words import is_marker, is_total, words
 from rag.observe import names
+from rag.observe.mentions import load_units
 from rag.periods import find_periods
 from rag.places import places_in
 from rag.records import Chunk, Comparison, Observation, TableColumn, TableRef
@@ -143,6 +144,7 @@ def _observation(chunk: Chunk, k: int, comps: tuple[Comparison, ...],
         name = f"{name} {BASES[spec.basis][2]}"
         key = f"{key} {names.group_key(BASES[spec.basis][2])}"
     unit = "%" if alone else (spec.unit or ref.unit or None)
+    unit = load_units().get(unit.lower(), unit) if unit else None  # "Triệu USD" = "triệu USD"
     figure = ref.cells[k]
     return Observation(
         indicator=names.display(name), group=key, value_text=figure,

@@ -81,21 +81,32 @@ def _value_cols(view: View, block: Block, hrows: list[int]) -> list[tuple[int, t
 
 def _units(columns: list[TableColumn], table_unit: str) -> list[TableColumn]:
     """The title's unit goes to the level columns that state none; a list of units
-    ("Nghìn tấn; Triệu USD") goes to the measures in their order ("Lượng", "Trị giá")."""
+    ("Nghìn tấn; Triệu USD") goes to the measures in their order ("Lượng", "Trị giá"), or,
+    when they are not as many, a unit to the measure that names it ("Số dự án": "Dự án")
+    and the one unit left to the others."""
     units = split_units(table_unit)
     measures = list(dict.fromkeys(c.measure.lower() for c in columns
                                   if c.kind == "value" and not c.basis and c.measure))
+    by_measure = _measure_units(units, measures)
     out = []
     for col in columns:
         unit = col.unit
         if not unit and col.kind == "value" and not col.basis:
-            if len(units) > 1 and len(units) == len(measures) and col.measure:
-                unit = units[measures.index(col.measure.lower())]
-            elif len(units) == 1:
-                unit = units[0]
+            unit = units[0] if len(units) == 1 else by_measure.get(col.measure.lower(), "")
         out.append(TableColumn(col.path, col.kind, col.number, col.period, col.basis, unit,
                                col.measure, col.plan))
     return out
+
+
+def _measure_units(units: list[str], measures: list[str]) -> dict[str, str]:
+    if len(units) < 2:
+        return {}
+    if len(units) == len(measures):
+        return dict(zip(measures, units, strict=True))
+    named = {m: u for m in measures for u in units if u.lower() in m}
+    left = [u for u in units if u not in named.values()]
+    rest = {m: left[0] for m in measures if m not in named} if len(left) == 1 else {}
+    return named | rest
 
 
 def _inherited_unit(path: tuple[str, ...]) -> str:

@@ -161,3 +161,11 @@ def test_release_periods_title_and_date(year, periods, date):
     assert doc.title == "Biểu số liệu thống kê " + ", ".join(periods)
     assert doc.date == date and doc.doc_type == "biểu số liệu" and doc.province is None
     assert doc.sections[0].title.startswith("Trang tính ")
+
+
+def test_formula_cells_give_their_cached_result_never_the_formula():
+    (t,) = sheet_tables("2019", "3.Nong nghiep")  # E8 holds "=+D8/C8*100", cached 96.352…
+    k = column(t, "Thực hiện kỳ này so với cùng kỳ năm trước (%)")
+    rice = row(t, "Gieo cấy lúa mùa")
+    assert rice.cells[k].text == "96,4" and rice.cells[k].value == 96.4
+    assert not any(c.text.startswith("=") for r in t.rows for c in r.cells)

@@ -45,8 +45,8 @@ def build(index: Path, realdocs: Path, embedder: str | None) -> None:
         for path in documents(realdocs):
             (folder / path.name).symlink_to(path.resolve())
         report = service.build(folder, index_dir=index, embedder_name=embedder, force=True)
-    if report.failed:
-        raise SystemExit(f"not indexed: {report.failed}")
+    for name, why in sorted(report.failed.items()):
+        print(f"not indexed: {name}: {why}", file=sys.stderr)
 
 
 def table(title: str, rows: list[tuple[str, dict]]) -> str:

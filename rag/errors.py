@@ -136,11 +136,28 @@ MESSAGES: dict[str, str] = {
     "query.missing": "give a QUERY or --queries FILE",
     "query.bad_period": "the period filter {period!r} names no period; write e.g. 'tháng "
                         "5/2024', '5 tháng đầu năm 2024', 'quý I/2022', 'năm 2023'",
+    "query.impossible_period": "the question names {period!r}, which is no period (months "
+                               "1-12, quarters I-IV)",
     "query.empty": "the question is empty; ask e.g. 'giải ngân vốn đầu tư công tháng 5/2024'",
+    "query.bad_k": "--k {k} is not a number of passages; give a whole number from 1 to "
+                   "{limit}",
     "query.too_long": "the question has {n} characters, over the {limit} limit; ask a "
                       "shorter question",
     "series.unknown_indicator": "no indicator in the index matches {indicator!r}; reported "
                                 "by several reports: {known}",
+    "query.bad_k": "k must be a number from 1 to {limit} (got {k!r})",
+    # the HTTP API (ui/api.py)
+    "request.missing": "the parameter {param!r} is missing",
+    "request.invalid": "the parameter {param!r} is not valid ({why})",
+    "request.not_found": "no such address: {path}",
+    "request.method": "{method} is not allowed at {path}",
+    "request.failed": "the server failed to answer (see its log)",
+    "index.loading": "the index is not ready yet ({status}); try again in a few seconds",
+    "index.unavailable": "the index cannot be used: {why}",
+    "index.remove_unconfirmed": "removing '{doc_id}' («{title}») must be confirmed with "
+                                "confirm={confirm}",
+    "write.no_token": "this request needs the admin token: 'Authorization: Bearer TOKEN'",
+    "write.no_files": "send the report files as the multipart form field 'files'",
 }
 
 

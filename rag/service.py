@@ -9,6 +9,7 @@ end's decision (the app is read-only without an admin token).
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from rag.config import AnalyzerConfig, LimitsConfig, RetrievalConfig
 from rag.embed import DEFAULT_EMBEDDER, DeferredEmbedder, Embedder, get_embedder
-from rag.errors import BaocaoError, InputError
+from rag.errors import BaocaoError, IndexStoreError, InputError
 from rag.index.store import IndexStore
 from rag.records import Answer, DocInfo, Period, Question, SearchResult
 
@@ -106,6 +107,8 @@ def remove(doc_ids: list[str], index_dir=None, who: str | None = None) -> BuildR
     from rag.index import update_index
 
     root = _root(index_dir)
+    if not IndexStore(root).exists():  # nothing to remove from (and no folder is made)
+        raise IndexStoreError("index.missing", root=str(root))
     return update_index([], _deferred_embedder(root), DEFAULT_ANALYZER, root,
                         remove=doc_ids, who=who)
 
@@ -162,7 +165,16 @@ def read_question(text: str | None, period: str | None = None) -> Question:
     if period and not asked_periods(period):
         shown = period if len(period) <= 60 else period[:57] + "…"
         raise InputError("query.bad_period", period=shown)
+    impossible = _IMPOSSIBLE.search(text)
+    if impossible:  # "tháng 13/2024" would be dropped and another period answered
+        raise InputError("query.impossible_period", period=impossible.group(0))
     return read(text, period)
+
+
+# a month or quarter number no calendar has ("tháng 13/2024", "quý V")
+_IMPOSSIBLE = re.compile(r"(?<!\w)(?:tháng|thang)\s+(?:0+|1[3-9]|[2-9]\d)(?:\s*/\s*\d{4})?(?!\w)"
+                         r"|(?<!\w)(?:quý|quy)\s+(?:[5-9]|v|vi{1,3})(?:\s*/\s*\d{4})?(?!\w)",
+                         re.IGNORECASE)
 
 
 @dataclass
@@ -255,6 +267,9 @@ class Engine:
 
     @property
     def places(self) -> set[str]:
-        """Every province some indexed text names (a question about another one abstains)."""
+        """Every province some indexed text names (a question about another one abstains);
+        the communes and districts a report also records are not among them."""
+        from rag.places import is_province
+
         docs = self.index.docs.values()
-        return {p for d in docs for p in (d.places or (d.province,)) if p}
+        return {p for d in docs for p in (d.places or (d.province,)) if p and is_province(p)}

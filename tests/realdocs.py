@@ -30,6 +30,17 @@ def realdoc(name: str) -> Path:
     return path
 
 
+def more_doc(name: str) -> Path:
+    """A document of ``../shared/realdocs/more`` (Markdown copies of 12 issuers)."""
+    return realdoc(f"more/{name}")
+
+
+def stats_doc(name: str) -> Path:
+    """A statistics office's monthly report saved from its web page
+    (``../shared/realdocs/stats-office``)."""
+    return realdoc(f"stats-office/{name}")
+
+
 SAMPLE_2024 = "lang-son_2024-05_bao-cao-kt-xh.txt"
 
 

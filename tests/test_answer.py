@@ -78,8 +78,8 @@ def test_cli_ask_json(sample_index):
                           "thang 5/2024", "--index", str(sample_index), "--json"],
                          capture_output=True, text=True, cwd=REPO, check=True)
     d = json.loads(out.stdout)
-    assert set(d) == {"question", "text", "abstained", "reason", "citations", "result",
-                      "headline", "items", "series", "related"}
+    assert set(d) == {"schema_version", "question", "text", "abstained", "reason", "citations",
+                      "result", "headline", "items", "series", "related"}
     assert "816 tỷ đồng" in d["text"] and d["citations"][0]["n"] == 1
     assert set(d["citations"][0]) >= {"n", "chunk_id", "doc_id", "title", "period", "section",
                                       "page", "quote", "span", "figures", "footnotes"}

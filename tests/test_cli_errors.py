@@ -100,3 +100,35 @@ def test_index_build_of_a_named_folder_indexes_that_folder(tmp_path):
                    str(folder), "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["added"] == ["lang-son_2023-01_bao-cao-kt-xh"]
+
+
+def _one_line(proc: subprocess.CompletedProcess, text: str) -> None:
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2, proc.stderr
+    assert len(lines) == 1 and text in lines[0] and "Traceback" not in proc.stderr, lines
+
+
+@pytest.mark.parametrize("k", ["0", "-3", "100000"])
+def test_a_k_that_asks_for_no_passage_is_one_line(plumbing_index, k):
+    """`search x --k 0` printed nothing and exited 0 (issue 20)."""
+    for command in (("search", "thu ngân sách"), ("ask", "thu ngân sách")):
+        proc = run_cli(*command, "--k", k, "--index", str(plumbing_index))
+        _one_line(proc, f"--k {k} is not a number of passages")
+        assert proc.stdout == ""
+
+
+def test_an_impossible_period_filter_is_one_line(plumbing_index):
+    """"tháng 13/2024" names no period: refused, never silently ignored (issue 20)."""
+    for command in ("search", "ask"):
+        proc = run_cli(command, "thu ngân sách", "--period", "tháng 13/2024",
+                       "--index", str(plumbing_index))
+        _one_line(proc, "the period filter 'tháng 13/2024' names no period")
+        assert proc.stdout == ""
+
+
+def test_removing_from_a_missing_index_says_there_is_no_index(tmp_path):
+    """Not "no report 'X'": there is no index at all, and none is created (issue 20)."""
+    where = tmp_path / "nonexistent"
+    proc = run_cli("index", "remove", "X", "--index", str(where))
+    _one_line(proc, f"no index at {where}")
+    assert not where.exists()

@@ -20,7 +20,8 @@ def test_series_json_rows_sorted_by_period(plumbing_index, capsys):
                        "--index", str(plumbing_index))
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"indicator", "unit", "rows"} and data["unit"] == "tỷ đồng"
+    assert set(data) == {"schema_version", "indicator", "unit", "rows"}
+    assert data["unit"] == "tỷ đồng"
     rows = data["rows"]
     assert set(rows[0]) == {"period", "period_kind", "value", "value_text", "unit",
                             "comparisons", "doc", "chunk_id", "quote"}
@@ -39,9 +40,19 @@ def test_series_csv_has_bom_and_vietnamese_figures(plumbing_index, capsysbinary)
     data = capsysbinary.readouterr().out
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0]["value_text"] == "3.060" and rows[0]["value"] == "3060.0"
-    assert rows[-1]["value_text"] == "1.934,5" and "23/5/2024" in rows[-1]["period"]
-    assert not any(r["value_text"] == "22.013,3" for r in rows)  # the other scope
+    assert rows[0]["Số liệu như báo cáo ghi"] == "3.060" and rows[0]["Giá trị"] == "3060"
+    assert rows[0]["Báo cáo"].startswith("Tình hình thực hiện kế hoạch phát triển")
+    # "tính riêng tại Hải quan tỉnh Lạng Sơn" is part of the whole: not a row of the totals
+    assert [r["Số liệu như báo cáo ghi"] for r in rows] == ["3.060", "160", "800", "250"]
+    assert not any(r["Số liệu như báo cáo ghi"] == "22.013,3" for r in rows)  # other scope
+
+
+def test_series_text_lists_a_part_of_the_whole_apart(plumbing_index, capsys):
+    code, out, _ = run(capsys, "series", "kim ngach XNK", "--index", str(plumbing_index))
+    assert code == 0
+    totals, apart = out.split("Số liệu chỉ của một phần (không thuộc dãy trên):")
+    assert "1.934,5" not in totals
+    assert "1.934,5 triệu USD (tính riêng tại Hải quan tỉnh Lạng Sơn)" in apart
 
 
 def test_unknown_indicator_is_one_line(plumbing_index, capsys):

@@ -107,14 +107,17 @@ def test_periods_from_the_body_when_the_title_names_none(article):
 
 
 def test_news_article_about_a_year_is_found_for_that_year(tmp_path):
-    """No date in the page, no period in its title: the year its body states is its period."""
+    """No date in the page, no period in its title: the periods its body states are its
+    periods ("đến hết 31/01/2022", "năm 2021"), the capital plan's year it allocates ("nguồn
+    vốn đầu tư công năm 2022") its plan period."""
     lines = (REPORTS / "lang-son_2022-01_bao-cao-kt-xh.txt").read_text(encoding="utf-8")
     para = next(ln for ln in lines.split("\n") if ln.startswith("Tổng nguồn vốn đầu tư công"))
     html = (f"<html><head><title>Phân bổ vốn đầu tư công | Báo Lạng Sơn</title></head><body>"
             f"<div class='content'><p>{para}</p><p>(Theo Báo Lạng Sơn)</p></div></body></html>")
     doc = parse_file(write_page(tmp_path, "von.htm", html))
     assert doc.title == "Phân bổ vốn đầu tư công" and doc.date is None
-    assert doc.period_source == "text" and "năm 2022" in [p.label for p in doc.periods]
+    assert doc.period_source == "text" and "tháng 1/2022" in [p.label for p in doc.periods]
+    assert "năm 2022" in [p.label for p in doc.plan_periods]
     assert "Theo Báo" not in doc.text
 
 

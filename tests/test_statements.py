@@ -142,3 +142,14 @@ def test_one_ask_reads_the_question_once(eng, monkeypatch):
     monkeypatch.setattr(question, "read", lambda *a, **k: calls.append(a) or real(*a, **k))
     eng.ask("Thu ngân sách nhà nước 10 tháng năm 2025 tỉnh Hưng Yên")
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("question", ["thu ngân sách tháng 13/2024", "thu ngan sach quy V 2024"])
+def test_a_question_naming_an_impossible_period_is_a_user_error(question):
+    """It was answered with another period's figures, the impossible one dropped."""
+    from rag.errors import InputError
+    from rag.service import read_question
+
+    with pytest.raises(InputError) as err:
+        read_question(question)
+    assert err.value.code == "query.impossible_period"

@@ -105,7 +105,7 @@ def test_a_replacement_is_shown_with_its_changes_and_written_only_on_confirm(pag
     shot(page, "21-admin-plan", full=True)
     assert IndexStore(root).live_folder() == before  # nothing written before the confirmation
     view = ask(page, "giải ngân vốn đầu tư công tháng 5/2024?")
-    expect(view.locator(".answer-text")).to_contain_text("816 tỷ đồng")
+    expect(view.locator("section.answer")).to_contain_text("816 tỷ đồng")
     page.get_by_role("tab", name="Quản lý báo cáo").click()
     page.locator("#confirm-btn").click()
     result = page.locator("#upload-status .ok-box")
@@ -114,7 +114,7 @@ def test_a_replacement_is_shown_with_its_changes_and_written_only_on_confirm(pag
     expect(page.locator("#status-line")).to_contain_text("Sẵn sàng: 6 báo cáo")
     shot(page, "22-admin-written")
     view = ask(page, "giải ngân vốn đầu tư công tháng 5/2024?")
-    expect(view.locator(".answer-text")).to_contain_text("999 tỷ đồng")
+    expect(view.locator("section.answer")).to_contain_text("999 tỷ đồng")
     last = read_log(root)[-1]
     assert last["who"] == "web admin from 127.0.0.1" and last["replaced"] == [F2024]
     assert last["added"] == ["bao-cao-thang-7-2024"]
@@ -202,7 +202,7 @@ def test_a_report_added_by_the_cli_appears_in_the_running_app(page, root, tmp_pa
     assert proc.returncode == 0, proc.stderr
     expect(page.locator("#status-line")).to_contain_text(f"Sẵn sàng: {n + 1} báo cáo")
     view = ask(page, "thu ngân sách tháng 8/2025")
-    expect(view.locator(".answer-text")).to_contain_text("777 tỷ đồng")
+    expect(view.locator("section.answer")).to_contain_text("777 tỷ đồng")
     page.get_by_role("tab", name="Đọc báo cáo").click()
     expect(page.locator("#doc-list tr[data-doc]").first).to_have_attribute(
         "data-doc", "bao-cao-tu-dong-lenh")  # August 2025 is the newest period

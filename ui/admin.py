@@ -158,7 +158,7 @@ class AdminHandlers:
             discard(pending.paths)
         self.state.check_reload()
         docs = self.state.engine.index.docs
-        failed = {k: vi_error(e) for k, e in report.errors.items()}
+        failed = {k: _why(e, pending) for k, e in report.errors.items()}
         html = write_result_view([docs[d] for d in report.added if d in docs],
                                  set(report.replaced), failed, [], self.state.status()["text"])
         return html, None, *_buttons(False)
@@ -197,6 +197,22 @@ class AdminHandlers:
 
     def cancel_remove(self, _doc_id):
         return message("Đã huỷ; chưa có gì bị xoá."), None, *_buttons(False)
+
+
+def _why(exc: BaocaoError, pending: Pending) -> str:
+    """Why a confirmed file was not written. A replacement refused although the admin
+    confirmed it means the report changed after the plan was shown (another writer): say
+    that, not "cần xác nhận" (the admin had confirmed)."""
+    if exc.code != "index.replace_unconfirmed":
+        return vi_error(exc)
+    title = exc.details.get("title", "")
+    if exc.details.get("doc_id") in pending.expect:
+        return (f"báo cáo «{title}» đã được thay bằng một bản khác sau khi kế hoạch được "
+                "hiện ra (có người khác vừa ghi), nên tệp này chưa được ghi để khỏi đè lên "
+                "bản mới đó. Hãy chọn lại tệp để xem thay đổi so với bản hiện có")
+    return (f"trong lúc chờ xác nhận, một báo cáo cùng tên «{title}» vừa được thêm vào chỉ "
+            "mục (có người khác vừa ghi), nên tệp này chưa được ghi. Hãy chọn lại tệp để "
+            "xem thay đổi so với bản hiện có")
 
 
 def _progress_of(progress):

@@ -57,16 +57,20 @@ def example_questions(periods: list[str]) -> list[str]:
 
 
 def _ask_tab(reports: list, periods: list[str]) -> SimpleNamespace:
-    with gr.Row():
+    with gr.Row(elem_id="ask-row"):
+        # the browser sends at most 20x the limit, so that the server sees, and says, that a
+        # longer question is too long (the page cut it silently at the limit before)
         question = gr.Textbox(label="Câu hỏi", elem_id="question", scale=5, lines=1,
                               placeholder="Ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
-                              autofocus=True, max_length=service_limit())
+                              autofocus=True, max_length=20 * service_limit())
         ask = gr.Button("Hỏi", variant="primary", elem_id="ask-btn", scale=1)
     examples = gr.Dataset(components=[question], samples=[[q] for q in example_questions(periods)],
                           label="Câu hỏi mẫu (bấm để hỏi)", elem_id="examples", type="values")
     with gr.Row():
+        # allow_custom_value: report ids are checked by the handler against the live index,
+        # so a script's ids work for reports added after the page was built
         docs = gr.Dropdown(reports, value=[], multiselect=True, label="Chỉ trong báo cáo",
-                           elem_id="doc-filter", scale=3)
+                           elem_id="doc-filter", scale=3, allow_custom_value=True)
         period = gr.Dropdown(periods, value=ALL_PERIODS, allow_custom_value=True,
                              label="Kỳ báo cáo (chọn hoặc gõ, vd. tháng 5/2024)",
                              elem_id="period-filter", scale=2)
@@ -134,6 +138,8 @@ def build_app(engine_or_index_dir=None, admin: Admin | None = None) -> gr.Blocks
     state = _state_for(engine_or_index_dir)
     h = Handlers(state)
     reports, periods, table = h.choices()
+    if not state.ready:
+        reports, periods, _ = h.choices(manifest_docs(state))
     with gr.Blocks(title="Báo cáo KT-XH — tra cứu và hỏi đáp",
                    delete_cache=CACHE_CLEANUP) as app:
         gr.Markdown("## Tra cứu báo cáo kinh tế – xã hội")
@@ -164,6 +170,20 @@ def build_app(engine_or_index_dir=None, admin: Admin | None = None) -> gr.Blocks
     app.queue(default_concurrency_limit=ENGINE_CONCURRENCY, max_size=QUEUE_MAX, api_open=False)
     app.baocao_writable = admin is not None  # ui.guard: uploads only to an admin server
     return app
+
+
+def manifest_docs(state: AppState) -> list:
+    """The live manifest's reports, newest period first (no model, no vectors): the choices
+    of a page built while the engine still loads, so the API schema of ``/ask`` lists the
+    reports and periods from the start."""
+    from rag.index import IndexStore
+    from ui.state import periods_key
+
+    try:
+        docs = IndexStore(state.root).manifest().documents
+    except Exception:  # noqa: BLE001 - no index yet, or a damaged one: the status line says
+        return []
+    return sorted(docs, key=periods_key, reverse=True)
 
 
 def _lists(ui: SimpleNamespace) -> list:
@@ -246,4 +266,19 @@ def serve(host: str = "127.0.0.1", port: int = 7860, index_dir=None,
         log.warning("serving on %s: reachable from other machines", host)
     log.info("writes (add, replace, remove reports) are %s",
              "allowed with the admin token" if admin else "off: read-only")
-    launch(build_app(state, admin), host, port, block=True)
+    import uvicorn
+
+    server = mount(build_app(state, admin), state, admin)
+    log.info("serving http://%s:%d/ (JSON API: /api/v1, docs: /api/docs)", host, port)
+    uvicorn.run(server, host=host, port=port, log_level="warning")
+
+
+def mount(app: gr.Blocks, state: AppState, admin: Admin | None = None):
+    """The HTTP API (``ui.api``) with the Gradio app mounted at ``/``: one process, one
+    loaded index for both."""
+    from ui.api import create_api
+
+    writable = getattr(app, "baocao_writable", False)
+    return gr.mount_gradio_app(create_api(state, admin), app, path="/", css=CSS, head=HEAD,
+                               show_error=False, max_file_size=UPLOAD_CAP, ssr_mode=False,
+                               footer_links=[], app_kwargs=guard.app_kwargs(app, writable))

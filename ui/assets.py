@@ -91,6 +91,55 @@ figure.tbl figcaption { font-weight: 600; margin-bottom: 4px; }
 .source .scanned-note { color: #8a1c1c; font-size: 0.88rem; }
 .page-mark { display: block; text-align: center; color: #8c959f; font-size: 0.8rem;
   margin: 6px 0; }
+/* the answer: the asked figure first and large, then its statement, parts, other lines */
+.headline { margin: 4px 0 10px 0; padding: 10px 14px; background: #fff; border: 1px solid
+  #c9d7f2; border-radius: 8px; }
+.hl-indicator { color: #3d444d; font-size: 0.95rem; font-weight: 600; }
+.hl-figure { font-size: 2rem; line-height: 1.25; font-weight: 700; color: #0b2e6e; }
+.hl-figure a.cite { font-size: 1rem; vertical-align: super; }
+.hl-scope { color: #8a5a00; font-weight: 600; }
+.hl-rest { font-size: 1.05rem; color: #1f2328; }
+.answer-lines p.lead { margin: 6px 0; }
+.answer-lines h4 { margin: 10px 0 2px 0; font-size: 1rem; }
+.answer-lines ul { margin: 2px 0; padding-left: 1.3em; }
+.answer-lines ul.sub { padding-left: 1.1em; list-style: circle; }
+.answer-lines li { margin: 3px 0; }
+.answer-lines .line-label, .series-lines .line-label { color: #59636e; }
+.view .series-lines li > mark.fig ~ mark.fig, .view .answer-lines mark.fig,
+.view blockquote.quote mark.fig,
+.view ul.notes mark.fig { background: transparent;
+  padding: 0; font-weight: 600; }
+.fn-note { margin: 2px 0 4px 0; padding: 2px 8px; border-left: 2px solid #d0b37a;
+  background: #fffaf0; font-size: 0.9rem; color: #3d444d; }
+ul.sources { list-style: none; padding-left: 0; }
+.src-n { color: #0b57d0; margin-right: 4px; }
+.scope { color: #8a5a00; }
+.parts-apart { margin-top: 10px; font-size: 0.92rem; }
+.parts-apart li { cursor: pointer; }
+/* a phone (390 px): nothing wider than the screen, the answer first and readable (Gradio
+   scopes these rules to the page's content; the page's own margins are in HEAD) */
+.view, .view * { overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  #tabs .tab-container button { padding: 4px 5px !important; font-size: 0.84rem !important;
+    min-width: 0 !important; }
+  #ask-row > #ask-btn { flex: 0 0 auto !important; min-width: 64px !important; }
+  .answer { padding: 6px 8px; }
+  .answer-lines ul { padding-left: 1.1em; }
+  .hl-figure { font-size: 1.7rem; }
+  .reader-body { flex-direction: column; }
+  nav.toc { flex: none; max-height: 30vh; width: 100%; border-right: 0;
+    border-bottom: 1px solid #d8dee4; }
+  .doc-scroll { max-height: none; padding: 0; }
+  table.doc-list, table.doc-list tbody, table.doc-list tr, table.doc-list td {
+    display: block; width: 100%; }
+  table.doc-list thead { display: none; }
+  .view table.doc-list, .view table.doc-list tr, .view table.doc-list td {
+    border-left: 0 !important; border-right: 0 !important; border-top: 0 !important; }
+  .view table.doc-list td { border-bottom: 0 !important; padding: 2px 4px; }
+  .view table.doc-list tr { border-bottom: 1px solid #d8dee4; padding: 6px 0; }
+  table.doc-list td[data-th]::before { content: attr(data-th) ": "; color: #59636e; }
+  .status progress { width: 120px; }
+}
 """
 
 # Clicks on [n] markers, sources, passages and report rows carry their data-* back.
@@ -147,10 +196,17 @@ element.addEventListener('click', (e) => {
 });
 """
 
+# On a phone the page keeps 6 px margins, not Gradio's 32 px (rules passed as ``css`` reach
+# only the page's content, so this one is in the head).
 # The page is in Vietnamese: tell the browser (spell checking, screen readers, hyphenation).
 # Gradio's loading status says "Loading" to screen readers (a visually hidden live region
 # the browser's locale does not translate): it is said in Vietnamese too.
-HEAD = """<script>
+HEAD = """<style>
+@media (max-width: 640px) {
+  gradio-app .main.fillable.app { padding: 8px 6px !important; }
+}
+</style>
+<script>
 document.documentElement.lang = "vi";
 new MutationObserver(() => {
   document.querySelectorAll('[role="status"]').forEach((el) => {

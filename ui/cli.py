@@ -12,6 +12,7 @@ import json
 import math
 import sys
 
+from rag.contract import stamp
 from rag.errors import BaocaoError, InputError
 from ui import cli_series
 
@@ -20,6 +21,11 @@ def _print_json(obj) -> None:
     """Strict JSON (no ``Infinity``/``NaN``, which other tools cannot read)."""
     sys.stdout.write(json.dumps(_finite(obj), ensure_ascii=False, indent=1,
                                 allow_nan=False) + "\n")
+
+
+def _json_line(obj) -> str:
+    """One strict JSON line (``search --json``, ``--queries``)."""
+    return json.dumps(_finite(obj), ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _finite(obj):
@@ -46,7 +52,7 @@ def cmd_parse(args) -> int:
         out["footnotes"] = [{**f.to_dict(), "cited_in": cited.get(n)}
                             for n, f in doc.footnotes.items()]
         out["chunks"] = [c.to_dict() for c in chunks]
-        _print_json(out)
+        _print_json(stamp("parse", out))
         return 0
     _print_parse_text(doc, chunks, cited)
     return 0
@@ -157,7 +163,7 @@ def _rollback(done, as_json: bool) -> int:
 
 def _list(docs, as_json: bool) -> int:
     if as_json:
-        _print_json([d.to_dict() for d in docs])
+        _print_json(stamp("reports", {"reports": [d.to_dict() for d in docs]}))
         return 0
     for d in docs:
         sys.stdout.write(f"{d.doc_id}\t{d.period_label or '—'}\t{_count(d.n_chunks, 'chunk')}"
@@ -165,15 +171,26 @@ def _list(docs, as_json: bool) -> int:
     return 0
 
 
+MAX_K = 1000  # passages a search may return: more is a typo, not a use
+
+
+def _check_k(k: int) -> int:
+    """``--k 0`` (or negative, or absurd) is a one-line error, not an empty result."""
+    if not 1 <= k <= MAX_K:
+        raise InputError("query.bad_k", k=k, limit=MAX_K)
+    return k
+
+
 def cmd_search(args) -> int:
     from rag import service
 
+    _check_k(args.k)
     queries = [service.check_question(q) for q in _queries(args)]
     engine = service.Engine.open(args.index)
     for q in queries:
         result = engine.search(q, k=args.k, doc_ids=args.doc, period=args.period)
         if args.json or args.queries:
-            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.write(_json_line(stamp("search", result.to_dict())))
         else:
             _print_hits(result)
     return 0
@@ -204,13 +221,16 @@ def _print_hits(result) -> None:
 def cmd_ask(args) -> int:
     from rag import service
 
-    service.check_question(args.question)  # before the model loads: an empty one is a typo
+    _check_k(args.k)
+    service.read_question(args.question, args.period)  # before the model loads: a typo
     engine = service.Engine.open(args.index)
     answer = engine.ask(args.question, k=args.k, doc_ids=args.doc, period=args.period)
     if args.json:
-        _print_json(answer.to_dict())
+        _print_json(stamp("answer", answer.to_dict()))
         return 0
     w = sys.stdout.write
+    if answer.headline is not None:  # the asked figure first, as the web page shows it
+        w(f"{answer.headline.text} [{answer.headline.citation}]\n\n")
     w(answer.text + "\n")
     for c in answer.citations:
         page = f" — tr. {c.page}" if c.page else ""
@@ -304,6 +324,7 @@ def _index_parsers(sub) -> None:
 def cmd_eval(args) -> int:
     from rag.evaluation.metrics import run_cli
 
+    _check_k(args.k)
     return run_cli(args)
 
 

@@ -44,31 +44,39 @@ def load(index_dir) -> tuple[list, dict]:
 
 
 def cmd_series(args) -> int:
-    from rag.answer.export import find_series, to_csv, to_json
+    from rag.answer.export import find_series, to_csv, to_json, totals_and_parts
+    from rag.contract import stamp
 
     observations, docs = load(args.index)
     series = find_series(observations, args.indicator, plans=args.plans, doc_ids=args.doc)
     if args.json:
-        sys.stdout.write(json.dumps(to_json(series), ensure_ascii=False, indent=1) + "\n")
-    elif args.csv:
-        data = to_csv(series)
+        out = stamp("series", to_json(series))
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+        return 0
+    series, parts = totals_and_parts(series)  # a part never stands among the totals
+    if args.csv:
+        data = to_csv(series, docs)
         if args.out:
             Path(args.out).write_bytes(data)
         else:
             sys.stdout.flush()
             sys.stdout.buffer.write(data)
     else:
-        _print_text(series, docs)
+        _print_text(series, docs, parts)
     return 0
 
 
-def _print_text(series, docs) -> None:
+def _print_text(series, docs, parts=()) -> None:
     from rag.answer.across import lines_of
 
     w = sys.stdout.write
     w(f"{series.indicator} ({series.unit or '—'}): {len(series.rows)} số liệu\n")
     for line, o in zip(lines_of(list(series.rows), docs), series.rows, strict=True):
         w(f"  {line}   [{o.chunk_id}]\n")
+    if parts:
+        w("Số liệu chỉ của một phần (không thuộc dãy trên):\n")
+        for line, o in zip(lines_of(list(parts), docs), parts, strict=True):
+            w(f"  {line}   [{o.chunk_id}]\n")
 
 
 if __name__ == "__main__":  # for a quick look without the main CLI

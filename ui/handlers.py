@@ -11,9 +11,10 @@ import time
 
 import gradio as gr
 
+from rag.contract import stamp
 from rag.errors import BaocaoError
-from rag.periods import parse_periods
 from rag.records import Citation
+from rag.service import read_question
 from ui.messages import vi_error
 from ui.reader import Highlight, report_view
 from ui.render import (
@@ -24,7 +25,7 @@ from ui.render import (
     shown_footnotes,
     status_view,
 )
-from ui.series import trend_hidden, trend_update
+from ui.series import trend_hidden, trend_shown
 from ui.state import AppState
 
 log = logging.getLogger("baocao.ui")
@@ -47,36 +48,49 @@ class Handlers:
 
     # -- asking ---------------------------------------------------------------
     def ask(self, question, doc_ids, period, mode, progress=gr.Progress()):
-        """Answer (or, in search-only mode, list passages); returns (html, citations).
-        Before the index is ready the question waits (with the start-up progress shown)."""
+        """Answer (or, in search-only mode, list passages); returns (html, citations)."""
+        return self._reply(question, doc_ids, period, mode, progress)[:2]
+
+    def _reply(self, question, doc_ids, period, mode, progress):
+        """(html, citations, Answer or None). A question that is too long or a period filter
+        that names no period is refused with the reason; before the index is ready the
+        question waits (with the start-up progress shown)."""
         question = (question or "").strip()
         if not question:
-            return message("Hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?"), None
+            return message("Hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?"), \
+                None, None
+        period_text = self._period(period)
+        try:
+            read_question(question, period_text)
+        except BaocaoError as exc:
+            return message(vi_error(exc), "error-box", question), None, None
         if not self._wait(progress):
-            return message(self.state.status()["text"], "error-box", question), None
-        period_text, note = self._period(period)
+            return message(self.state.status()["text"], "error-box", question), None, None
         engine, t0 = self.state.engine, time.perf_counter()
         try:
+            self.check_reports(doc_ids)
             if mode == MODES[1]:
                 res = engine.search(question, k=TOP_K, doc_ids=doc_ids or None, period=period_text)
-                return hits_view(res, time.perf_counter() - t0, note), None
+                return hits_view(res, time.perf_counter() - t0), None, None
             ans = engine.ask(question, k=TOP_K, doc_ids=doc_ids or None, period=period_text)
         except BaocaoError as exc:
-            return message(vi_error(exc), "error-box", question), None
+            return message(vi_error(exc), "error-box", question), None, None
         except Exception:  # noqa: BLE001 - the page says something failed; the log has it all
-            log.exception("question failed: %r", question)
+            log.exception("question failed: %r", question[:200])
             return message("Lỗi khi xử lý câu hỏi; xin thử lại hoặc báo người quản trị.",
-                           "error-box", question), None
-        return answer_view(ans, time.perf_counter() - t0, note), list(ans.citations)
+                           "error-box", question), None, None
+        took = time.perf_counter() - t0
+        return answer_view(ans, took, "", self.state.chunk), list(ans.citations), ans
 
     def ask_with_chart(self, question, doc_ids, period, mode, progress=gr.Progress()):
         """The answer view, its citations and the trend chart box and figure, from one event:
         a chart drawn by an event of its own could lag its answer (covered by a progress
-        veil, or left over from the question before when an example chip was clicked)."""
-        html, citations = self.ask(question, doc_ids, period, mode, progress)
-        if citations is None:  # search mode, an error, an empty question: no chart
+        veil, or left over from the question before when an example chip was clicked). The
+        chart is the answer's own series (``Answer.series``), never computed again."""
+        html, citations, ans = self._reply(question, doc_ids, period, mode, progress)
+        if ans is None or not ans.series:  # search mode, an error, not a trend: no chart
             return html, citations, *trend_hidden()
-        return html, citations, *trend_update(self.state, question, doc_ids, period, mode)
+        return html, citations, *trend_shown(ans, self.state.engine.index.docs)
 
     def ask_example(self, sample, doc_ids, period, mode, progress=gr.Progress()):
         """An example chip: put the question in the box and answer it at once."""
@@ -97,15 +111,10 @@ class Handlers:
         return self.state.ready
 
     @staticmethod
-    def _period(period) -> tuple:
-        """The period filter text, and a notice when free text names no period."""
+    def _period(period) -> str | None:
+        """The period filter's text (None for all periods)."""
         text = (period or "").strip()
-        if not text or text == ALL_PERIODS:
-            return None, ""
-        if not parse_periods(text):
-            return None, message(f"Không hiểu kỳ «{text}» (ví dụ: tháng 5/2024, quý I/2022); "
-                                 "đã bỏ qua bộ lọc kỳ.")
-        return text, ""
+        return None if not text or text == ALL_PERIODS else text
 
     # -- opening reports --------------------------------------------------------
     def open_clicked(self, citations, evt: gr.EventData):
@@ -179,9 +188,10 @@ class Handlers:
         """Status line and report lists after the index changed."""
         return (status_view(self.state.status()), *self.lists())
 
-    def choices(self) -> tuple[list, list[str], str]:
-        """Report choices, period choices and the report table of the current index."""
-        docs = self.state.docs()
+    def choices(self, docs=None) -> tuple[list, list[str], str]:
+        """Report choices, period choices and the report table of the current index (or of
+        ``docs``)."""
+        docs = self.state.docs() if docs is None else docs
         reports = [(f"{d.title} — {d.period_label or 'không rõ kỳ'}", d.doc_id) for d in docs]
         return reports, self.periods(docs), doc_list_view(docs)
 
@@ -206,13 +216,21 @@ class Handlers:
                        reverse=True)
         return [ALL_PERIODS] + [p.label for p in order]
 
+    def check_reports(self, doc_ids) -> None:
+        """Report ids of a filter must be indexed (the filter takes free values: a script's
+        ids may name reports added after the page was built)."""
+        docs = self.state.engine.index.docs
+        for doc_id in doc_ids or ():
+            if doc_id not in docs:
+                raise BaocaoError("index.no_report", doc_id=str(doc_id))
+
     # -- JSON API (gradio_client) ----------------------------------------------------------
     def api_answer(self, question: str, period: str = "", doc_ids: list | None = None) -> dict:
-        """Answer with citations as a dict (``Answer.to_dict()``), for scripts and tests."""
+        """Answer with citations: the ``answer`` schema (as ``baocao ask --json``)."""
         return self._api("ask", question, period, doc_ids)
 
     def api_search(self, query: str, period: str = "", doc_ids: list | None = None) -> dict:
-        """Ranked passages as a dict (``SearchResult.to_dict()``)."""
+        """Ranked passages: the ``search`` schema (as ``baocao search --json``)."""
         return self._api("search", query, period, doc_ids)
 
     def _api(self, what: str, text: str, period: str, doc_ids) -> dict:
@@ -221,7 +239,8 @@ class Handlers:
         engine = self.state.engine
         call = engine.ask if what == "ask" else engine.search
         try:
-            return call(text, k=TOP_K, doc_ids=doc_ids or None,
-                        period=self._period(period)[0]).to_dict()
+            self.check_reports(doc_ids)
+            out = call(text, k=TOP_K, doc_ids=doc_ids or None, period=self._period(period))
+            return stamp("answer" if what == "ask" else "search", out.to_dict())
         except BaocaoError as exc:
             raise gr.Error(vi_error(exc)) from None

@@ -125,19 +125,38 @@ VI: dict[str, str] = {
     "query.missing": "hãy nhập câu hỏi",
     "query.bad_period": "bộ lọc kỳ «{period}» không phải một kỳ báo cáo; hãy viết ví dụ "
                         "«tháng 5/2024», «5 tháng đầu năm 2024», «quý I/2022», «năm 2023»",
+    "query.impossible_period": "câu hỏi nêu «{period}», không phải một kỳ có thật (tháng 1–12, "
+                               "quý I–IV)",
     "query.empty": "hãy nhập câu hỏi, ví dụ: giải ngân vốn đầu tư công tháng 5/2024?",
+    "query.bad_k": "số đoạn cần tìm (k = {k}) phải là số nguyên từ 1 đến {limit}",
     "query.too_long": "câu hỏi dài {n} ký tự, vượt giới hạn {limit} ký tự; hãy hỏi ngắn gọn "
                       "hơn",
     "series.unknown_indicator": "không có chỉ tiêu nào khớp «{indicator}»; các chỉ tiêu có ở "
                                 "nhiều báo cáo: {known}",
+    "query.bad_k": "số kết quả k phải từ 1 đến {limit} (đã gửi «{k}»)",
+    "request.missing": "thiếu tham số «{param}»",
+    "request.invalid": "tham số «{param}» không hợp lệ",
+    "request.not_found": "không có địa chỉ «{path}»",
+    "request.method": "không dùng được phương thức {method} tại «{path}»",
+    "request.failed": "lỗi hệ thống (chi tiết trong nhật ký máy chủ)",
+    "index.loading": "chỉ mục chưa sẵn sàng ({status}); xin thử lại sau ít giây",
+    "index.unavailable": "chưa dùng được chỉ mục: {why}",
+    "index.remove_unconfirmed": "cần xác nhận việc xoá báo cáo «{title}» (confirm={confirm})",
+    "write.no_token": "cần mã quản trị (tiêu đề «Authorization: Bearer …»)",
+    "write.no_files": "chưa gửi tệp báo cáo nào (trường «files»)",
 }
 
 
 def vi_date(iso: str | None) -> str:
-    """"2024-06-04" -> "04/06/2024", "2021-10" -> "10/2021": one date format in the page."""
+    """"2024-06-04" -> "04/06/2024"; "2022-01" (only the month known) -> "tháng 01/2022";
+    "2021" -> "năm 2021"; none -> "—": one date format in the page."""
     if not iso:
         return "—"
     parts = iso.split("-")
+    if len(parts) == 2:
+        return f"tháng {parts[1]}/{parts[0]}"
+    if len(parts) == 1:
+        return f"năm {parts[0]}"
     return "/".join(reversed(parts))
 
 

@@ -188,7 +188,8 @@ def toc(doc: Document, current: tuple[str, ...] = ()) -> str:
 
 def _header(info: DocInfo, hl: Highlight | None, doc: Document | None = None) -> str:
     meta = [f"Kỳ báo cáo: {esc(info.period_label or '—')}", f"Loại: {esc(info.doc_type)}",
-            f"Ngày: {esc(vi_date(info.date))}", f"Tệp: {esc(info.source)}"]
+            f"Ngày: {esc(vi_date(info.date))}" if info.date else "", f"Tệp: {esc(info.source)}"]
+    meta = [m for m in meta if m]  # no "Ngày: —": a report without a known date says none
     head = (f'<div class="reader-head"><h2>{esc(info.title)}</h2>'
             f'<div class="meta">{" · ".join(meta)}</div></div>')
     if doc is not None and doc.ocr_pages:

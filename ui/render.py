@@ -41,7 +41,7 @@ def inline(text: str, cites: bool = False) -> str:
     return "".join(out)
 
 
-def _meta(period: str, section: str, page) -> str:
+def meta_line(period: str, section: str, page) -> str:
     bits = []
     if period:
         bits.append(f"Kỳ: {esc(period)}")
@@ -52,7 +52,7 @@ def _meta(period: str, section: str, page) -> str:
     return f'<div class="meta">{" · ".join(bits)}</div>' if bits else ""
 
 
-def _notes(notes: tuple[Footnote, ...]) -> str:
+def notes_list(notes: tuple[Footnote, ...]) -> str:
     if not notes:
         return ""
     items = "".join(f'<li class="note" data-fn-n="{esc(f.n)}"><sup>{esc(f.n)}</sup> '
@@ -66,60 +66,19 @@ def shown_footnotes(c: Citation) -> tuple[Footnote, ...]:
     return tuple(seen[n] for n in sorted(seen))
 
 
-def _scanned(c: Citation) -> str:
+def scanned_note(c: Citation) -> str:
     if not c.scanned:
         return ""
     return '<div class="scanned-note">Trích từ bản quét, cần đối chiếu với bản gốc.</div>'
 
 
-def _card_quote(c: Citation) -> str:
-    """The answer already quotes ``c.quote``: the card shows the sentence around it (the
-    quoted part marked), or no second copy when the quote is the whole sentence."""
-    at = c.context.find(c.quote) if c.context and c.quote else -1
-    if at < 0:
-        return ""
-    before, after = c.context[:at], c.context[at + len(c.quote):]
-    return (f'<blockquote class="quote">{inline(before)}<span class="cited">'
-            f'{inline(c.quote)}</span>{inline(after)}</blockquote>')
+def answer_view(ans: Answer, seconds: float | None = None, note: str = "",
+                passage=None) -> str:
+    """The answer page (``ui.answer_view``): the figure first, then its breakdown, the
+    other statements and one card per source."""
+    from ui.answer_view import answer_view as view
 
-
-def _source(c: Citation) -> str:
-    """One numbered source: title, period, section path, page, quote, its footnotes."""
-    n = esc(c.n)
-    return (
-        f'<li class="source" value="{n}" data-n="{n}">'
-        f'<a class="source-title" role="button" tabindex="0" data-kind="cite" data-n="{n}">'
-        f'[{n}] {esc(c.title)}</a>'
-        f'{_meta(c.period, c.section, c.page)}'
-        f'{_card_quote(c)}'
-        f'{_scanned(c)}{_notes(shown_footnotes(c))}'
-        f'<a class="open-link" role="button" tabindex="0" data-kind="cite" data-n="{n}">'
-        f'Xem trong báo cáo →</a></li>'
-    )
-
-
-def answer_view(ans: Answer, seconds: float | None = None, note: str = "") -> str:
-    """The answer paragraph (figures marked, [n] clickable) and its numbered sources."""
-    abstained = ans.abstained
-    cls = "answer abstained" if abstained else "answer"
-    head = "Không tìm thấy câu trả lời" if abstained else "Trả lời"
-    took = f' <span class="muted">({vi_seconds(seconds)})</span>' if seconds is not None else ""
-    parts = [f'<div class="view" data-question="{esc(ans.question)}">',
-             note, override_note(ans.result),
-             f'<section class="{cls}"><h3>{head}{took}</h3>',
-             f'<p class="answer-text">{inline(ans.text, cites=True)}</p>',
-             _elsewhere(ans.result.elsewhere), '</section>']
-    cites = ans.citations
-    related = ans.related if abstained and ans.reason != "not_in_selected" else ()
-    if related:  # let the official check for themselves what came closest
-        parts.append('<h3>Các đoạn gần nhất (không trả lời trực tiếp câu hỏi)</h3>'
-                     '<ol class="hits">' + "".join(_hit(h) for h in related) + "</ol>")
-    if cites:
-        parts.append(f'<h3>Nguồn ({len(cites)})</h3><ol class="sources">')
-        parts.extend(_source(c) for c in cites)
-        parts.append("</ol>")
-    parts.append("</div>")
-    return "".join(parts)
+    return view(ans, seconds, note, passage)
 
 
 def vi_seconds(seconds: float) -> str:
@@ -132,10 +91,19 @@ def override_note(result: SearchResult) -> str:
         return ""
     asked = ", ".join(p.label for p in result.periods)
     return (f'<div class="notice">Câu hỏi nêu kỳ {esc(asked)}, nên bộ lọc kỳ '
-            f'«{esc(result.period_overridden)}» không được áp dụng.</div>')
+            f'«{esc(shorten(result.period_overridden))}» không được áp dụng.</div>')
 
 
-def _elsewhere(docs: tuple[DocInfo, ...]) -> str:
+ECHO_CHARS = 60  # what the page repeats of a filter the user typed (it may be 1 MB)
+QUESTION_ECHO = 600  # a question is at most 500 characters; a longer one is refused
+
+
+def shorten(text: str, limit: int = ECHO_CHARS) -> str:
+    """The start of a user's text, for a notice that repeats it."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def elsewhere_links(docs: tuple[DocInfo, ...]) -> str:
     """Links to the reports outside the report filter that have the answer."""
     if not docs:
         return ""
@@ -145,14 +113,14 @@ def _elsewhere(docs: tuple[DocInfo, ...]) -> str:
     return f'<ul class="elsewhere" aria-label="Báo cáo có số liệu">{links}</ul>'
 
 
-def _hit(h: Hit) -> str:
+def hit_item(h: Hit) -> str:
     c = h.chunk
     return (
         f'<li class="hit" value="{esc(h.rank)}">'
         f'<a class="source-title" role="button" tabindex="0" data-kind="hit" '
         f'data-chunk="{esc(c.chunk_id)}">{esc(h.doc.title)}</a>'
-        f'{_meta(c.period_label, c.section, c.page_start)}'
-        f'<div class="hit-text">{inline(c.text)}</div>{_notes(c.footnotes)}'
+        f'{meta_line(c.period_label, c.section, c.page_start)}'
+        f'<div class="hit-text">{inline(c.text)}</div>{notes_list(c.footnotes)}'
         f'<a class="open-link" role="button" tabindex="0" data-kind="hit" '
         f'data-chunk="{esc(c.chunk_id)}">Xem trong báo cáo →</a></li>'
     )
@@ -162,7 +130,8 @@ def hits_view(result: SearchResult, seconds: float | None = None, note: str = ""
     """Search-only mode: the ranked passages, no composed answer."""
     hits = result.hits
     took = f' <span class="muted">({vi_seconds(seconds)})</span>' if seconds is not None else ""
-    parts = [f'<div class="view" data-question="{esc(result.query)}">', note,
+    parts = [f'<div class="view" data-question="{esc(shorten(result.query, QUESTION_ECHO))}">',
+             note,
              override_note(result),
              f'<h3>Các đoạn liên quan ({len(hits)}){took}</h3>']
     if result.periods and not result.period_covered:
@@ -171,21 +140,23 @@ def hits_view(result: SearchResult, seconds: float | None = None, note: str = ""
     if not hits:
         parts.append('<p class="muted">Không có đoạn nào phù hợp.</p>')
     else:
-        parts.append('<ol class="hits">' + "".join(_hit(h) for h in hits) + "</ol>")
+        parts.append('<ol class="hits">' + "".join(hit_item(h) for h in hits) + "</ol>")
     parts.append("</div>")
     return "".join(parts)
 
 
 def doc_list_view(docs: list[DocInfo]) -> str:
-    """Every indexed report as a clickable row: title and file, period, type, date."""
+    """Every indexed report as a clickable row: title and file, period, type (as parsed),
+    date (dd/mm/yyyy, or "tháng mm/yyyy" when only the month is known)."""
     if not docs:
         return '<div class="view muted">Chưa có báo cáo nào trong chỉ mục.</div>'
     rows = "".join(
         f'<tr data-kind="doc" data-doc="{esc(d.doc_id)}" tabindex="0">'
         f'<td><span class="source-title">{esc(d.title)}</span>'
         f'<div class="muted">{esc(d.source)}</div></td>'
-        f"<td>{esc(d.period_label) or '—'}</td><td>{esc(d.doc_type)}</td>"
-        f"<td>{esc(vi_date(d.date))}</td></tr>"
+        f'<td data-th="Kỳ báo cáo">{esc(d.period_label) or "—"}</td>'
+        f'<td data-th="Loại">{esc(d.doc_type[:1].upper() + d.doc_type[1:])}</td>'
+        f'<td data-th="Ngày ban hành">{esc(vi_date(d.date))}</td></tr>'
         for d in docs)
     return (f'<div class="view"><table class="doc-list"><thead><tr><th>Báo cáo</th>'
             f"<th>Kỳ báo cáo</th><th>Loại</th><th>Ngày ban hành</th></tr></thead>"
@@ -195,7 +166,8 @@ def doc_list_view(docs: list[DocInfo]) -> str:
 def message(text: str, kind: str = "muted", question: str | None = None) -> str:
     """A one-line notice; ``kind`` is muted | error-box | ok-box; ``question`` tags the
     view with the question it answers (the page and tests tell replies apart by it)."""
-    tag = f' data-question="{esc(question)}"' if question is not None else ""
+    tag = f' data-question="{esc(shorten(question, QUESTION_ECHO))}"' \
+        if question is not None else ""
     return f'<div class="view"{tag}><div class="{kind}">{esc(text)}</div></div>'
 
 

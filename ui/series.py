@@ -1,12 +1,13 @@
 """Observations in the web app: the chart of a trend answer and the "Số liệu theo kỳ" tab.
 
-The chart is a Plotly bar chart in ``gr.Plot`` (Gradio ships plotly.js, nothing is
-fetched): one series per kind of period (the month, the quarter, the cumulative from
-January), so a month and the cumulative figure ending in it are never one series; bars,
-not lines, because figures of different spans are not points of one curve. Each point carries
-its citation number; a click on a point opens that citation (``POINT_JS`` clicks the
-[n] of the answer, or the row of the series table, which the app already routes).
-No ``from __future__ import annotations``: Gradio reads the handlers' hints at runtime.
+The chart (``ui.chart``) is a Plotly bar chart in ``gr.Plot`` (Gradio ships plotly.js,
+nothing is fetched), drawn from the rows it is given: a trend answer's own series
+(``Answer.series``), the tab's series table. Each point carries its citation number; a
+click on a point opens that citation (``POINT_JS`` clicks the [n] of the answer, or the row
+of the series table, which the app already routes). A figure narrowed to a part of the
+whole ("tính riêng tại …") never stands in a series of totals: the tab lists it apart, with
+its qualifier. No ``from __future__ import annotations``: Gradio reads the handlers' hints
+at runtime.
 """
 
 import logging
@@ -17,22 +18,19 @@ from types import SimpleNamespace
 
 import gradio as gr
 
-from rag.answer.across import across_rows, lines_of, row_label
-from rag.answer.export import find_series, to_csv, to_xlsx
-from rag.answer.series import groups, series_of
+from rag.answer.across import lines_of
+from rag.answer.export import find_series, to_csv, to_xlsx, totals_and_parts
+from rag.answer.series import series_of
 from rag.errors import BaocaoError
 from rag.index.observations import observations_of
-from rag.observe.mentions import same_family
-from rag.service import read_question
 from ui.assets import CLICK_JS
+from ui.chart import chart, figure  # noqa: F401 - figure: for tests and scripts
+from ui.indicators import indicator_list
 from ui.messages import vi_error
 from ui.render import esc, inline, message
 
 log = logging.getLogger("baocao.ui")
 
-KIND_SERIES = {"month": "Theo tháng", "quarter": "Theo quý", "cumulative": "Lũy kế từ đầu năm",
-               "half": "Lũy kế từ đầu năm", "year": "Cả năm"}
-_SCALE = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9}
 # Route a click on a chart point to the citation it carries (customdata[0] = n).
 POINT_JS = """
 const targets = {'trend-chart': (n) => '#answer-view a.cite[data-n="' + n + '"]',
@@ -54,45 +52,8 @@ setInterval(() => {
 
 
 # The cross-period answer is one line per period; keep its line breaks in the answer view.
-TREND_NOTE = ('<style>#answer-view .answer-text { white-space: pre-line; }</style>'
-              '<div class="muted">Mỗi cột là một số liệu có trích dẫn [n]; bấm vào cột để mở '
-              'đoạn trích trong báo cáo. Tháng, quý và lũy kế là các dãy riêng.</div>')
-
-
-def _scale(unit) -> float:
-    return _SCALE.get((unit or "").split(" ")[0].lower(), 1.0)
-
-
-def figure(series, rows, title=None):
-    """A Plotly line chart of ``rows`` over their periods, one trace per kind of period."""
-    import plotly.graph_objects as go
-
-    labels, seen = [], set()
-    for n, o in enumerate(rows, 1):
-        label = row_label(o)
-        labels.append(label if label not in seen else f"{label} [{n}]")
-        seen.add(label)
-    fig = go.Figure()
-    for kind in dict.fromkeys(KIND_SERIES[o.period.kind] for o in rows):
-        pts = [(n, labels[n - 1], o) for n, o in enumerate(rows, 1)
-               if KIND_SERIES[o.period.kind] == kind and same_family(o.unit, series.unit)]
-        if not pts:
-            continue
-        fig.add_trace(go.Bar(
-            x=[x for _, x, _ in pts], y=[o.value * _scale(o.unit) / _scale(series.unit)
-                                          for _, _, o in pts],
-            name=kind, text=[f"[{n}]" for n, _, _ in pts], textposition="outside",
-            cliponaxis=False,
-            customdata=[[n, o.figure, o.doc_id] for n, _, o in pts],
-            hovertemplate="%{x}<br>%{customdata[1]}<br>nguồn [%{customdata[0]}]: "
-                          "%{customdata[2]}<extra>%{fullData.name}</extra>"))
-    fig.update_layout(
-        title=title or f"{series.indicator} ({series.unit or '—'})", separators=",.",
-        height=380, margin=dict(l=60, r=20, t=60, b=60), legend=dict(orientation="h", y=-0.25),
-        barmode="overlay", clickmode="event",
-        xaxis=dict(type="category", categoryorder="array", categoryarray=labels),
-        yaxis=dict(title=series.unit or "", rangemode="tozero", tickformat=",~r"))
-    return fig
+TREND_NOTE = ('<div class="muted">Mỗi thanh là một số liệu có trích dẫn [n]; bấm vào thanh để '
+              'mở đoạn trích trong báo cáo. Tháng, quý và lũy kế là các dãy riêng.</div>')
 
 
 # -- the chart above a trend answer (ask tab) -------------------------------------------
@@ -110,36 +71,30 @@ def trend_hidden():
     return gr.Column(visible=False), None
 
 
-def trend_update(state, question, doc_ids, period, mode):
-    """(box update, figure) for the question just asked: shown only for a trend answer."""
-    hidden = trend_hidden()
-    if not state.ready or not (question or "").strip() or mode != "Trả lời":
-        return hidden
-    period = None if not period or period.startswith("(") else period
-    try:
-        q = read_question(question, period)
-        found = across_rows(q, state.engine.index, doc_ids or None)
-    except Exception:  # noqa: BLE001 - the answer view reports failures; the chart just hides
-        log.exception("trend chart failed: %r", question)
-        return hidden
-    if found is None:
-        return hidden
-    series, rows, _ = found
-    return gr.Column(visible=True), figure(series, rows)
+def trend_shown(ans, docs):
+    """(box update, chart) of a trend answer: its own rows, numbered as its citations."""
+    return gr.Column(visible=True), chart(list(ans.series), docs)
 
 
 # -- the "Số liệu theo kỳ" tab --------------------------------------------------------
 
 def indicator_choices(state) -> list:
-    """(label, key) of every indicator that two or more reports give, widest first."""
+    """(label, key) of the indicators worth a series (``ui.indicators``), most periods
+    first."""
     if not state.ready:
         return []
-    found = groups(observations_of(state.engine.index))
-    return [(f"{wording} ({n} báo cáo)", key) for key, wording, n in found]
+    found = indicator_list(observations_of(state.engine.index))
+    return [(f"{wording} ({n} kỳ)", key) for key, wording, n in found]
 
 
-def series_table(series, docs) -> str:
-    """The series as an HTML table; a row opens its passage in the reader."""
+def _figure_cell(o) -> str:
+    scope = f' <span class="scope">({esc(o.scope)})</span>' if o.scope else ""
+    return f"{inline(o.figure)}{scope}"
+
+
+def series_table(series, docs, parts=()) -> str:
+    """The series as an HTML table (a row opens its passage in the reader); the figures of
+    a part of the whole listed under it, apart."""
     if not series.rows:
         return message("Không có số liệu nào của chỉ tiêu này.")
     lines = lines_of(list(series.rows), docs)
@@ -149,26 +104,41 @@ def series_table(series, docs) -> str:
         comps = "; ".join(c.text for c in o.comparisons)
         body.append(
             f'<tr data-kind="hit" data-chunk="{esc(o.chunk_id)}" data-n="{n}" tabindex="0">'
-            f"<td>{n}</td><td>{esc(line.split(': ')[0])}</td><td>{inline(o.figure)}</td>"
+            f"<td>{n}</td><td>{esc(line.split(': ')[0])}</td><td>{_figure_cell(o)}</td>"
             f"<td>{inline(comps)}</td><td><span class=\"source-title\">"
             f"{esc(info.title if info else o.doc_id)}</span></td></tr>")
-    return (f'<div class="view"><h3>{esc(series.indicator)} ({esc(series.unit or "—")})</h3>'
-            f'<table class="doc-list"><thead><tr><th>#</th><th>Kỳ</th><th>Số liệu</th>'
-            f"<th>So sánh</th><th>Báo cáo (bấm để xem đoạn trích)</th></tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    name = series.indicator[:1].upper() + series.indicator[1:]
+    return (f'<div class="view"><h3>{esc(name)} ({esc(series.unit or "—")})</h3>'
+            f'<div class="tbl-scroll"><table class="doc-list series"><thead><tr><th>#</th>'
+            f"<th>Kỳ</th><th>Số liệu</th><th>So sánh</th>"
+            f"<th>Báo cáo (bấm để xem đoạn trích)</th></tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>{_parts(parts, docs)}</div>")
 
 
-def _files(series) -> tuple[str, str]:
+def _parts(parts, docs) -> str:
+    if not parts:
+        return ""
+    items = "".join(
+        f'<li data-kind="hit" data-chunk="{esc(o.chunk_id)}" tabindex="0">'
+        f"{esc(line.split(': ')[0])}: {_figure_cell(o)} — "
+        f'<span class="source-title">{esc(docs[o.doc_id].title if o.doc_id in docs else "")}'
+        "</span></li>"
+        for o, line in zip(parts, lines_of(list(parts), docs), strict=True))
+    return ('<div class="parts-apart"><h4>Số liệu chỉ của một phần (không thuộc dãy trên)</h4>'
+            f'<ul>{items}</ul></div>')
+
+
+def _files(series, docs) -> tuple[str, str]:
     folder = Path(tempfile.mkdtemp(prefix="baocao-series-"))
     slug = re.sub(r"[^a-z0-9]+", "-", series.key.lower()).strip("-")[:60] or "so-lieu"
     csv_path = folder / f"so-lieu-{slug}.csv"
-    csv_path.write_bytes(to_csv(series))
-    xlsx_path = to_xlsx(series, folder / f"so-lieu-{slug}.xlsx")
+    csv_path.write_bytes(to_csv(series, docs))
+    xlsx_path = to_xlsx(series, folder / f"so-lieu-{slug}.xlsx", docs)
     return str(csv_path), str(xlsx_path)
 
 
 def show_series(state, choice, plans):
-    """(table html, figure, csv button, xlsx button) for a picked or typed indicator."""
+    """(table html, chart, csv button, xlsx button) for a picked or typed indicator."""
     none = gr.DownloadButton(visible=False)
     if not state.ready:
         return message(state.status()["text"], "error-box"), None, none, none
@@ -185,8 +155,10 @@ def show_series(state, choice, plans):
         return message(vi_error(exc), "error-box"), None, none, none
     if not series.rows:
         return message("Không có số liệu nào của chỉ tiêu này."), None, none, none
-    csv_path, xlsx_path = _files(series)
-    return (series_table(series, index.docs), figure(series, list(series.rows)),
+    series, parts = totals_and_parts(series)
+    csv_path, xlsx_path = _files(series, index.docs)
+    return (series_table(series, index.docs, parts),
+            chart(list(series.rows), index.docs, series.indicator, series.unit),
             gr.DownloadButton(value=csv_path, visible=True),
             gr.DownloadButton(value=xlsx_path, visible=True))
 

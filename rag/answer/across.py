@@ -108,7 +108,8 @@ def _figure(o: Observation) -> str:
 
 
 def lines_of(rows: list[Observation], docs: dict) -> list[str]:
-    """One line per figure: period, figure, comparisons (without the [n] marker)."""
+    """One line per figure: period, figure (with its qualifier when it covers only part of
+    the whole), comparisons (without the [n] marker)."""
     by_period: dict[Period, set[str]] = {}
     for o in rows:
         by_period.setdefault(o.period, set()).add(o.doc_id)
@@ -120,7 +121,8 @@ def lines_of(rows: list[Observation], docs: dict) -> list[str]:
             label += f" (theo báo cáo {info.period_label if info else o.doc_id})"
         comps = ", ".join(c.text for c in o.comparisons if c.kind != "other"
                           or c.basis != "denominator")
-        out.append(f"{label}: {_figure(o)}" + (f", {comps}" if comps else ""))
+        scope = f" ({o.scope})" if o.scope else ""  # a part keeps its qualifier
+        out.append(f"{label}: {_figure(o)}{scope}" + (f", {comps}" if comps else ""))
     return out
 
 

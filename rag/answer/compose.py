@@ -32,12 +32,15 @@ from rag.answer.sentences import (
     place_words,
     question_numbers,
 )
+from rag.answer.sentences import (
+    folded as folded_text,
+)
 from rag.answer.statements import Statements, answering, dated
 from rag.answer.write import FigureCheckError, checked, figure_check, write
 from rag.config import AnswerConfig
 from rag.ingest.figures import FIGURE_RE
 from rag.periods import covers, parse_periods
-from rag.periods.match import nearest
+from rag.periods.match import answers, nearest
 from rag.places import foreign_place
 from rag.records import Answer, Observation, Period, Question, SearchResult
 
@@ -82,6 +85,7 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
         cands, other = _of_period(q, cands, asked, dated, cfg.min_coverage, monthly)
         if other and (not cands or cands[0].coverage < cfg.min_coverage):
             return abstain(q, result, "period_not_covered", _other_periods(asked[0], other))
+    cands = _figure_first(q, cands, cfg.min_coverage)
     if not cands or cands[0].coverage < cfg.min_coverage:
         where = f" về {q.place_label}" if q.places else ""
         return abstain(q, result, "no_answer",
@@ -126,14 +130,50 @@ def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list],
     sentence (or section) names the asked indicator come first (a passage may speak of
     several: "dư nợ" beside "huy động"), and for a plan question those whose figures are
     plans; the score orders the rest."""
-    def key(c: Candidate) -> tuple[bool, bool, bool]:
+    def key(c: Candidate) -> tuple[bool, bool, bool, bool]:
         sentence = f"{c.hit.chunk.section} {c.sentence_text()}"
         named = bool(q.term or q.indicator) and (need.has_indicator(q, sentence) or len(
             q.indicator) > 1 and need.has_phrase(q.indicator, sentence))
-        plans = not q.plan or any(s.is_plan for s in dated.get(id(c)) or [])
-        return (c.coverage < floor, not named, not plans)
+        stated = dated.get(id(c)) or []
+        plans = not q.plan or any(s.is_plan for s in stated)
+        compared = not q.basis or _compares(c, q.basis)
+        return (c.coverage < floor, not named, not plans, not compared)
 
     return sorted(cands, key=key)
+
+
+def _figure_first(q: Question, cands: list[Candidate], floor: float) -> list[Candidate]:
+    """A question that asks for a number ("bao nhiêu", "tỷ lệ", a known indicator for a
+    period) is answered by a unit that prints one: the best such unit about the question
+    comes first; when none is about it, nothing answers."""
+    wants_number = q.wants in ("figure", "parts") and (q.numeric or bool(q.term and
+                                                                      q.figure_periods))
+    if not wants_number or not cands or _has_figure(cands[0]):
+        return cands
+    best = next((c for c in cands if c.coverage >= floor and _has_figure(c)), None)
+    return [best] + [c for c in cands if c is not best] if best is not None else []
+
+
+_NUMBER = re.compile(r"(?<![\d/.,])\d+(?:[.,]\d+)*(?![\d/])")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _has_figure(c: Candidate) -> bool:
+    """The unit prints a number that is not a year or a date ("07 ca", "16.726,55 triệu
+    USD"), or is a table row."""
+    return c.hit.chunk.table is not None or any(
+        not _YEAR.fullmatch(m.group(0)) for m in _NUMBER.finditer(c.text))
+
+
+_BASIS_WORDS = {"mom": re.compile(r"\b(?:thang|quy|ky)\s+truoc\b"),
+                "yoy": re.compile(r"\bcung\s+(?:ky|thang|thoi\s+diem)\b"),
+                "vs_plan": re.compile(r"\bke\s+hoach\b|\bdu\s+toan\b")}
+
+
+def _compares(c: Candidate, basis: str) -> bool:
+    """The unit states the comparison asked for ("so với tháng trước" for mom), in its own
+    words: a comparison written before its figure is not always read into a statement."""
+    return bool(_BASIS_WORDS[basis].search(folded_text(c.text)))
 
 
 def _answering(stated: list[Observation], asked: tuple[Period, ...], cand: Candidate,
@@ -148,14 +188,40 @@ def _answering(stated: list[Observation], asked: tuple[Period, ...], cand: Candi
 
 
 def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
-               dated: dict[int, list], floor: float, monthly: set[str],
-               to_date: bool = False) -> tuple[list[Candidate], list[Period]]:
+               dated: dict[int, list], floor: float,
+               monthly: set[str]) -> tuple[list[Candidate], list[Period]]:
     """The units that state the asked period, and the periods the others that are about
     the question (coverage at least ``floor``) state instead. A unit with figures answers by
     its statements' own periods, a table row by its columns' headers; one without figures
     by its report's period (text answers), but a figure question needs a figure of the
-    asked period. When no unit gives an asked month, its figure to date may stand in
-    (``to_date``), labelled with its own period."""
+    asked period (a figure no statement dates counts). An asked month's figure to date
+    stands in when it is the unit that fits the question best, above every unit dated for
+    the month itself, labelled with its own period."""
+    kept, other = _qualify(cands, asked, dated, floor, (monthly, q.as_of), False)
+    if q.wants not in ("figure", "parts") or not other:
+        return kept, other
+    if any(a.kind == "month" for a in asked):
+        wider, _ = _qualify(cands, asked, dated, floor, (monthly, q.as_of), True)
+        best = next((i for i, c in enumerate(cands) if c.coverage >= floor), len(cands))
+        if _first_dated(cands, wider, dated) == best < _first_dated(cands, kept, dated):
+            kept = wider  # the unit that fits the question best is the figure to date
+    stated = [c for c in kept if c.coverage >= floor
+              and (dated.get(id(c)) or c.hit.chunk.table is not None)]
+    unknown = [c for c in kept if c.coverage >= floor and FIGURE_RE.search(c.text)]
+    return (kept, other) if stated or unknown else ([], other)
+
+
+def _first_dated(cands: list[Candidate], kept: list[Candidate], dated: dict[int, list]) -> int:
+    ids = {id(c) for c in kept if dated.get(id(c))}
+    return next((i for i, c in enumerate(cands) if id(c) in ids), len(cands))
+
+
+def _qualify(cands: list[Candidate], asked: tuple[Period, ...], dated: dict[int, list],
+             floor: float, known: tuple[set[str], str | None],
+             to_date: bool) -> tuple[list, list[Period]]:
+    """(units of the asked period, periods the others state); ``known``: the indicators
+    given for a month alone, and the cut-off the question asks by."""
+    monthly, as_of = known
     kept, other = [], []
     for c in cands:
         stated = dated.get(id(c))
@@ -168,17 +234,14 @@ def _of_period(q: Question, cands: list[Candidate], asked: tuple[Period, ...],
         elif not stated:
             if _covers(c, asked):
                 kept.append(c)
-        elif answering(stated, asked, c.hit.chunk.periods, to_date, q.as_of, monthly):
+        elif answering(stated, asked, c.hit.chunk.periods, to_date, as_of, monthly):
             kept.append(c)
-        elif c.coverage >= floor:
-            other += [s.period for s in stated]
-    figures = [c for c in kept if c.coverage >= floor
-               and (dated.get(id(c)) or c.hit.chunk.table is not None
-                    or FIGURE_RE.search(c.text))]
-    if q.wants in ("figure", "parts") and other and not figures:
-        if not to_date and any(a.kind == "month" for a in asked):
-            return _of_period(q, cands, asked, dated, floor, monthly, to_date=True)
-        return [], other
+        else:
+            certain = [s for s in stated if s.stated or len(c.hit.chunk.periods) <= 1]
+            if not certain and any(answers(a, p) for a in asked for p in c.hit.chunk.periods):
+                kept.append(c)  # its text states no period of its own: its report's may be
+            elif certain and c.coverage >= floor:
+                other += [s.period for s in certain]
     return kept, other
 
 

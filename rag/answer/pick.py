@@ -33,7 +33,7 @@ def _same_chunk(a: Candidate, b: Candidate) -> bool:
 
 def continuation(best: Candidate, cands: list[Candidate]) -> list[Candidate]:
     """The sentence right after ``best`` when it splits best's figure ("Trong đó: …",
-    "Chia theo lĩnh vực như sau: …"), all its units in order."""
+    "Chia theo lĩnh vực như sau: …"), all its units in order, and the list it opens."""
     if best.footnote is not None or not FIGURE_RE.search(best.text):
         return []
     after = [c for c in cands if c.footnote is None and c.start >= best.end
@@ -41,7 +41,8 @@ def continuation(best: Candidate, cands: list[Candidate]) -> list[Candidate]:
     nxt = min(after, key=lambda c: c.start, default=None)
     if nxt is None or not SPLITS.match(nxt.text):
         return []
-    return sorted([nxt, *rest_of_sentence(nxt, cands)], key=lambda c: c.start)
+    found = sorted([nxt, *rest_of_sentence(nxt, cands)], key=lambda c: c.start)
+    return found + [c for c in list_after(found[-1], cands) if c not in found]
 
 
 def rest_of_sentence(best: Candidate, cands: list[Candidate],

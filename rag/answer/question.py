@@ -40,8 +40,13 @@ def _slip(a: str, b: str) -> bool:
     return len(a) == len(b) >= _SLIP_MIN_LEN and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
+INSERTED = 2  # "chỉ số sản xuất toàn ngành công nghiệp": a qualifier inside a name
+
+
 def _find_tolerant(words: list[str], name: tuple[str, ...]) -> bool:
-    """``name`` is in ``words``, or is with one slipped syllable (names of 2+ syllables)."""
+    """``name`` is in ``words``, or is with one slipped syllable, or with up to
+    ``INSERTED`` syllables inside it (names of 3+ syllables: "chỉ số sản xuất toàn ngành
+    công nghiệp" names "chỉ số sản xuất công nghiệp")."""
     if find_name(words, name) >= 0:
         return True
     n = len(name)
@@ -51,6 +56,20 @@ def _find_tolerant(words: list[str], name: tuple[str, ...]) -> bool:
         diff = [(w, x) for w, x in zip(words[i:i + n], name, strict=True) if w != x]
         if len(diff) == 1 and _slip(*diff[0]):
             return True
+    return n >= 3 and any(_spread(words, i, name) for i, w in enumerate(words) if w == name[0])
+
+
+def _spread(words: list[str], i: int, name: tuple[str, ...]) -> bool:
+    """``name``'s syllables in order from ``words[i]``, with at most ``INSERTED`` others
+    among them."""
+    j, extra = 1, 0
+    for w in words[i + 1:i + len(name) + INSERTED]:
+        if j < len(name) and w == name[j]:
+            j += 1
+        elif j < len(name):
+            extra += 1
+        if j == len(name):
+            return extra <= INSERTED
     return False
 
 

@@ -95,7 +95,7 @@ def answering(stated: list[Observation], asked: tuple[Period, ...],
     certain only when the report has one period."""
     def match(a: Period, s: Observation) -> bool:
         return (answers(a, s.period) or to_date_too and to_date(a, s.period)
-                and s.group not in monthly or at_end(a, s)
+                and not given_monthly(s.group, monthly) or at_end(a, s)
                 or bool(as_of and s.as_of and s.as_of[:7] == as_of[:7])
                 or in_year(a, s))
 
@@ -107,6 +107,20 @@ def dated(stated: list[Observation]) -> list[Observation]:
     """The statements whose period is known (a report that states no time gives its figures
     an unknown year: they neither answer nor rule out an asked period)."""
     return [s for s in stated if s.period.year is not None]
+
+
+SAME_INDICATOR = 0.6  # no measurement: share of words two keys of one indicator share
+
+
+def given_monthly(group: str, monthly: set[str]) -> bool:
+    """Some report gives this indicator for a month alone (its key, or one sharing most of
+    its words: the same indicator named a little differently in another sentence)."""
+    if group in monthly:
+        return True
+    words = set(group.split())
+    return bool(words) and any(
+        len(words & set(m.split())) >= SAME_INDICATOR * len(words | set(m.split()))
+        for m in monthly)
 
 
 def in_year(asked: Period, s: Observation) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.contract import stamp
 from rag.errors import InputError
 from rag.ingest.layout import SUPERSCRIPTS
 from rag.records import Answer, Hit, SearchResult
@@ -174,8 +175,8 @@ def run(items: list[dict], search: SearchFn, ask: AskFn | None, k: int = 10,
         s = search(item["question"], k)
         a = ask(item["question"], k) if ask else None
         scores.append(score_item(item, s, a))
-        line = {"id": item["id"], "question": item["question"], "search": s.to_dict(),
-                "ask": a.to_dict() if a else None}
+        line = stamp("eval-row", {"id": item["id"], "question": item["question"],
+                                  "search": s.to_dict(), "ask": a.to_dict() if a else None})
         lines.append(json.dumps(line, ensure_ascii=False))
     if out_path:
         Path(out_path).write_text("\n".join(lines) + "\n", encoding="utf-8")

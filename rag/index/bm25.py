@@ -59,6 +59,16 @@ class SparseBM25:
         mult = np.fromiter(counts.values(), dtype=np.float32)
         return np.asarray(self.weights[rows].T @ mult).ravel()
 
+    def containing(self, tokens: list[str]) -> np.ndarray:
+        """Rows holding every one of ``tokens`` (from the postings: no text is read)."""
+        rows = np.ones(self.n_docs, dtype=bool)
+        for t in tokens:
+            has = np.zeros(self.n_docs, dtype=bool)
+            if t in self.vocab:
+                has[self.weights[self.vocab[t]].indices] = True
+            rows &= has
+        return rows
+
     def save(self, folder: Path) -> None:
         w = self.weights
         np.save(folder / "bm25_data.npy", w.data)

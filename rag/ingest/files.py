@@ -57,6 +57,7 @@ class FileContent:
     title: str | None = None
     date: str | None = None
     doc_type: str | None = None
+    fmt: str | None = None  # the line convention when the reader set it ("paragraph")
 
 
 def read_document_text(path: Path) -> str:
@@ -75,7 +76,9 @@ def read_document(path: Path, on_page=None) -> FileContent:
     check_file(path)
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return FileContent(decode_text(path.read_bytes(), path.name))
+        from rag.ingest.plaintext import read_text_content
+
+        return read_text_content(path.read_bytes(), path.name)
     if suffix == ".pdf":
         from rag.ingest.pdf import read_pdf_content
 

@@ -13,23 +13,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+from rag.ingest.doctypes import AUTHORITY, LETTER, type_lines, type_of_number
 from rag.ingest.structure import clean_markup, match_heading
 from rag.periods import parse_date
 
-DOC_TYPES = ("THÔNG CÁO BÁO CHÍ", "BÁO CÁO", "TỜ TRÌNH", "KẾ HOẠCH", "CÔNG VĂN", "THÔNG BÁO",
-             "QUYẾT ĐỊNH", "CHỈ THỊ", "NGHỊ QUYẾT", "CÔNG ĐIỆN", "GIẤY MỜI", "CHƯƠNG TRÌNH",
-             "ĐỀ ÁN", "HƯỚNG DẪN", "KẾT LUẬN")
-# The type code in "Số: 12/BC-UBND" (Nghị định 30/2020/NĐ-CP, Phụ lục III); a letter's
-# number has the agency's code there instead ("4580/UBND-TH").
-TYPE_CODES = {"BC": "báo cáo", "TB": "thông báo", "KH": "kế hoạch", "QĐ": "quyết định",
-              "CT": "chỉ thị", "NQ": "nghị quyết", "TTr": "tờ trình", "CĐ": "công điện",
-              "GM": "giấy mời", "CTr": "chương trình", "ĐA": "đề án", "HD": "hướng dẫn",
-              "KL": "kết luận"}
-_NUMBER_LINE = re.compile(r"^Số\s*:\s*[\d.…\s]*/\s*([A-Za-zĐđ]+)")
+_NOUNS = Path(__file__).resolve().parents[1] / "data" / "proper_nouns.txt"
+DOC_TYPES = type_lines()  # the type lines, from rag/data/doc_types.tsv
 _NUMBER_START = re.compile(r"^Số\s*:")
 _DATE_PHRASE = r"ngày\s*[\d.…]*\s*tháng\s*[\d.…]*\s*năm\s*\d{4}"
 _DATE_LINE = re.compile(_DATE_PHRASE)
+_YEAR_ONLY = re.compile(r"ngày.{0,25}?năm\s*((?:19|20)\d{2})")
+# the motto printed beside the agency's name, read on one line with it
+_MOTTO_BESIDE = re.compile(r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc")
 _ADDRESSEE = re.compile(r"^Kính gửi\s*:?")
 _SUBJECT = re.compile(r"^V/v\.?\s*:?\s*", re.IGNORECASE)
 _MOTTO = re.compile(r"^(CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA|Độc lập\s*-\s*Tự do|[-_=–—.\s]+$)")
@@ -43,7 +41,7 @@ _ANNEX_NOTE = re.compile(r"^\(\s*(Kèm theo|Ban hành kèm)", re.IGNORECASE)
 _ANNEX_TAIL = re.compile(r"\s*\(\s*(Kèm theo|Ban hành kèm)[^()]*\)\s*$", re.IGNORECASE)
 _NUMBERED = re.compile(r"^(PHẦN|Phần|[IVXLC]+|\d+(\.\d+)*|[a-zđ])\s*[.):]\s")
 # A body paragraph, never a title's next line.
-_BODY_START = re.compile(r"^(Ngày \d|Căn cứ|Thực hiện|Theo |Trong |Nhằm |Qua |Để |Sau khi )")
+_BODY_START = re.compile(r"^(Ngày \d|Căn cứ|Thực hiện|Theo |Trong |Nhằm |Qua |Để |Sau khi |Xét )")
 TITLE_MAX = 300  # characters of one title line; no title line of the samples reaches 200
 TITLE_LINES = 4  # a title runs over at most this many blocks
 _TITLE_LINE_MAX = 200  # a sentence-case "Báo cáo tình hình … năm 2024" first line
@@ -77,6 +75,7 @@ class FrontMatter:
     title_lines: int = 0  # blocks the title was read from; 0 while none
     addressees: bool = False  # inside the "Kính gửi:" list
     open_title: bool = False  # the type line stood alone: the next block is the title
+    agency: bool = False  # inside the agency's name (its lines before the number)
 
 
 def read_front_matter(blocks: list[str]) -> FrontMatter:
@@ -86,18 +85,40 @@ def read_front_matter(blocks: list[str]) -> FrontMatter:
         if not text or not _read_block(front, text):
             break
         front.count += 1
-    front.title = front.title.rstrip(" ,;") if front.title else None
+    front.title = title_case(front.title.rstrip(" ,;")) if front.title else None
     return front
+
+
+@lru_cache(maxsize=1)
+def _proper_nouns() -> tuple[str, ...]:
+    from rag.places import provinces
+
+    lines = _NOUNS.read_text(encoding="utf-8").splitlines()
+    names = [x.strip() for x in lines if x.strip() and not x.startswith("#")]
+    names += [p for p in provinces() if p.lower() != p]
+    return tuple(sorted(set(names), key=lambda n: (-len(n), n)))
+
+
+def title_case(title: str) -> str:
+    """A title printed in capitals in sentence case, its names given back their capitals
+    ("PHÁT TRIỂN … TỈNH BẮC NINH" -> "Phát triển … tỉnh Bắc Ninh"); another title as it is."""
+    if not _is_caps(title):
+        return title
+    text = " ".join(w if any(c.isdigit() for c in w) else w.lower() for w in title.split(" "))
+    for name in _proper_nouns():  # "40/2024/QĐ-UBND" keeps its capitals, as the names do
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", name, text, flags=re.IGNORECASE)
+    return text[:1].upper() + text[1:]
 
 
 def _read_block(front: FrontMatter, text: str) -> bool:
     if front.open_title:
         front.open_title = False
-        if len(text) < TITLE_MAX:
-            front.title, front.title_lines = text, 1
-            return True
+        if len(text) >= TITLE_MAX:
+            return False  # the body: a type line is not followed by another type line
+        front.title, front.title_lines = text, 1
+        return True
     if _continues_title(front, text):
-        front.title = f"{front.title} {text}"
+        front.title = f"{front.title} {_subject_line(text)}"
         front.title_lines += 1
         return True
     if front.addressees and text.startswith(("-", "+", "•")) and len(text) < TITLE_MAX:
@@ -109,20 +130,58 @@ def _read_block(front: FrontMatter, text: str) -> bool:
 
 
 def _letterhead(front: FrontMatter, text: str, closed: bool) -> bool:
+    agency, front.agency = front.agency, False
     if _NUMBER_START.match(text):
-        code = _NUMBER_LINE.match(text)
-        if code and front.doc_type is None:
-            front.doc_type = TYPE_CODES.get(code.group(1))
+        if front.doc_type is None:
+            front.doc_type = type_of_number(text)
+        front.date = front.date or _date(text)  # "Số: …/UBND-TH  Hà Nội, ngày …" side by side
         return True
     if _ADDRESSEE.match(text):
         front.addressees = True
         return True
-    if _DATE_LINE.search(text) and len(text) < 120:
-        front.date = parse_date(text) or front.date
+    if _DATE_LINE.search(text) and len(text) < 120 and not _BODY_START.match(text):
+        front.date = front.date or _date(text)  # the first: later ones are cited acts
         return True
-    if _MOTTO.match(text) or _ANNEX_NOTE.match(text):
+    if AUTHORITY.match(text) and _is_caps(text) and front.title:
+        return True  # "ỦY BAN NHÂN DÂN TỈNH …" under a decision's title
+    if _MOTTO.match(text) or _ANNEX_NOTE.match(text) or _MOTTO_BESIDE.search(text):
+        front.agency = not front.title  # the agency's name goes on below the motto
         return True
-    return not closed and _agency_line(text)
+    if not closed and (_agency_line(text) or agency and _is_caps(text) and len(text) <= 80
+                       and _doc_type(text) is None):
+        front.agency = True  # "CỤC CẢNH SÁT ĐIỀU TRA" / "TỘI PHẠM VỀ MA TÚY": one name
+        return True
+    return _stamp_noise(text)
+
+
+def _date(text: str) -> str | None:
+    """The date of a place-and-date line; its year alone when a scan left the day and month
+    unreadable ("Hà Nội, ngày #Ÿ nóng Ÿ_ năm 2025")."""
+    found = parse_date(text)
+    if found is None:
+        m = _YEAR_ONLY.search(text)
+        found = m.group(1) if m else None
+    return found
+
+
+def _stamp_noise(text: str) -> bool:
+    """A scrap of a stamp or handwriting in the letterhead ("| Ngự gàyÐ2//,..."): short,
+    and mostly no letters or opened by a column rule."""
+    letters = sum(c.isalpha() for c in text)
+    return 6 <= len(text) <= 40 and (text.startswith("|") or letters < 0.6 * len(text))
+
+
+def _subject_line(text: str) -> str:
+    """A subject line without the right column's text a scan put on it: after a column
+    rule (" | "), and a run of capitals in a sentence-case line ("… triển khai URND TÍN Â
+    Ổ", "… ma tuý T HLÂM ĐỒNG đến năm 2030": the received stamp's "UBND TỈNH LÂM ĐỒNG")."""
+    words = text.split(" | ")[0].split()
+    if _is_caps(" ".join(words)):
+        return " ".join(words)
+    caps = [w.isalpha() and w.isupper() for w in words]
+    keep = [w for i, w in enumerate(words)
+            if not (caps[i] and (i > 0 and caps[i - 1] or i + 1 < len(words) and caps[i + 1]))]
+    return " ".join(keep)
 
 
 def _title_block(front: FrontMatter, text: str) -> bool:
@@ -132,9 +191,9 @@ def _title_block(front: FrontMatter, text: str) -> bool:
         return False
     subject = _SUBJECT.match(text)
     if subject:
-        rest = text[subject.end():]
+        rest = _subject_line(text[subject.end():])
         front.title, front.title_lines = rest[:1].upper() + rest[1:], 1
-        front.doc_type = front.doc_type or "công văn"
+        front.doc_type = front.doc_type or LETTER
         return True
     doc_type = _doc_type(text)
     if doc_type is not None:
@@ -177,6 +236,8 @@ def _continues_title(front: FrontMatter, text: str) -> bool:
     if front.title.endswith(_END) or len(text) >= TITLE_MAX or text.endswith(_END):
         return False
     if _BODY_START.match(text) or _ADDRESSEE.match(text) or _NUMBER_START.match(text):
+        return False
+    if AUTHORITY.match(text) or _stamp_noise(text):
         return False
     return match_heading(text) is None or not _NUMBERED.match(text) and _is_caps(front.title)
 

@@ -20,15 +20,17 @@ from rag.ingest.files import (
     strip_controls,
 )
 from rag.ingest.footnotes import MarkerState, strip_markers
-from rag.ingest.front import FrontMatter, read_front_matter
+from rag.ingest.front import DOC_TYPES, FrontMatter, read_front_matter
 from rag.ingest.layout import Block, layout
 from rag.ingest.signature import signature_lines
 from rag.ingest.structure import SectionStack, clean_markup, match_heading
-from rag.places import places_in
+from rag.places import home_province, places_in
 from rag.records import Document, Footnote, Paragraph, Section, Table
 
 _FOOTER = re.compile(r"^(Nơi nhận|TM\. ỦY BAN|TM\. UỶ BAN)", re.IGNORECASE)
 _SUP_TAG = re.compile(r"<sup>\s*(\d+)\s*</sup>")
+_DATE_LINE = re.compile(r"^.{0,40}ngày\s*[\d.…]*\s*tháng\s*[\d.…]*\s*năm\s*\d{4}\s*\W*$")
+_ANNEX = re.compile(r"^(?:PHỤ LỤC|Phụ lục|DANH MỤC|BIỂU|Biểu)\b|^\(\s*(?:Kèm theo|Ban hành kèm)")
 
 
 def doc_id_for(name: str) -> str:
@@ -56,21 +58,25 @@ def parse_content(content: FileContent, source: str) -> Document:
     if content.doc_type is not None:  # a web page: its markup gave title and date
         hints = FrontMatter(content.doc_type, content.title or None, content.date)
     doc = parse_text(content.text, source, allow_empty=bool(content.tables), front=hints,
-                     marked=content.marked_ends)
+                     marked=content.marked_ends, fmt=content.fmt)
     doc.tables = place_tables(content.tables, doc.paragraphs)
+    if doc.tables:  # an annex lists places by row ("TUYÊN QUANG | 152.100")
+        _fill_places(doc, [table_text(t) for t in doc.tables])
     doc.ocr_pages, doc.poor_pages = content.ocr_pages, content.poor_pages
     return doc
 
 
 def parse_text(text: str, source: str, allow_empty: bool = False,
-               front: FrontMatter | None = None, marked: bool = False) -> Document:
+               front: FrontMatter | None = None, marked: bool = False,
+               fmt: str | None = None) -> Document:
     """``allow_empty``: the file's content is all in tables (an annex of indicator tables);
     ``front``: title, date and type known from elsewhere (a web page's markup), for text
     that prints none: it is then read as one paragraph per block and has no front matter
     (a lead paragraph "UBND tỉnh …" is not a letterhead); ``marked``: paragraph ends are
-    marked by the reader (``FileContent.marked_ends``)."""
+    marked by the reader (``FileContent.marked_ends``); ``fmt``: the line convention the
+    reader wrote (``FileContent.fmt``)."""
     text = strip_controls(text)  # NUL bytes and escape codes never reach chunk text
-    lay = layout(text, fmt="paragraph" if front is not None else None, marked=marked)
+    lay = layout(text, fmt=fmt or ("paragraph" if front is not None else None), marked=marked)
     if not any(b.text.strip() for b in lay.blocks) and not allow_empty:
         raise InputError("parse.no_text", name=source)
     blocks, footer = _cut_footer(lay.blocks)
@@ -89,10 +95,22 @@ def parse_text(text: str, source: str, allow_empty: bool = False,
         footnotes=footnotes, content_hash=hashlib.sha256(text.encode()).hexdigest(),
         fmt=lay.fmt,
     )
+    doc.date = doc.date or metadata.stated_date(paragraphs)
     _fill_title_and_periods(doc, front)
-    doc.places = places_in([text_out, doc.title, *(f.text for f in footnotes.values())])
-    doc.province = doc.places[0] if doc.places else None
+    _fill_places(doc)
     return doc
+
+
+def _fill_places(doc: Document, more: list[str] | None = None) -> None:
+    """The places the report names (title, issuer, text, notes, tables) and its home
+    province; the place of the signing line ("Hà Nội, ngày …") is where it was signed,
+    not what it is about."""
+    texts = [doc.title, *(f.text for f in doc.footnotes.values()), *(more or [])]
+    doc.places = places_in([doc.text, *texts])
+    issuer = [p.text for p in doc.paragraphs if p.kind == "front"
+              and not _DATE_LINE.search(p.text) and not p.text.startswith(("Số", "V/v"))]
+    body = [p.text for p in doc.paragraphs if not _DATE_LINE.search(p.text)]
+    doc.province = home_province(issuer, doc.title, body + texts)
 
 
 def _paged(source: str, blocks: list[Block]) -> bool:
@@ -106,6 +124,12 @@ def _drop_pages(paragraphs: list[Paragraph]) -> None:
     for p in paragraphs:
         p.page_start = p.page_end = None
         p.page_breaks = ()
+def table_text(table: Table) -> str:
+    """A table's caption, row labels and cells, for what the table names."""
+    rows = ("\n".join([r.label, *(c.text for c in r.cells)]) for r in table.rows)
+    return "\n".join([table.caption, *(c.name for c in table.columns), *rows])
+
+
 def place_tables(tables: list[Table], paragraphs: list[Paragraph]) -> list[Table]:
     """Where each table stands in the text, for the reader: right after the paragraph that
     holds its caption, else after the last paragraph of the page it starts on."""
@@ -125,12 +149,22 @@ def place_tables(tables: list[Table], paragraphs: list[Paragraph]) -> list[Table
 
 
 def _cut_footer(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
-    """(body, footer): the distribution list and signature ("Nơi nhận: …") at the end are
-    no part of the body."""
+    """(body, footer): the distribution list and signature ("Nơi nhận: …") after the body
+    are no part of it; the annexes after them ("PHỤ LỤC …") are."""
     for i, b in enumerate(blocks):
-        if i > len(blocks) // 2 and _FOOTER.match(clean_markup(b.text)):
-            return blocks[:i], blocks[i:]
+        if not _FOOTER.match(clean_markup(b.text)):
+            continue
+        if i > len(blocks) // 2 or signature_lines([x.text for x in blocks[i:i + 30]]):
+            end = next((j for j in range(i + 1, len(blocks))
+                        if _annex(clean_markup(blocks[j].text))), len(blocks))
+            return blocks[:i] + blocks[end:], blocks[i:end]
     return blocks, []
+
+
+def _annex(text: str) -> bool:
+    """What follows a signature as a document of its own: an annex caption, or the type
+    line of the plan or regulation a decision issues ("KẾ HOẠCH", "QUY ĐỊNH")."""
+    return bool(_ANNEX.match(text)) or text in DOC_TYPES
 
 
 def _signature(footer: list[Block]) -> list[Paragraph]:
@@ -148,6 +182,8 @@ def _paragraphs(blocks: list[Block], n_front: int, state: MarkerState) -> list[P
         if i < n_front:
             out.append(Paragraph(clean, 0, 0, b.page_start, b.page_end, (), False, "front"))
             continue
+        if not any(c.isalnum() for c in clean):
+            continue  # a rule line ("_____", "-----") under the body: nothing to read
         heading = match_heading(b.text, stack.in_plan)
         if heading is not None and out and out[-1].kind == "heading" and stack.continues(heading):
             stack.extend(heading)
@@ -209,5 +245,6 @@ def _fill_title_and_periods(doc: Document, front: FrontMatter) -> None:
             title = title or metadata.title_from_heading(h.text)
     doc.title = title or doc.source
     if not doc.periods:
-        doc.periods = metadata.text_periods(doc.paragraphs, doc.date)
+        doc.periods, planned = metadata.text_periods(doc.paragraphs, doc.date)
+        doc.plan_periods = doc.plan_periods or planned
         doc.period_source = "text" if doc.periods else "none"

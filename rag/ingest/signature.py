@@ -31,6 +31,8 @@ def _is_name(words: list[str]) -> bool:
 def _is_role(text: str) -> bool:
     """A signing authority or title, in capitals ("KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN")."""
     letters = [c for c in text if c.isalpha()]
+    if ";" in text or text.rstrip().endswith(","):
+        return False  # a recipient line in capitals ("TH, KTTH, QHĐP;")
     return len(letters) >= 4 and len(text) <= ROLE_MAX and all(c.isupper() for c in letters)
 
 

@@ -15,6 +15,7 @@ from rag.config import HeadingConfig
 
 _MD_HASHES = re.compile(r"^\s*(#{1,6})\s*")
 _EMPHASIS = re.compile(r"\*{1,3}")
+STRONG = re.compile(r"(?<![\w_])__(?=\S)(.+?)(?<=\S)__(?![\w_])")  # "__đậm__", a pair only
 _PART = re.compile(r"^Phần\s+(?P<num>[IVX]{1,4}|\d{1,2})\b[.:]?\s*(?P<title>.*)$")
 _ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\.\s+(?P<title>\S.*)$")
 _NUMBER = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<dot>\.?)\s+(?P<title>\S.*)$")
@@ -39,7 +40,7 @@ class HeadingMatch:
 
 def clean_markup(text: str) -> str:
     """Drop markdown heading hashes and emphasis stars; keep the words."""
-    text = _MD_HASHES.sub("", text)
+    text = STRONG.sub(r"\1", _MD_HASHES.sub("", text))
     return re.sub(r"\s+", " ", _EMPHASIS.sub("", text)).strip()
 
 

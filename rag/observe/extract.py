@@ -18,7 +18,7 @@ from itertools import groupby
 from rag.observe import table
 from rag.observe.sentence import Context, Draft, cue_before, paragraph_cues, read_sentence
 from rag.observe.when import Cue, ReportTime, find_cues
-from rag.records import Chunk, DocInfo, Footnote, Observation
+from rag.records import Chunk, DocInfo, Footnote, Observation, Period
 
 _SENT = re.compile(r"(?<=;)\s+(?=[\-–+•])|(?<=[.!?])\s+(?=[^\W\d_])|\n+")
 _BREAKDOWN = re.compile(r"^\W*(?:trong\s+đó|gồm|bao\s+gồm|cụ\s+thể|chia\s+ra)\b", re.IGNORECASE)
@@ -37,6 +37,7 @@ class _Section:
 def extract(chunks: Sequence[Chunk], info: DocInfo | None = None) -> list[Observation]:
     """Observations of one report's chunks, in text order, each figure once."""
     year = int(info.date[:4]) if info is not None and info.date else None
+    known = Known(year, info.plan_periods if info is not None else ())
     out: list[Observation] = []
     rows = [c for c in chunks if table.is_row(c.text) or (c.table and c.table.specs)]
     prose = [c for c in chunks if c not in rows]
@@ -44,8 +45,8 @@ def extract(chunks: Sequence[Chunk], info: DocInfo | None = None) -> list[Observ
         out.extend(table.extract_row(c, year))
     sections = list(_sections(prose))
     for sec in sections:
-        out.extend(_read_section(sec, year))
-    out.extend(_footnotes(sections, year))
+        out.extend(_read_section(sec, known))
+    out.extend(_footnotes(sections, known))
     return out
 
 
@@ -86,13 +87,22 @@ def sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _time(chunk: Chunk, year: int | None) -> ReportTime:
-    return ReportTime.of(chunk.periods, year)
+@dataclass(frozen=True)
+class Known:
+    """What a report says of its time besides its passages' periods: its date's year and
+    the plan horizons of its title ("… giai đoạn 2026-2030")."""
+
+    year: int | None
+    plans: tuple[Period, ...] = ()
 
 
-def _read_section(sec: _Section, year: int | None) -> list[Observation]:
+def _time(chunk: Chunk, known: Known) -> ReportTime:
+    return ReportTime.of(chunk.periods, known.year, known.plans)
+
+
+def _read_section(sec: _Section, known: Known) -> list[Observation]:
     first = sec.chunks[0]
-    rt = _time(first, year)
+    rt = _time(first, known)
     out = []
     heading = heading_cue(first.section_path)
     for p_start, para in _paragraphs(sec.text):
@@ -137,7 +147,7 @@ def _holder(chunks: list[Chunk], start: int, end: int, at: int) -> Chunk:
     return next((c for c in chunks if c.start <= at < c.end), chunks[0])
 
 
-def _footnotes(sections: list[_Section], year: int | None) -> list[Observation]:
+def _footnotes(sections: list[_Section], known: Known) -> list[Observation]:
     """Each footnote once, read with the draft of the clause whose marker cites it."""
     seen: set[tuple[str, int]] = set()
     out = []
@@ -149,7 +159,7 @@ def _footnotes(sections: list[_Section], year: int | None) -> list[Observation]:
                     continue
                 seen.add((chunk.doc_id, n))
                 parent = _cited_draft(sec, chunk.start + off)
-                out.extend(_read_note(notes[n], chunk, parent, year))
+                out.extend(_read_note(notes[n], chunk, parent, known))
     return out
 
 
@@ -160,8 +170,8 @@ def _cited_draft(sec: _Section, at: int) -> Draft | None:
 
 
 def _read_note(note: Footnote, chunk: Chunk, parent: Draft | None,
-               year: int | None) -> list[Observation]:
-    rt = _time(chunk, year)
+               known: Known) -> list[Observation]:
+    rt = _time(chunk, known)
     out = []
     for offset, sent in sentences(note.text):
         ctx = Context(rt, chunk.is_plan if parent is None else parent.is_plan, None, parent,

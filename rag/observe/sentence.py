@@ -269,6 +269,8 @@ def _period(cues: list[Cue], spans: list[tuple[int, int]], at: int, ctx: Context
         return ctx.parent.period, ctx.parent.as_of, ctx.parent.stated
     if cue is None:
         cue = ctx.cue_before
+    if cue is None and is_plan and ctx.time.plan() is not None:
+        return ctx.time.plan(), None, True  # a target of a plan whose title gives its year
     period, as_of = resolve(cue, ctx.time, stock)
     stated = cue is not None
     earlier = [c for c in plan_years if cue is not None and _closes(cue)

@@ -45,12 +45,19 @@ class ReportTime:
 
     periods: tuple[Period, ...]
     year: int | None
+    plans: tuple[Period, ...] = ()  # the plan horizons its title names
 
     @classmethod
-    def of(cls, periods: tuple[Period, ...], fallback_year: int | None = None) -> ReportTime:
+    def of(cls, periods: tuple[Period, ...], fallback_year: int | None = None,
+           plans: tuple[Period, ...] = ()) -> ReportTime:
         """The report's year is that of its first (main) period, else its date's."""
         years = [p.year for p in periods if p.year]
-        return cls(periods, years[0] if years else fallback_year)
+        return cls(periods, years[0] if years else fallback_year, plans)
+
+    def plan(self) -> Period | None:
+        """The one plan horizon of a plan's title ("dự toán … năm 2026"): the period of its
+        targets that state none; None when it names several or none."""
+        return self.plans[0] if len(self.plans) == 1 else None
 
     def default(self) -> Period:
         if self.periods:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rag.periods import find_periods, mention_period
 from rag.periods.words import typed_without_diacritics
-from rag.places import provinces
+from rag.places import canonical, provinces
 from rag.records import Across, Period, Question
 from rag.text import fold_accents
 
@@ -76,7 +76,8 @@ def read(text: str, period: str | None = None) -> Question:
     """The question record; ``period`` is a period filter (the question's own period wins)."""
     text = unicodedata.normalize("NFC", text.strip())
     low = folded(text)
-    own = asked_periods(text)
+    words = _classes(text)
+    own = asked_periods(text, plans="tasks" in words)  # a task question picks its plan part
     periods, overridden = own, None
     if period:
         chosen = asked_periods(period)
@@ -87,14 +88,16 @@ def read(text: str, period: str | None = None) -> Question:
     figure = tuple(asked_periods(_NOT_ASKED.sub(" ", low), plans=True)) if own or \
         asked_periods(text, plans=True) else ()
     places = named_places(text)
-    words = _classes(text)
     return Question(
         text=text, folded=low, periods=tuple(periods), figure_periods=figure, period_filter=period,
         overridden=overridden, dates=_dates(low), as_of=_cutoff(text), places=places,
         place_label=named_place_label(text), indicator=indicator_terms(text, places),
         term=known_term(text), direction=direction(text), wants=_wants(low, words),
         breakdown=bool(words & {"breakdown", "parts"}), tasks="tasks" in words,
-        plan="plan" in words, numbers=_numbers(low), refs=cited_numbers(text),
+        plan="plan" in words, basis=next((b for b in ("mom", "yoy", "vs_plan") if b in words),
+                                         None),
+        numeric="number" in words or "%" in text, numbers=_numbers(low),
+        refs=cited_numbers(text),
         across=_across(text, low))
 
 
@@ -103,7 +106,7 @@ def asked_periods(text: str, plans: bool = False) -> list[Period]:
     (hết) 31/01/2023" names the report's cut-off month (in "vốn năm 2022 đến hết
     31/01/2023" the year is the capital plan's); "5 tháng và 6 tháng đầu năm 2024" gives
     both the one year."""
-    mentions = find_periods(text, question=True)
+    mentions = [_as_cutoff(m) for m in find_periods(text, question=True)]
     # with ``plans``, a plan's year is asked too: "dự toán thu NSNN năm 2027" wants the
     # 2027 estimate (of a figure; reports are not picked by the plans they speak of)
     roles = ("period", "plan") if plans else ("period",)
@@ -173,13 +176,23 @@ def cited_numbers(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.lstrip("0") or "0" for n in found))
 
 
+def _as_cutoff(m):
+    """A full date in a question asks for what stood at that date ("dư nợ Hưng Yên
+    30/4/2025"): a cut-off, as "tính đến ngày 30/4/2025" would say."""
+    from dataclasses import replace
+
+    if m.role == "date" and m.day and m.year and m.last:
+        return replace(m, role="asof", as_of=f"{m.year}-{m.last:02d}-{m.day:02d}")
+    return m
+
+
 _TO_MONTH_END = re.compile(r"\bhet\s+thang\s+0?(\d{1,2})\s*[/-]\s*((?:19|20)\d{2})\b")
 
 
 def _cutoff(text: str) -> str | None:
     """The cut-off a question asks by: a date ("đến hết 31/01/2023"), ISO, or a month's end
     ("tính đến hết tháng 1/2022": "2022-01")."""
-    found = next((m.as_of for m in find_periods(text, question=True)
+    found = next((m.as_of for m in map(_as_cutoff, find_periods(text, question=True))
                   if m.role == "asof" and m.as_of), None)
     if found:
         return found
@@ -256,8 +269,9 @@ def known_term(question: str) -> tuple[tuple[str, ...], ...]:
 
 
 def indicator_terms(question: str, places: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:
-    """The phrase the question opens with, up to its first boundary, as alternatives."""
-    text = folded(question).strip(" ?.!")
+    """The phrase the question opens with, up to its first boundary, as alternatives (a
+    document it cites, "QĐ 2639" or "627/TB-VPCP", names no indicator)."""
+    text = _KIND_NUMBER.sub(" ", folded(CODED.sub(" ", question))).strip(" ?.!")
     for place in places:
         text = re.sub(rf"\b{re.escape(place)}\b", " ", text)
     out: list[tuple[str, ...]] = []
@@ -273,14 +287,21 @@ def indicator_terms(question: str, places: tuple[str, ...] = ()) -> tuple[tuple[
 
 
 def _names_after_units(question: str) -> list[str]:
-    """Capitalized words after an administrative word: "xã Đắk Hòa", "huyen Don Duong"."""
+    """Capitalized words after an administrative word: "xã Đắk Hòa", "huyen Don Duong",
+    "thành phố Thủ Đức" (a unit word may be two words)."""
     words = question.replace("–", " ").split()
     names = []
     for i, w in enumerate(words):
-        if fold_accents(w.lower()) not in _UNIT_WORDS:
+        pair = fold_accents(" ".join(words[i:i + 2]).lower())
+        if pair in _UNIT_WORDS:
+            after = i + 2
+        elif fold_accents(w.lower()) in _UNIT_WORDS and (i == 0 or fold_accents(
+                " ".join(words[i - 1:i + 1]).lower()) not in _UNIT_WORDS):
+            after = i + 1
+        else:
             continue
         name = []
-        for nxt in words[i + 1:i + 5]:
+        for nxt in words[after:after + 4]:
             core = nxt.strip(",.?:;()")
             # names are title-cased: "TH", "KH", "ƯTH" after one are column abbreviations
             if not core or not core[0].isupper() or core.isdigit() or (
@@ -297,11 +318,26 @@ def _bare(text: str) -> str:
 
 
 def named_places(question: str) -> tuple[str, ...]:
-    """Names after an administrative word, and provinces however typed."""
-    names = [folded(n) for n in _names_after_units(question)]
+    """Names after an administrative word, and provinces however typed, each province by
+    its own name ("TP.HCM" -> "thanh pho ho chi minh")."""
+    names = [folded(canonical(n) or n) for n in _names_after_units(question)]
     low = _bare(question)
-    names += [folded(p) for p in provinces() if _bare(p) in low]
+    names += [folded(canonical(p) or p) for p in provinces() if _bare(p) in low]
     return tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
+def province_spans(text: str) -> list[tuple[int, int]]:
+    """Where the question names a province, however typed (offsets in ``text``)."""
+    from rag.periods import fold_same_length
+
+    low = fold_same_length(text)
+    spans = []
+    for name in sorted(provinces(), key=len, reverse=True):
+        words = _SYLLABLE.findall(folded(name))
+        rx = r"(?<![a-z0-9])" + r"[\s.\-–]*".join(map(re.escape, words)) + r"(?![a-z0-9])"
+        spans += [(m.start(), m.end()) for m in re.finditer(rx, low)
+                  if not any(a <= m.start() < b for a, b in spans)]
+    return spans
 
 
 def named_place_label(question: str) -> str:

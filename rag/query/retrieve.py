@@ -20,8 +20,11 @@ from rag.embed import Embedder
 from rag.index import Index
 from rag.index.bm25 import top_k
 from rag.ingest.tables.words import is_total
+from rag.periods.match import answers
+from rag.places import provinces
 from rag.query import fusion, rewrite
 from rag.query.filters import covered, group_match, period_groups
+from rag.query.question import province_spans
 from rag.records import FRONT_SECTION, SIGN_SECTION, Hit, Period, Question, SearchResult
 from rag.text import fold_accents
 
@@ -40,6 +43,15 @@ def signature_first(hits: list[tuple[int, float]], row: int | None) -> list[tupl
     if not hits or row is None:
         return hits
     return [(row, hits[0][1])] + [(i, s) for i, s in hits if i != row]
+
+
+def _about(info) -> frozenset[str]:
+    """The places a report is about (folded): its home province, the provinces its title
+    names, the place its text names most."""
+    from rag.places import places_in
+
+    names = [info.province or "", *places_in([info.title]), *info.places[:1]]
+    return frozenset(fold_accents(n.lower()) for n in names if n)
 
 
 _OWN_NUMBER = re.compile(r"\bSố\s*(?:hiệu)?\s*[:.]?\s*(\d{1,5})\s*/", re.IGNORECASE)
@@ -95,6 +107,11 @@ class Retriever:
         self._signs = {c.doc_id: i for i, c in enumerate(index.chunks)
                        if c.section_path == (SIGN_SECTION,)}
         self._numbers = own_numbers(index)
+        # the places each report is about: its home province, the place its title names,
+        # the place its text names most (folded)
+        self._where = {d: _about(info) for d, info in index.docs.items()}
+        self._plans = {d: info.plan_periods for d, info in index.docs.items()}
+        self._provinces = frozenset(fold_accents(p.lower()) for p in provinces())
         texts = rewrite.sample([c.text for c in index.chunks])
         self.accents = rewrite.build_table(texts) if config.rewrite_dense_query else None
 
@@ -109,11 +126,12 @@ class Retriever:
         t0 = time.perf_counter()
         periods = list(q.periods)
         cited = self._cited(q, doc_ids)
+        placed, text = self._placed(q)
         # a cited document is searched whatever period its title gives: its text decides
         allowed, boost, is_covered = self._restrict([] if cited else periods,
-                                                    cited or doc_ids, q.tasks)
+                                                    cited or doc_ids, q.tasks, placed)
         with _blas().limit(limits=1, user_api="blas"):
-            scores = self._fused(q.text, allowed, mode or self.config.mode)
+            scores = self._fused(text, allowed, mode or self.config.mode)
         scores = fusion.apply_boosts(scores, {i: float(boost[i]) for i in scores})
         scores = fusion.apply_boosts(scores, self._row_factors(q.text, scores))
         chunks, docs = self.index.chunks, self.index.docs
@@ -126,6 +144,27 @@ class Retriever:
         return SearchResult(q.text, tuple(periods), is_covered, q.tasks, hits,
                             (time.perf_counter() - t0) * 1000, tuple(doc_ids or ()),
                             q.period_filter, q.overridden)
+
+    def _placed(self, q: Question) -> tuple[np.ndarray | None, str]:
+        """A province the question names is a filter, not a word to score: the passages of
+        the reports about it, and the passages of other reports that name it; the words are
+        then searched without it (in its own reports its name says nothing of the topic,
+        yet would rank first the passages that repeat it)."""
+        asked = {p for p in q.places if p in self._provinces}
+        if not asked:
+            return None, q.text
+        rows = np.zeros(len(self.index.chunks), dtype=bool)
+        for d, about in self._where.items():
+            if about & asked:
+                rows[self.index.doc_rows.get(d, [])] = True
+        analyzer, bm25 = self.index.analyzer, self.index.bm25
+        for place in asked:
+            names = [t for t in analyzer.tokens(place) if "_" in t] or analyzer.tokens(place)
+            rows |= bm25.containing(names)
+        text = q.text
+        for a, b in sorted(province_spans(q.text), reverse=True):
+            text = text[:a] + " " * (b - a) + text[b:]
+        return rows, text if text.strip() else q.text
 
     def _cited(self, q: Question, doc_ids: list[str] | None) -> list[str]:
         """A question that cites a document by its number ("theo QĐ 2639", "TB 627") is
@@ -143,22 +182,26 @@ class Retriever:
         penalty = self.config.unnamed_row_penalty
         return {i: fusion.unnamed_row_factor(words, self._paths[i], penalty) for i in rows}
 
-    def _restrict(self, periods: list[Period], doc_ids: list[str] | None,
-                  tasks: bool) -> tuple[np.ndarray | None, np.ndarray, bool]:
-        """Rows allowed, a per-row score factor (period match, plans), period covered."""
+    def _restrict(self, periods: list[Period], doc_ids: list[str] | None, tasks: bool,
+                  placed: np.ndarray | None = None
+                  ) -> tuple[np.ndarray | None, np.ndarray, bool]:
+        """Rows allowed, a per-row score factor (period match, plans), period covered;
+        ``placed``: the rows a place the question names allows."""
         n = len(self.index.chunks)
-        mask = np.ones(n, dtype=bool)
+        mask = np.ones(n, dtype=bool) if placed is None else placed.copy()
         if doc_ids:
-            mask[:] = False
+            docs = np.zeros(n, dtype=bool)
             for d in doc_ids:
-                mask[self.index.doc_rows.get(d, [])] = True
+                docs[self.index.doc_rows.get(d, [])] = True
+            mask &= docs
         boost = np.ones(n, dtype=np.float32)
         is_covered = True
         if periods:
             match = group_match(periods, self._groups)[self._group_of]
             stated = mask & self._stated
             best = float(match[stated].max()) if stated.any() else 0.0
-            is_covered = covered(periods, self._groups, self._group_of[mask])
+            is_covered = covered(periods, self._groups, self._group_of[mask]) \
+                or self._planned(periods, mask)
             if best >= 1.0:
                 mask &= (match >= 1.0) | ~self._stated
             else:
@@ -168,6 +211,16 @@ class Retriever:
             boost = np.where(mask & self._plan, boost * self.config.plan_penalty, boost)
         allowed = None if mask.all() else np.flatnonzero(mask)
         return allowed, boost, is_covered
+
+    def _planned(self, periods: list[Period], mask: np.ndarray) -> bool:
+        """Some allowed report plans for exactly an asked period ("đến năm 2030"): a plan's
+        target is asked, not a report of that period."""
+        for d, plans in self._plans.items():
+            rows = self.index.doc_rows.get(d, [])
+            if plans and len(rows) and mask[rows].any() \
+                    and any(answers(a, p) for p in plans for a in periods):
+                return True
+        return False
 
     def _fused(self, query: str, allowed: np.ndarray | None, mode: str) -> dict[int, float]:
         c = self.config.candidates

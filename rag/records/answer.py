@@ -136,6 +136,8 @@ class Question(Record):
     breakdown: bool = False  # asks for components ("gồm", "cơ cấu", "trong đó", "chia theo")
     tasks: bool = False  # asks about next-period tasks
     plan: bool = False  # asks for a plan or target ("kế hoạch", "dự toán", "mục tiêu")
+    basis: str | None = None  # the comparison asked for: "mom" | "yoy" | "vs_plan"
+    numeric: bool = False  # asks for a number ("bao nhiêu", "tỷ lệ", "%")
     numbers: tuple[str, ...] = ()  # numbers it names (a resolution's, a plan year)
     refs: tuple[str, ...] = ()  # numbers of documents it cites ("QĐ 2639", "627/TB-VPCP")
     across: Across | None = None  # a question across periods

@@ -143,16 +143,19 @@ def row_score(question_terms: set[str], hit: Hit) -> float:
 
 TOTAL_ROW = 0.5  # a whole-table row ("TỔNG SỐ") when the question names no part
 LEAF_WORD = 0.05  # of two rows whose labels it names, the one naming more of the question
+MEASURE_NAMED = 2.0  # dev (workbook items): a table whose column the question names in words
+# ("vốn FDI đăng ký cấp mới": "Vốn đăng ký cấp mới") over one whose row label is near it
 
 
-def read_row_score(question_terms: set[str], hit: Hit) -> float:
+def read_row_score(question_terms: set[str], hit: Hit, asked: list[str] | None = None) -> float:
     """How well a workbook row's name (the table's subject and the row's part labels)
     says what the question asks: the share of the question it covers and of itself the
     question names. A part row ("Bán lẻ hàng hóa" under "Tổng mức bán lẻ hàng hóa và
     doanh thu dịch vụ tiêu dùng") is the answer when the question names its label; it
     loses to the whole when the question also names the rest of the subject and its
     label adds nothing the subject lacks ("Hà Nội" adds; "Bán lẻ hàng hóa" does not).
-    Words of the column headers say which cell, not which row."""
+    Words of the column headers say which cell, not which row, but a table whose column
+    the question names (``asked``: the question's folded words) is the one asked."""
     from rag.observe.cells import _parts, subject
 
     ref = hit.chunk.table
@@ -165,7 +168,8 @@ def read_row_score(question_terms: set[str], hit: Hit) -> float:
     if not terms or not name:
         return -RANK_COST * hit.rank
     said = len(terms & name)
-    score = said / len(terms) + said / len(name) - RANK_COST * hit.rank
+    score = (said / len(terms) + said / len(name)
+             + MEASURE_NAMED * _measure_named(ref, asked or []) - RANK_COST * hit.rank)
     if not parts:
         return score + TOTAL_ROW
     leaf = _terms(parts[-1])
@@ -174,6 +178,23 @@ def read_row_score(question_terms: set[str], hit: Hit) -> float:
     rest = subj - leaf
     rest_named = 0.0 if adds or not rest else len(rest & terms) / len(rest)
     return score + named - rest_named - (1 - named) + LEAF_WORD * len(leaf & terms)
+
+
+def _measure_named(ref: TableRef, asked: list[str]) -> float:
+    """The share of a filled column's measure the question (``asked``: its folded words in
+    order) says, word pairs in order ("đăng ký cấp mới" of "Vốn đăng ký cấp mới"), the
+    best column's; 0 without measures."""
+    pairs = set(zip(asked, asked[1:], strict=False))
+    best = 0.0
+    for k, spec in enumerate(ref.specs):
+        words = _words(spec.measure)
+        if not words or ref.values[k] is None:
+            continue
+        own = list(zip(words, words[1:], strict=False))
+        found = (sum(p in pairs for p in own) / len(own) if own
+                 else float(words[0] in asked))
+        best = max(best, found)
+    return best
 
 
 def unit_fits(question: str, ref: TableRef) -> bool:
@@ -200,10 +221,10 @@ def answering_row(question: str, result: SearchResult, hit: Hit) -> tuple[Hit, i
     """(row, cell) of the best workbook row that has a cell for the question: ``hit`` when
     it has one, else the next best read row of the first hits that has (a row naming the
     indicator in full but without the asked period or comparison does not answer)."""
-    terms = _terms(question)
+    terms, asked = _terms(question), _words(question)
     rows = [h for h in result.hits[:ROW_WINDOW] if h.chunk.table is not None
             and h.chunk.table.specs and h is not hit and unit_fits(question, h.chunk.table)]
-    rows.sort(key=lambda h: -read_row_score(terms, h))
+    rows.sort(key=lambda h: -read_row_score(terms, h, asked))
     for h in [hit, *rows]:
         k = pick_read_column(question, result.periods, h.chunk.table)
         if k is not None:
@@ -215,10 +236,10 @@ def best_row(question: str, hits: tuple[Hit, ...], top: int = ROW_WINDOW) -> Hit
     """The table row among the first ``top`` hits whose label path fits the question best:
     retrieval ranks a parent row and its "- Diện tích" child alike, the label decides."""
     rows = [h for h in hits[:top] if h.chunk.table is not None]
-    terms = _terms(question)
+    terms, asked = _terms(question), _words(question)
     read = [h for h in rows if h.chunk.table.specs and unit_fits(question, h.chunk.table)]
     rows = read + [h for h in rows if not h.chunk.table.specs] if read or not rows else rows
-    return max(rows, key=lambda h: read_row_score(terms, h) if h.chunk.table.specs
+    return max(rows, key=lambda h: read_row_score(terms, h, asked) if h.chunk.table.specs
                else row_score(terms, h), default=None)
 
 

@@ -139,13 +139,12 @@ MESSAGES: dict[str, str] = {
     "query.impossible_period": "the question names {period!r}, which is no period (months "
                                "1-12, quarters I-IV)",
     "query.empty": "the question is empty; ask e.g. 'giải ngân vốn đầu tư công tháng 5/2024'",
-    "query.bad_k": "--k {k} is not a number of passages; give a whole number from 1 to "
+    "query.bad_k": "k = {k} is not a number of passages; give a whole number from 1 to "
                    "{limit}",
     "query.too_long": "the question has {n} characters, over the {limit} limit; ask a "
                       "shorter question",
     "series.unknown_indicator": "no indicator in the index matches {indicator!r}; reported "
                                 "by several reports: {known}",
-    "query.bad_k": "k must be a number from 1 to {limit} (got {k!r})",
     # the HTTP API (ui/api.py)
     "request.missing": "the parameter {param!r} is missing",
     "request.invalid": "the parameter {param!r} is not valid ({why})",

@@ -113,7 +113,7 @@ def test_a_k_that_asks_for_no_passage_is_one_line(plumbing_index, k):
     """`search x --k 0` printed nothing and exited 0 (issue 20)."""
     for command in (("search", "thu ngân sách"), ("ask", "thu ngân sách")):
         proc = run_cli(*command, "--k", k, "--index", str(plumbing_index))
-        _one_line(proc, f"--k {k} is not a number of passages")
+        _one_line(proc, f"k = {k} is not a number of passages")
         assert proc.stdout == ""
 
 

@@ -133,7 +133,6 @@ VI: dict[str, str] = {
                       "hơn",
     "series.unknown_indicator": "không có chỉ tiêu nào khớp «{indicator}»; các chỉ tiêu có ở "
                                 "nhiều báo cáo: {known}",
-    "query.bad_k": "số kết quả k phải từ 1 đến {limit} (đã gửi «{k}»)",
     "request.missing": "thiếu tham số «{param}»",
     "request.invalid": "tham số «{param}» không hợp lệ",
     "request.not_found": "không có địa chỉ «{path}»",

@@ -65,6 +65,22 @@ MESSAGES: dict[str, str] = {
     "html.no_text": "{name}: the web page has no article text (only menus, scripts, links or "
                     "images); save the article page itself",
     "parse.no_text": "{name}: no text found",
+    "sheet.not_workbook": "{name}: not an Excel workbook (neither .xlsx nor .xls content); "
+                          "check the file type",
+    "sheet.damaged": "{name}: the workbook is damaged and cannot be read ({why}); re-save it "
+                     "from Excel as .xlsx",
+    "sheet.encrypted": "{name}: the workbook is password-protected (encrypted); save a copy "
+                       "without a password",
+    "sheet.macro_only": "{name}: the workbook holds macros but no table (macros are never "
+                        "run); save the sheets with the figures as .xlsx",
+    "sheet.no_table": "{name}: no visible sheet holds a table (header rows above rows with a "
+                      "label and figures)",
+    "sheet.too_many_sheets": "{name}: {count} sheets, over the {limit} limit for one "
+                             "workbook; split it",
+    "sheet.too_many_cells": "{name}: {count} filled cells, over the {limit} limit for one "
+                            "workbook; split it",
+    "sheet.too_large": "{name}: the workbook unpacks to {size_mb:.0f} MB, over the "
+                       "{limit_mb} MB limit; remove pictures or split it",
     # the index
     "index.missing": "no index at {root}; run 'baocao index build' first",
     "index.format": "index at {root} has format {found}, this baocao reads {expected}; "

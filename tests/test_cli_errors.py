@@ -37,7 +37,7 @@ def _files(tmp: Path) -> dict[str, tuple[Path, str]]:
     with open(big, "wb") as fh:
         fh.truncate(50 * 1024 * 1024)
     out["big"] = (big, "over the 20 MB limit")
-    odd = tmp / "bao-cao.xlsx"
+    odd = tmp / "bao-cao.pptx"  # .xlsx and .xls are workbooks now (tests/test_sheets_input.py)
     odd.write_bytes(b"PK\x03\x04")
     out["suffix"] = (odd, "unsupported file type")
     out["missing"] = (tmp / "khong-co.txt", "no such file")

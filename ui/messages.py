@@ -62,6 +62,22 @@ VI: dict[str, str] = {
     "html.damaged": "trang web «{name}» bị hỏng, không đọc được",
     "html.no_text": "trang web «{name}» không có nội dung bài viết (chỉ có menu, mã lệnh, "
                     "liên kết hoặc hình ảnh); hãy lưu chính trang bài viết",
+    "sheet.not_workbook": "tệp «{name}» không phải sổ tính Excel (.xlsx hoặc .xls); hãy "
+                          "kiểm tra loại tệp",
+    "sheet.damaged": "sổ tính Excel «{name}» bị hỏng, không đọc được; hãy mở bằng Excel và "
+                     "lưu lại dưới dạng .xlsx",
+    "sheet.encrypted": "sổ tính Excel «{name}» có mật khẩu (được mã hoá); hãy lưu một bản "
+                       "không mật khẩu",
+    "sheet.macro_only": "sổ tính Excel «{name}» chỉ có macro, không có bảng số liệu (macro "
+                        "không bao giờ được chạy); hãy lưu các trang có số liệu dưới dạng .xlsx",
+    "sheet.no_table": "sổ tính Excel «{name}» không có trang nào chứa bảng số liệu (dòng tiêu "
+                      "đề cột và các dòng có tên chỉ tiêu kèm số liệu)",
+    "sheet.too_many_sheets": "sổ tính Excel «{name}» có {count} trang, vượt giới hạn {limit} "
+                             "trang; hãy tách thành nhiều tệp",
+    "sheet.too_many_cells": "sổ tính Excel «{name}» có {count} ô có dữ liệu, vượt giới hạn "
+                            "{limit} ô; hãy tách thành nhiều tệp",
+    "sheet.too_large": "sổ tính Excel «{name}» khi giải nén lớn {size_mb} MB, vượt giới hạn "
+                       "{limit_mb} MB; hãy bỏ bớt hình ảnh hoặc tách tệp",
     "parse.no_text": "không tìm thấy nội dung chữ trong «{name}»",
     "index.missing": "chưa có chỉ mục; hãy lập chỉ mục trước",
     "index.format": "chỉ mục được lập bằng phiên bản cũ (định dạng {found}, cần {expected}); "

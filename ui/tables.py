@@ -37,7 +37,7 @@ def _header_rows(columns: tuple[TableColumn, ...]) -> list[str]:
 def table_html(table: Table, row: int | None = None, columns: frozenset[int] = frozenset(),
                nonce: int = 0) -> str:
     """The table; ``row``/``columns``: the cited row and cell(s), marked and anchored."""
-    pages = ""
+    pages = f" — trang tính «{table.sheet}»" if table.sheet else ""
     if table.page_start:
         pages = f" — trang {table.page_start}" + (
             f"–{table.page_end}" if table.page_end and table.page_end != table.page_start else "")
@@ -47,11 +47,14 @@ def table_html(table: Table, row: int | None = None, columns: frozenset[int] = f
         tds = []
         for c, cell in enumerate(tr.cells):
             cls = "num" if table.columns[c].kind == "value" else table.columns[c].kind
+            # a sheet's label column shows its nesting (the label is the row's own part)
+            indent = (f' style="padding-left:{0.4 + 1.2 * tr.level:.1f}em"'
+                      if table.sheet and cls == "label" and tr.level else "")
             if cited_row and c in columns:
-                tds.append(f'<td class="{cls} cited-cell" id="cited-cell">'
+                tds.append(f'<td class="{cls} cited-cell" id="cited-cell"{indent}>'
                            f'<mark class="cited">{esc(cell.text)}</mark></td>')
             else:
-                tds.append(f'<td class="{cls}">{esc(cell.text)}</td>')
+                tds.append(f'<td class="{cls}"{indent}>{esc(cell.text)}</td>')
         attrs = ' class="cited-row"' if cited_row else ""
         body.append(f'<tr data-row="{r}"{attrs}>{"".join(tds)}</tr>')
     return (f'<figure class="tbl" id="tbl-{esc(table.table_id)}" data-nonce="{nonce}">'

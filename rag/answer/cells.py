@@ -5,16 +5,23 @@ column is chosen by what the question says about columns: the years it names
 (a column for another year is wrong, "ƯTH2020/ƯTH2019" holds both), the
 column words after the usual abbreviations are spelled out (TH, KH, ƯTH, MT),
 and whether it asks for a ratio ("bao nhiêu %", "so với", "tỷ lệ", "lần").
+A workbook's row carries its columns as read (period, basis, unit, measure): there the
+cell is the one of the asked period (a month is not its cumulative figure, a quarter
+not six months), of the comparison the question asks ("so với cùng kỳ", "so với tháng
+trước", "so với kế hoạch", none: the level) and of the measure it names ("lượng",
+"trị giá"); without a column of the asked period there is no cell.
 The answer states the cell as printed with its header and unit
 ("… — Thực hiện 2019: 2.100,00 Ha") and cites the table, its caption and
-page; every number in it must stand in the cited row (``cell_check``).
+page (a workbook's: the file and the sheet); every number in it must stand in the
+cited row (``cell_check``).
 """
 
 from __future__ import annotations
 
 import re
 
-from rag.records import Answer, Citation, Hit, SearchResult, TableRef
+from rag.periods.match import answers
+from rag.records import Answer, Citation, Headline, Hit, Period, SearchResult, TableRef
 from rag.text import fold_accents
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -77,18 +84,29 @@ def pick_column(question: str, ref: TableRef) -> int | None:
     return max(filled, key=lambda k: (column_score(question, ref.columns[k], label), -k))
 
 
+def cell_unit(ref: TableRef, k: int) -> str:
+    """The unit of cell ``k``: its column's when read (a workbook's), else the row's."""
+    spec = ref.specs[k] if ref.specs else None
+    if spec is not None and spec.unit:
+        return spec.unit
+    if spec is not None and spec.basis:
+        return ""  # a comparison column without a unit: never the row's level unit
+    return ref.unit
+
+
 def cell_sentence(ref: TableRef, k: int) -> str:
     """"B Diện tích trồng trọt > … > 1 Cà phê — Thực hiện 2019: 2.100,00 Ha"."""
-    cell = ref.cells[k]
-    unit = "" if not ref.unit or cell.endswith("%") or ref.unit == "%" and "%" in cell \
-        else f" {ref.unit}"
+    cell, unit = ref.cells[k], cell_unit(ref, k)
+    unit = "" if not unit or cell.endswith("%") or unit == "%" and "%" in cell \
+        else unit if unit == "%" else f" {unit}"
     return f"{' > '.join(ref.label_path)} — {ref.columns[k]}: {cell}{unit}"
 
 
 def cell_check(text: str, ref: TableRef) -> list[str]:
     """Numbers in ``text`` that stand in none of the cited row's cells, label, headers,
     caption or page number: an answer from a table states nothing else."""
-    sources = [*ref.cells, *ref.label_path, *ref.columns, ref.caption, ref.unit, str(ref.page)]
+    sources = [*ref.cells, *ref.label_path, *ref.columns, ref.caption, ref.unit, str(ref.page),
+               ref.sheet]
     return [m.group(0) for m in _NUMBER.finditer(text)
             if not any(m.group(0) in s for s in sources)]
 
@@ -123,25 +141,130 @@ def row_score(question_terms: set[str], hit: Hit) -> float:
             + DEPTH_BONUS * len(ref.label_path) - RANK_COST * hit.rank)
 
 
+TOTAL_ROW = 0.5  # a whole-table row ("TỔNG SỐ") when the question names no part
+LEAF_WORD = 0.05  # of two rows whose labels it names, the one naming more of the question
+MEASURE_NAMED = 2.0  # dev (workbook items): a table whose column the question names in words
+# ("vốn FDI đăng ký cấp mới": "Vốn đăng ký cấp mới") over one whose row label is near it
+
+
+def read_row_score(question_terms: set[str], hit: Hit, asked: list[str] | None = None) -> float:
+    """How well a workbook row's name (the table's subject and the row's part labels)
+    says what the question asks: the share of the question it covers and of itself the
+    question names. A part row ("Bán lẻ hàng hóa" under "Tổng mức bán lẻ hàng hóa và
+    doanh thu dịch vụ tiêu dùng") is the answer when the question names its label; it
+    loses to the whole when the question also names the rest of the subject and its
+    label adds nothing the subject lacks ("Hà Nội" adds; "Bán lẻ hàng hóa" does not).
+    Words of the column headers say which cell, not which row, but a table whose column
+    the question names (``asked``: the question's folded words) is the one asked."""
+    from rag.observe.cells import _parts, subject
+
+    ref = hit.chunk.table
+    parts = _parts(ref.label_path)
+    subj = _terms(subject(ref.caption))
+    path = set().union(*(_terms(p) for p in parts)) if parts else set()
+    columns = set(_words(" ".join(ref.columns))) | _terms(" ".join(ref.columns))
+    terms = {t for t in question_terms if t in path or t in subj or t not in columns}
+    name = subj | path
+    if not terms or not name:
+        return -RANK_COST * hit.rank
+    said = len(terms & name)
+    score = (said / len(terms) + said / len(name)
+             + MEASURE_NAMED * _measure_named(ref, asked or []) - RANK_COST * hit.rank)
+    if not parts:
+        return score + TOTAL_ROW
+    leaf = _terms(parts[-1])
+    named = len(leaf & terms) / len(leaf) if leaf else 0.0
+    adds = bool((leaf & terms) - subj)
+    rest = subj - leaf
+    rest_named = 0.0 if adds or not rest else len(rest & terms) / len(rest)
+    return score + named - rest_named - (1 - named) + LEAF_WORD * len(leaf & terms)
+
+
+def _measure_named(ref: TableRef, asked: list[str]) -> float:
+    """The share of a filled column's measure the question (``asked``: its folded words in
+    order) says, word pairs in order ("đăng ký cấp mới" of "Vốn đăng ký cấp mới"), the
+    best column's; 0 without measures."""
+    pairs = set(zip(asked, asked[1:], strict=False))
+    best = 0.0
+    for k, spec in enumerate(ref.specs):
+        words = _words(spec.measure)
+        if not words or ref.values[k] is None:
+            continue
+        own = list(zip(words, words[1:], strict=False))
+        found = (sum(p in pairs for p in own) / len(own) if own
+                 else float(words[0] in asked))
+        best = max(best, found)
+    return best
+
+
+def unit_fits(question: str, ref: TableRef) -> bool:
+    """A unit the question names ("bao nhiêu triệu USD", "tỷ đồng") is the unit of one of
+    the row's filled cells (a row in % does not answer a question in triệu USD)."""
+    asked = _asked_units(question)
+    if not asked:
+        return True
+    units = {fold_accents(cell_unit(ref, k).lower()) for k, text in enumerate(ref.cells)
+             if text} - {""}
+    return not units or bool(asked & units)
+
+
+def _asked_units(question: str) -> set[str]:
+    from rag.ingest.tables.words import report_units
+
+    folded = f" {fold_accents(question.lower())} "
+    found = {fold_accents(u) for u in report_units() if len(u) > 2
+             and f" {fold_accents(u)} " in folded}
+    return {u for u in found if not any(u != o and u in o for o in found)}
+
+
+def answering_row(question: str, result: SearchResult, hit: Hit) -> tuple[Hit, int] | None:
+    """(row, cell) of the best workbook row that has a cell for the question: ``hit`` when
+    it has one, else the next best read row of the first hits that has (a row naming the
+    indicator in full but without the asked period or comparison does not answer)."""
+    terms, asked = _terms(question), _words(question)
+    rows = [h for h in result.hits[:ROW_WINDOW] if h.chunk.table is not None
+            and h.chunk.table.specs and h is not hit and unit_fits(question, h.chunk.table)]
+    rows.sort(key=lambda h: -read_row_score(terms, h, asked))
+    for h in [hit, *rows]:
+        k = pick_read_column(question, result.periods, h.chunk.table)
+        if k is not None:
+            return h, k
+    return None
+
+
 def best_row(question: str, hits: tuple[Hit, ...], top: int = ROW_WINDOW) -> Hit | None:
     """The table row among the first ``top`` hits whose label path fits the question best:
     retrieval ranks a parent row and its "- Diện tích" child alike, the label decides."""
     rows = [h for h in hits[:top] if h.chunk.table is not None]
-    terms = _terms(question)
-    return max(rows, key=lambda h: row_score(terms, h), default=None)
+    terms, asked = _terms(question), _words(question)
+    read = [h for h in rows if h.chunk.table.specs and unit_fits(question, h.chunk.table)]
+    rows = read + [h for h in rows if not h.chunk.table.specs] if read or not rows else rows
+    return max(rows, key=lambda h: read_row_score(terms, h, asked) if h.chunk.table.specs
+               else row_score(terms, h), default=None)
 
 
 def table_answer(question: str, result: SearchResult, hit: Hit) -> Answer | None:
     """The answer from the cell of ``hit``'s row the question asks for (None: no cell)."""
-    ref = hit.chunk.table
-    k = pick_column(question, ref) if ref is not None else None
+    ref = hit.chunk.table if hit is not None else None
+    if ref is None:
+        return None
+    if ref.specs:
+        found = answering_row(question, result, hit)
+        if found is None:
+            return no_cell(question, result, hit)
+        hit, k = found
+        ref = hit.chunk.table
+    else:
+        k = pick_column(question, ref)
     if k is None:
         return None
     scanned = hit.doc.ocr
     where = f"bảng «{ref.caption}»" + (f", trang {ref.page}" if ref.page else "")
+    if ref.sheet:
+        where = f"tệp {hit.doc.source}, trang tính «{ref.sheet}», " + where
     text = f"{cell_sentence(ref, k)} [1] (Nguồn: {where}" \
         + (f"; {SCANNED_NOTE}" if scanned else "") + ")."
-    bad = cell_check(text.replace("[1]", ""), ref)
+    bad = cell_check(text.replace("[1]", "").replace(hit.doc.source, ""), ref)
     if bad:
         from rag.answer.compose import FigureCheckError
 
@@ -149,5 +272,91 @@ def table_answer(question: str, result: SearchResult, hit: Hit) -> Answer | None
     cite = Citation(n=1, chunk_id=hit.chunk.chunk_id, doc_id=hit.chunk.doc_id, title=hit.doc.title,
                     period=hit.chunk.period_label, section=ref.caption, page=ref.page,
                     quote=hit.chunk.text, span=None, figures=(ref.cells[k],), scanned=scanned,
-                    table_id=ref.table_id, row=ref.row, columns=(ref.col_index[k],))
-    return Answer(question, text, False, None, (cite,), result)
+                    table_id=ref.table_id, row=ref.row, columns=(ref.col_index[k],),
+                    sheet=ref.sheet)
+    return Answer(question, text, False, None, (cite,), result, headline=_headline(ref, k))
+
+
+# What a question says it compares with (folded), first match wins: basis of the column.
+_ASKED_BASIS = (
+    ("plan", re.compile(r"\bke hoach\b|\bkh\b|\bdu toan\b")),
+    ("prev", re.compile(r"\b(?:thang|quy|ky) truoc\b")),
+    ("start_of_year", re.compile(r"\bthang 12 nam truoc\b|\bcuoi nam truoc\b")),
+    ("base_year", re.compile(r"\bky goc\b|\bnam goc\b")),
+    ("share", re.compile(r"\bco cau\b|\bty trong\b|\bchiem\b")),
+    ("yoy", re.compile(r"\bcung ky\b|\bnam truoc\b|\bso voi\b|\btang truong\b|"
+                       r"\b(?:tang|giam) bao nhieu\b|%|\bphan tram\b")),
+)
+BASIS_MATCH = 3.0  # the comparison asked outweighs any word of the header
+LEVEL_FOR_INDEX = 1.0  # an index row asked for no comparison: its year-on-year column
+
+
+def asked_basis(question: str) -> str:
+    """"" (the level itself) or the basis the question compares with."""
+    folded = fold_accents(question.lower()).replace("đ", "d")
+    return next((b for b, rx in _ASKED_BASIS if rx.search(folded)), "")
+
+
+def pick_read_column(question: str, asked: tuple[Period, ...], ref: TableRef) -> int | None:
+    """The cell of a row whose columns were read: of an asked period, the asked comparison
+    and the named measure. None when no filled column is of an asked period (a column for
+    another period is never the answer)."""
+    filled = [k for k, v in enumerate(ref.values) if v is not None and not ref.specs[k].plan]
+    if asked:
+        dated = [k for k in filled if ref.specs[k].period is not None]
+        filled = [k for k in dated if any(answers(a, ref.specs[k].period) for a in asked)]
+        if not filled and not dated:  # the table states no period: its report's decides
+            filled = [k for k, v in enumerate(ref.values) if v is not None]
+    basis, q_words = asked_basis(question), set(_words(question))
+    if basis:  # the comparison asked, or none: never another comparison's figure
+        filled = [k for k in filled if ref.specs[k].basis == basis]
+    if not filled:
+        return None
+
+    def score(k: int) -> tuple[float, int]:
+        spec = ref.specs[k]
+        s = BASIS_MATCH if spec.basis == basis else 0.0
+        if not basis and spec.basis == "yoy":
+            s += LEVEL_FOR_INDEX
+        measure = [w for w in _words(spec.measure) if w not in _FILLER]
+        s += sum(w in q_words for w in measure) / max(len(measure), 1)
+        return s, -k
+
+    return max(filled, key=score)
+
+
+def no_cell(question: str, result: SearchResult, hit: Hit) -> Answer:
+    """A workbook row is the best passage but has no cell of the asked period (or of the
+    asked comparison): say so and what the row has, never quote another cell."""
+    ref = hit.chunk.table
+    basis = asked_basis(question)
+    asked = ", ".join(p.label for p in result.periods)
+    have = ", ".join(dict.fromkeys(s.period.label for s, v in zip(ref.specs, ref.values,
+                                                                   strict=True)
+                                   if v is not None and s.period is not None))
+    what = f"số liệu {asked}".strip() if asked else "số liệu"
+    if basis and basis != "yoy":
+        what += f" {BASIS_WORDS.get(basis, 'theo cách so sánh được hỏi')}"
+    text = (f"Không tìm thấy {what} của «{' > '.join(ref.label_path)}» trong biểu "
+            f"«{ref.caption}»" + (f"; biểu có: {have}" if have else "") + ".")
+    return Answer(question, text, True, "no_cell", (), result)
+
+
+BASIS_WORDS = {"plan": "so với kế hoạch", "prev": "so với kỳ trước",
+               "start_of_year": "so với tháng 12 năm trước", "base_year": "so với kỳ gốc",
+               "share": "(cơ cấu)"}
+
+
+def _headline(ref: TableRef, k: int) -> Headline | None:
+    """The figure of a read cell with its period and the comparisons its row gives for the
+    same period and measure ("113,3% so với cùng kỳ năm trước")."""
+    from rag.observe.cells import compares
+
+    if not ref.specs or ref.specs[k].period is None or ref.values[k] is None:
+        return None
+    spec, unit = ref.specs[k], cell_unit(ref, k)
+    comps = tuple(f"{ref.cells[c]}{'%' if ref.specs[c].unit == '%' else ''} {ref.columns[c]}"
+                  for c in range(len(ref.specs)) if ref.cells[c] and compares(ref.specs, k, c))
+    figure = ref.cells[k] + (f" {unit}" if unit and not ref.cells[k].endswith(unit) else "")
+    return Headline(" > ".join(ref.label_path), figure, ref.values[k], unit or None,
+                    spec.period.label, comps)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from rag.ingest.tables.units import split_units
 from rag.periods import make_period
 from rag.records import Chunk, Document, Period, Table, TableColumn, TableRef, TableRow
 
@@ -23,9 +24,15 @@ MAX_CELLS = 60
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
-def column_periods(names: list[str], doc: Document) -> tuple[Period, ...]:
-    """The years a row's columns report on ("KH 2019", "ƯTH2020/ƯTH2019"), as year periods:
-    an annex table is about its columns' years, whatever period its report's title names."""
+def column_periods(names: list[str], doc: Document,
+                   columns: list[TableColumn] = ()) -> tuple[Period, ...]:
+    """The periods a row's columns report on: those their headers state when read
+    ("Tháng 10 năm 2019", a workbook's), else the years they name ("KH 2019",
+    "ƯTH2020/ƯTH2019") as year periods: an annex table is about its columns' years,
+    whatever period its report's title names."""
+    stated = tuple(dict.fromkeys(c.period for c in columns if c.period is not None))
+    if stated:
+        return stated
     years = sorted({int(y) for name in names for y in _YEAR.findall(name)})
     found = tuple(make_period("year", y, 1, 12) for y in years)
     return found or doc.periods
@@ -50,11 +57,16 @@ def _cells_text(row: TableRow, columns: list[tuple[int, TableColumn]]) -> list[s
     return out
 
 
-def row_text(row: TableRow, columns: list[tuple[int, TableColumn]]) -> str:
-    """'Chỉ tiêu: A Diện tích đất > I Đất nông nghiệp | ĐVT: Ha | KH 2019: 10.500,00; …'"""
-    parts = ["Chỉ tiêu: " + " > ".join(row.label_path)]
-    if row.unit:
-        parts.append(f"ĐVT: {row.unit}")
+def row_text(row: TableRow, columns: list[tuple[int, TableColumn]], unit: str = "",
+             caption: str = "") -> str:
+    """'Chỉ tiêu: A Diện tích đất > I Đất nông nghiệp | ĐVT: Ha | KH 2019: 10.500,00; …'
+    (``unit``: the table's, for a row that states none; ``caption``: a workbook table's
+    title, first: its rows are "TỔNG SỐ", "Toàn ngành công nghiệp", and only the title
+    says of what)."""
+    parts = [f"Biểu: {caption}"] if caption else []
+    parts.append("Chỉ tiêu: " + " > ".join(row.label_path))
+    if row.unit or unit:
+        parts.append(f"ĐVT: {row.unit or unit}")
     return " | ".join(parts + _cells_text(row, columns))
 
 
@@ -86,19 +98,26 @@ def table_chunks(doc: Document, first: int) -> list[Chunk]:
         section = (*_section_at(doc, table.offset), table.title)
         for r, row in enumerate(table.rows):
             for cols in groups:
-                if not any(row.cells[i].text for i, _ in cols) and len(groups) > 1:
-                    continue  # a commune with nothing in this row
+                if not any(row.cells[i].text for i, _ in cols) and (len(groups) > 1
+                                                                    or table.sheet):
+                    continue  # a commune with nothing in this row; a sheet's heading row
                 out.append(_row_chunk(doc, table, r, row, cols, first + len(out), section))
     return out
 
 
 def _row_chunk(doc: Document, table: Table, r: int, row: TableRow,
                cols: list[tuple[int, TableColumn]], n: int, section: tuple[str, ...]) -> Chunk:
-    ref = TableRef(table.table_id, r, table.title, row.label_path, row.unit,
+    read = bool(table.sheet)  # the columns' periods were read at the door (a workbook)
+    single = table.unit if len(split_units(table.unit)) == 1 else ""  # not "Tấn; Triệu USD"
+    ref = TableRef(table.table_id, r, table.title, row.label_path, row.unit or single,
                    tuple(c.name for _, c in cols), tuple(row.cells[i].text for i, _ in cols),
-                   tuple(i for i, _ in cols), row.page)
+                   tuple(i for i, _ in cols), row.page, table.sheet,
+                   tuple(c for _, c in cols) if read else (),
+                   tuple(row.cells[i].value for i, _ in cols) if read else ())
     page = row.page if row.page is not None else table.page_start
-    return Chunk(chunk_id=f"{doc.doc_id}#{n:03d}", doc_id=doc.doc_id, text=row_text(row, cols),
-                 section_path=section, page_start=page, page_end=page,
-                 start=table.offset, end=table.offset,
-                 periods=column_periods([table.title, *ref.columns], doc), table=ref)
+    return Chunk(chunk_id=f"{doc.doc_id}#{n:03d}", doc_id=doc.doc_id,
+                 text=row_text(row, cols, single, table.caption if read else ""),
+                 section_path=section,
+                 page_start=page, page_end=page, start=table.offset, end=table.offset,
+                 periods=column_periods([table.title, *ref.columns], doc, list(ref.specs)),
+                 table=ref)

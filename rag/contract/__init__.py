@@ -19,13 +19,13 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # name -> (version, the outputs it describes). CHANGELOG.md says what each version changed.
 OUTPUTS: dict[str, tuple[str, str]] = {
-    "answer": ("2.0.0", "`baocao ask --json`, GET /api/v1/ask"),
-    "search": ("1.0.0", "`baocao search --json` and each `--queries` line, GET /api/v1/search"),
-    "parse": ("1.0.0", "`baocao parse FILE --json`"),
+    "answer": ("2.1.0", "`baocao ask --json`, GET /api/v1/ask"),
+    "search": ("1.1.0", "`baocao search --json` and each `--queries` line, GET /api/v1/search"),
+    "parse": ("1.1.0", "`baocao parse FILE --json`"),
     "reports": ("1.0.0", "`baocao index list --json`, GET /api/v1/reports"),
-    "report": ("1.0.0", "GET /api/v1/reports/{id}"),
+    "report": ("1.1.0", "GET /api/v1/reports/{id}"),
     "series": ("1.0.0", "`baocao series INDICATOR --json`, GET /api/v1/series"),
-    "eval-row": ("1.0.0", "each line of `baocao eval --out FILE`"),
+    "eval-row": ("1.1.0", "each line of `baocao eval --out FILE`"),
     "health": ("1.0.0", "GET /api/v1/health"),
     "error": ("1.0.0", "the body of every HTTP API error"),
     "change": ("1.0.0", "POST /api/v1/reports, DELETE /api/v1/reports/{id}"),

@@ -70,12 +70,17 @@ def hit_text(hit: Hit) -> str:
 
 def first_relevant_rank(hits: tuple[Hit, ...], item: dict) -> int | None:
     """Rank of the first hit holding the item's evidence. A table item's evidence is its row
-    label, which recurs across rows and tables, so its hit must also hold every figure."""
+    label, which recurs across rows and tables, so its hit must also hold every figure; a
+    workbook cell's ("sheet") must also be a row of the item's workbook (the same label and
+    figure recur in the releases of other years)."""
     evidence = item.get("evidence", "")
-    figures = item.get("answer_figures", []) if item.get("source_kind") in ("table", "sheet") \
-        else []
+    kind = item.get("source_kind")
+    figures = item.get("answer_figures", []) if kind in ("table", "sheet") else []
+    source = Path(item.get("doc") or "").name if kind == "sheet" else ""
     for i, h in enumerate(hits, 1):
         text = hit_text(h)
+        if source and h.doc.source != source:
+            continue
         if is_relevant(text, evidence) and all(normalize(f) in normalize(text) for f in figures):
             return i
     return None

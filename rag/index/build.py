@@ -50,10 +50,10 @@ from rag.records import Chunk, DocInfo, Document, EmbedderInfo, Manifest
 
 PARSER_VERSION = 2  # bump by hand to re-parse everything; a change to the code below does too
 _RAG = Path(__file__).resolve().parents[1]
-_PARSER_CODE = ("ingest/*.py", "ingest/tables/*.py", "chunk/*.py", "periods/*.py",
-                "records/*.py", "config.py", "text.py", "data/period_words.tsv", "places.py",
-                "data/provinces.tsv", "data/doc_types.tsv", "data/site_chrome.tsv",
-                "data/proper_nouns.txt")
+_PARSER_CODE = ("ingest/*.py", "ingest/tables/*.py", "ingest/sheets/*.py", "chunk/*.py",
+                "periods/*.py", "records/*.py", "config.py", "text.py", "data/period_words.tsv",
+                "places.py", "data/provinces.tsv", "data/doc_types.tsv", "data/site_chrome.tsv",
+                "data/proper_nouns.txt", "data/table_words.tsv")
 Progress = Callable[[str, int, int], None]
 # Which existing reports a write may replace: all (True: the command line, whose user owns
 # the files), none (False), or {doc_id: content hash the user was shown} (the app's

@@ -19,7 +19,8 @@ from rag.records import Table
 MAX_BYTES = 20 * 1024 * 1024  # a 100-page report with images is ~5 MB; 20 MB leaves room
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
-SUFFIXES = TEXT_SUFFIXES + (".pdf", ".docx") + HTML_SUFFIXES
+SHEET_SUFFIXES = (".xlsx", ".xls")  # workbooks: rag.ingest.sheets
+SUFFIXES = TEXT_SUFFIXES + (".pdf", ".docx") + HTML_SUFFIXES + SHEET_SUFFIXES
 
 
 def check_file(path: Path) -> None:
@@ -61,6 +62,11 @@ class FileContent:
 
 def read_document_text(path: Path) -> str:
     """Text of a report file, or ``InputError`` saying why it cannot be read."""
+    if Path(path).suffix.lower() in SHEET_SUFFIXES:
+        from rag.ingest.sheets import parse_workbook
+
+        check_file(Path(path))
+        return parse_workbook(Path(path), Path(path).name).text
     return read_document(path).text
 
 

@@ -11,7 +11,14 @@ import re
 from pathlib import Path
 
 from rag.ingest import metadata
-from rag.ingest.files import FileContent, InputError, read_document, strip_controls
+from rag.ingest.files import (
+    SHEET_SUFFIXES,
+    FileContent,
+    InputError,
+    check_file,
+    read_document,
+    strip_controls,
+)
 from rag.ingest.footnotes import MarkerState, strip_markers
 from rag.ingest.front import DOC_TYPES, FrontMatter, read_front_matter
 from rag.ingest.layout import Block, layout
@@ -36,6 +43,11 @@ def parse_file(path: str | Path, source_name: str | None = None, on_page=None) -
     """``source_name``: the report's own file name when ``path`` is a stored copy;
     ``on_page(page, done, total)``: progress of OCR, for a scanned PDF."""
     path = Path(path)
+    if path.suffix.lower() in SHEET_SUFFIXES:  # a workbook is tables, not text to lay out
+        from rag.ingest.sheets import parse_workbook
+
+        check_file(path)
+        return parse_workbook(path, source_name or path.name)
     content = read_document(path, on_page)
     return parse_content(content, source=source_name or path.name)
 

@@ -39,10 +39,10 @@ def extract(chunks: Sequence[Chunk], info: DocInfo | None = None) -> list[Observ
     year = int(info.date[:4]) if info is not None and info.date else None
     known = Known(year, info.plan_periods if info is not None else ())
     out: list[Observation] = []
-    prose = [c for c in chunks if not table.is_row(c.text)]
-    for c in chunks:
-        if table.is_row(c.text):
-            out.extend(table.extract_row(c, year))
+    rows = [c for c in chunks if table.is_row(c.text) or (c.table and c.table.specs)]
+    prose = [c for c in chunks if c not in rows]
+    for c in rows:
+        out.extend(table.extract_row(c, year))
     sections = list(_sections(prose))
     for sec in sections:
         out.extend(_read_section(sec, known))

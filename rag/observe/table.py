@@ -52,7 +52,13 @@ def column_period(header: str) -> tuple[Period, bool] | None:
 
 
 def extract_row(chunk: Chunk, year: int | None = None) -> list[Observation]:
-    """One observation per filled period column of a table-row chunk."""
+    """One observation per filled period column of a table-row chunk. A row whose columns
+    were read at the door (a workbook's: period, basis, unit, measure) is read from those
+    records (``rag.observe.cells``); the others from their ``Header: cell`` text."""
+    if chunk.table is not None and chunk.table.specs:
+        from rag.observe.cells import observations
+
+        return observations(chunk)
     cells = [_CELL.match(c) for c in chunk.text.split(" | ")]
     pairs = [(m.group("head").strip(), m.group("cell").strip()) for m in cells]
     name = next((v for h, v in pairs if _NAME.match(h)), pairs[0][1])

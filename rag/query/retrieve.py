@@ -19,6 +19,7 @@ from rag.config import RetrievalConfig
 from rag.embed import Embedder
 from rag.index import Index
 from rag.index.bm25 import top_k
+from rag.ingest.tables.words import is_total
 from rag.periods.match import answers
 from rag.places import provinces
 from rag.query import fusion, rewrite
@@ -100,7 +101,8 @@ class Retriever:
         self._stated = np.array([index.docs[c.doc_id].stated_period for c in index.chunks],
                                 dtype=bool)
         self._groups, self._group_of = period_groups(index.chunks)
-        self._paths = {i: tuple(label_words(level) for level in c.table.label_path)
+        self._paths = {i: tuple(label_words(level) for level in c.table.label_path
+                                if not is_total(level))  # "TỔNG SỐ" names the caption's whole
                        for i, c in enumerate(index.chunks) if c.table is not None}
         self._signs = {c.doc_id: i for i, c in enumerate(index.chunks)
                        if c.section_path == (SIGN_SECTION,)}
@@ -176,7 +178,7 @@ class Retriever:
         rows = [i for i in scores if i in self._paths]
         if not rows:
             return {}
-        words = set(label_words(query))
+        words = set(label_words(query)) | label_words(rewrite.expand_abbreviations(query))
         penalty = self.config.unnamed_row_penalty
         return {i: fusion.unnamed_row_factor(words, self._paths[i], penalty) for i in rows}
 

@@ -53,6 +53,7 @@ class Citation(Record):
     table_id: str | None = None  # a cited table row: the table, row and cited columns
     row: int | None = None
     columns: tuple[int, ...] = ()
+    sheet: str = ""  # the worksheet of a cited workbook table
 
 
 @dataclass(frozen=True)

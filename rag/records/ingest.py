@@ -87,6 +87,15 @@ class TableColumn(Record):
     path: tuple[str, ...]
     kind: str = "value"  # "stt" | "label" | "unit" | "value"
     number: str | None = None  # the printed column number ("4", "8=7/4")
+    # what the header states, read once by ``rag.ingest.tables.columns`` (workbook sheets):
+    period: Period | None = None  # the period of its figures ("Tháng 10 năm 2019")
+    # what its figures are measured against: "" (levels), "yoy" (cùng kỳ năm trước), "prev"
+    # (tháng/quý trước), "plan" (kế hoạch), "start_of_year" (tháng 12 năm trước), "base_year"
+    # (kỳ gốc), "share" (cơ cấu), "other"
+    basis: str = ""
+    unit: str = ""  # the unit its header (or the sheet, for its measure) states
+    measure: str = ""  # what it measures besides time: "Lượng", "Trị giá", "Diện tích"
+    plan: bool = False  # a plan or target ("Kế hoạch năm 2025"), not a result
 
     @property
     def name(self) -> str:
@@ -129,6 +138,8 @@ class Table(Record):
     decimal: str = ","  # "," (2.100,00) or "." (2790.5), as the table prints numbers
     offset: int = 0  # where in Document.text the table stands (the reader places it there)
     anchor: str = ""  # the text printed just before the table, to find that place
+    sheet: str = ""  # the worksheet it was read from (a workbook's table), else ""
+    unit: str = ""  # the unit its title rows state ("Đơn vị tính: Tỷ đồng"), else ""
 
     @property
     def title(self) -> str:
@@ -178,6 +189,9 @@ class TableRef(Record):
     cells: tuple[str, ...]  # cell texts, aligned with ``columns``
     col_index: tuple[int, ...]  # the table column of each
     page: int | None = None
+    sheet: str = ""  # the worksheet of a workbook's table
+    specs: tuple[TableColumn, ...] = ()  # the column records (period, basis, unit), if read
+    values: tuple[float | None, ...] = ()  # the parsed number of each cell, if read
 
 
 # The section path of a document's heading block (number, date, subject, addressees),

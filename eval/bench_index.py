@@ -133,7 +133,8 @@ def bench_size(base: Index, embedder, size: int, with_bm25s: bool = True) -> dic
     index = Index(base.folder, base.manifest, docs, chunks, dense, bm25, base.analyzer)
     index.doc_rows = _rows(chunks)
     retriever = Retriever(index, embedder)
-    p50, p95 = time_queries(lambda q: retriever.search(service.read_question(q)))
+    search = retriever.search
+    p50, p95 = time_queries(lambda q: search(service.read_question(q)))
     rss = rss_mb()
     del retriever, index, dense, vecs, chunks, docs
     engines = bench_bm25_engines(base, size, bm25) if with_bm25s else None

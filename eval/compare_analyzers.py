@@ -45,7 +45,8 @@ def evaluate(engine, config: AnalyzerConfig, items: list[dict]) -> dict[str, dic
     out = {"build_s": build_s}
     for mode in ("bm25", "hybrid"):
         retriever = Retriever(index, engine.retriever.embedder, RetrievalConfig(mode=mode))
-        res = run(items, lambda q, k, r=retriever: r.search(service.read_question(q), k=k), None, k=10)
+        res = run(items, lambda q, k, r=retriever: r.search(service.read_question(q), k=k),
+                  None, k=10)
         out[mode] = res
     return out
 

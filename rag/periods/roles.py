@@ -46,7 +46,7 @@ def _alternation(cls: str) -> str:
 def context_rx(name: str) -> re.Pattern:
     """The check of one class on the folded text just before (or after) a phrase."""
     alt = {c: _alternation(c) for c in ("base", "plan", "plan_far", "capital", "lead", "task",
-                                        "duration", "after", "deadline", "task_year")}
+                                        "duration", "after", "deadline", "task_year", "done")}
     return re.compile({
         "base": rf"(?<!\w){alt['base']}(?:\s+{alt['base']})*\s*[:(]?\s*$",
         "plan": rf"(?<!\w){alt['plan']}\s*$",
@@ -61,6 +61,7 @@ def context_rx(name: str) -> re.Pattern:
         "task": rf"(?<!\w){alt['task']}(?!\w)[^.;:]*$",
         "duration": rf"(?<!\w){alt['duration']}\s*$",
         "after": rf"^\s*{alt['after']}(?!\w)",
+        "done": rf"(?<!\w){alt['done']}\s+{alt['task']}(?!\w)",
     }[name])
 
 
@@ -147,6 +148,8 @@ def _period_role(m: Mention, folded: str) -> Mention:
 def _task(folded: str, m: Mention) -> bool:
     """A task's due month or quarter: a task word earlier in its clause, and no "đã" (done)
     between them ("phấn đấu trong tháng 10/2021 …", "hoàn thành trong quý I
-    năm 2026"); a cut-off date stated as past ("tính từ đầu năm đến ngày …") is no task."""
-    found = context_rx("task").search(before(folded, m, _TASK_REACH))
+    năm 2026"); a cut-off date stated as past ("tính từ đầu năm đến ngày …") is no task, nor
+    is the work a report's title says was done ("tình hình thực hiện nhiệm vụ … tháng 6")."""
+    back = context_rx("done").sub(lambda d: " " * len(d.group(0)), before(folded, m, _TASK_REACH))
+    found = context_rx("task").search(back)
     return bool(found) and not re.search(r"(?<!\w)da(?!\w)", found.group(0))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from functools import cache
 
+import pytest
+
 from rag.chunk import chunk_document
 from rag.ingest.markdown import read_markdown
 from rag.ingest.parse import parse_file
@@ -221,3 +223,23 @@ def test_a_text_without_markdown_is_left_to_the_layout_stage():
     text = (REPO / "data" / "reports" / "lang-son_2023-01_bao-cao-kt-xh.txt").read_text()
     assert not needs_reading(text)
     assert read_markdown("Một dòng.\n\nDòng khác.\n").text == "Một dòng.\n\nDòng khác.\n"
+
+
+@pytest.mark.parametrize("name,clause", [
+    ("ha-noi_2025-11_nq-hdnd-48-budget-allocation-norms.md",
+     "1. Nghị quyết này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2026."),
+    ("ha-noi_2025-11_nq-hdnd-48-budget-allocation-norms.md",
+     "1. Giao Ủy ban nhân dân Thành phố: Tổ chức thực hiện Nghị quyết."),
+    ("vinh-long_2025-11_nq-hdnd-22-exam-spending-levels.md",
+     "1. Giao Ủy ban nhân dân tỉnh tổ chức triển khai thực hiện Nghị quyết."),
+])
+def test_numbered_clauses_of_an_article_are_sentences_not_headings(name, clause):
+    """Under "Điều 3. Điều khoản thi hành" a short numbered line ending with a full stop is
+    a clause (khoản) of the article, so its sentence is body text that answers, and never
+    the section path of the lines after it (two HĐND of different provinces)."""
+    doc = _doc(name)
+    (para,) = [p for p in doc.paragraphs if p.text == clause]
+    assert para.kind == "body"
+    assert clause not in {title for p in doc.paragraphs for title in p.section_path}
+    titled = [p for p in doc.paragraphs if p.text == "1. Nghị quyết này quy định về:"]
+    assert all(p.kind == "heading" for p in titled)  # a clause that titles a list stays one

@@ -186,3 +186,27 @@ def test_extraction_precision_recall_on_labelled_sample_reports(split):
     assert sc["detection"]["precision"] >= 0.95 and sc["detection"]["recall"] >= 0.88
     assert sc["period"]["precision"] >= 0.9 and sc["grouping"]["precision"] >= 0.85
     assert sc["grouping"]["thu_chi_joined"] == 0
+
+
+@pytest.mark.parametrize("path,figure,label,parent", [
+    # "Thông qua dự toán NSNN năm 2026 với số thu NSNN là 2.529.467 tỷ đồng. Trong đó, thu
+    # ngân sách trung ương là 1.225.356 tỷ đồng, …" under a subhead naming "năm 2025"
+    ("more/national_2025-11_news-qh-resolution-245-state-budget-2026.md",
+     "1.225.356 tỷ đồng", "năm 2026", "2.529.467 tỷ đồng"),
+    # "… tháng Tư đạt 1.537 tỷ đồng, tăng 31,56% … Trong đó, vốn ngân sách nhà nước cấp
+    # tỉnh 921 tỷ đồng, …" (the statistics template)
+    ("stats-office/hung-yen_2025-04_bao-cao-kt-xh.txt", "921 tỷ đồng", "tháng 4/2025",
+     "1.537 tỷ đồng"),
+])
+def test_a_sentence_opening_trong_do_breaks_down_the_figure_before_it(path, figure, label,
+                                                                      parent):
+    """A year does not carry from sentence to sentence, but "Trong đó, …" is the breakdown
+    of the figure just before it: its parts take that figure's period, as a footnote's do."""
+    from tests.realdocs import realdoc
+
+    doc = parse_file(realdoc(path))
+    chunks = chunk_document(doc)
+    found = {o.figure: o for o in extract(chunks, DocInfo.of(doc, len(chunks), ""))}
+    part, whole = found[figure], found[parent]
+    assert part.period.label == whole.period.label == label
+    assert part.component and not whole.component

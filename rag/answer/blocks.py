@@ -4,6 +4,8 @@ answer nothing else."""
 
 from __future__ import annotations
 
+import re
+
 from rag.answer.sentences import Candidate
 from rag.ingest.front import FACT_LINE, prints_number
 from rag.records import (
@@ -33,11 +35,20 @@ def signer_text(cand: Candidate) -> str:
     return "Người ký: " + " — ".join(lines) + " [1]"
 
 
-def front_first(cands: list[Candidate]) -> list[Candidate]:
+# the doc_fact phrases of rag/data/question_words.tsv that ask for a document's number
+_ASKS_NUMBER = re.compile(r"\bso (?:may|hieu|bao nhieu|van ban)\b")
+
+
+def front_first(cands: list[Candidate], q: Question) -> list[Candidate]:
     """Units of heading blocks that print a number first; a draft's "Số: /BC-UBND" names
-    none, so the question is about a document its body cites."""
+    none, so the question is about a document its body cites. Unless the question asks for
+    the number, a heading block that covers less of the question than a body unit does not
+    come first: "có hiệu lực từ ngày nào" asks for a date the body states, not the date of
+    signing."""
+    best = 0.0 if _ASKS_NUMBER.search(q.folded) else max((c.coverage for c in cands),
+                                                         default=0.0)
     front = [c for c in cands if c.hit.chunk.section_path == (FRONT_SECTION,)
-             and prints_number(c.hit.chunk.text)]
+             and prints_number(c.hit.chunk.text) and c.coverage >= best]
     return front + [c for c in cands if c not in front]
 
 
@@ -54,3 +65,14 @@ def front_facts(best: Candidate, cands: list[Candidate]) -> list[Candidate]:
     return sorted(facts, key=lambda c: c.start)
 
 
+# "Nghị quyết số 10/2022/NQ-HĐND", "Quyết định 2530/QĐ-TTg": a document's number and code
+_DOC_NUMBER = re.compile(r"(?<![\d/])(\d{1,5})/(?:(?:19|20)\d{2}/)?[A-ZĐ][A-ZĐ0-9]*"
+                         r"(?:-[A-ZĐ0-9]+)*")
+
+
+def cites_other_document(text: str, refs: tuple[str, ...]) -> bool:
+    """The unit names documents by number, none of them the one the question names: it
+    is about another document ("b) Bãi bỏ Nghị quyết số 10/2022/NQ-HĐND …" when asked of
+    Nghị quyết 22)."""
+    found = {m.group(1).lstrip("0") for m in _DOC_NUMBER.finditer(text)}
+    return bool(refs) and bool(found) and not found & {r.lstrip("0") for r in refs}

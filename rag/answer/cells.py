@@ -258,23 +258,34 @@ def table_answer(question: str, result: SearchResult, hit: Hit) -> Answer | None
         k = pick_column(question, ref)
     if k is None:
         return None
-    scanned = hit.doc.ocr
+    text = cell_text(hit, k, 1)
+    cite = cell_citation(hit, k, 1)
+    return Answer(question, text, False, None, (cite,), result, headline=_headline(ref, k))
+
+
+def cell_text(hit: Hit, k: int, n: int) -> str:
+    """The cell's sentence with its marker and source; checked against the row's cells."""
+    ref, scanned = hit.chunk.table, hit.doc.ocr
     where = f"bảng «{ref.caption}»" + (f", trang {ref.page}" if ref.page else "")
     if ref.sheet:
         where = f"tệp {hit.doc.source}, trang tính «{ref.sheet}», " + where
-    text = f"{cell_sentence(ref, k)} [1] (Nguồn: {where}" \
+    text = f"{cell_sentence(ref, k)} [{n}] (Nguồn: {where}" \
         + (f"; {SCANNED_NOTE}" if scanned else "") + ")."
-    bad = cell_check(text.replace("[1]", "").replace(hit.doc.source, ""), ref)
+    bad = cell_check(text.replace(f"[{n}]", "").replace(hit.doc.source, ""), ref)
     if bad:
         from rag.answer.compose import FigureCheckError
 
         raise FigureCheckError(f"figures not found in the cited table row: {bad}")
-    cite = Citation(n=1, chunk_id=hit.chunk.chunk_id, doc_id=hit.chunk.doc_id, title=hit.doc.title,
-                    period=hit.chunk.period_label, section=ref.caption, page=ref.page,
-                    quote=hit.chunk.text, span=None, figures=(ref.cells[k],), scanned=scanned,
-                    table_id=ref.table_id, row=ref.row, columns=(ref.col_index[k],),
-                    sheet=ref.sheet)
-    return Answer(question, text, False, None, (cite,), result, headline=_headline(ref, k))
+    return text
+
+
+def cell_citation(hit: Hit, k: int, n: int) -> Citation:
+    ref = hit.chunk.table
+    return Citation(n=n, chunk_id=hit.chunk.chunk_id, doc_id=hit.chunk.doc_id,
+                    title=hit.doc.title, period=hit.chunk.period_label, section=ref.caption,
+                    page=ref.page, quote=hit.chunk.text, span=None, figures=(ref.cells[k],),
+                    scanned=hit.doc.ocr, table_id=ref.table_id, row=ref.row,
+                    columns=(ref.col_index[k],), sheet=ref.sheet)
 
 
 # What a question says it compares with (folded), first match wins: basis of the column.

@@ -16,6 +16,7 @@ import re
 
 from rag.answer import question as need
 from rag.answer.blocks import (
+    cites_other_document,
     front_first,
     is_block,
     signer_candidate,
@@ -93,14 +94,16 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
                        "hiện có")
     if cands[0].hit.chunk.table is not None:  # a table row: answer from its cell (cells.py)
         from rag.answer.cells import best_row, table_answer
+        from rag.answer.rows import place_rows
 
-        answer = table_answer(q.text, result, best_row(q.text, result.hits))
+        answer = place_rows(q, result) or table_answer(q.text, result,
+                                                       best_row(q.text, result.hits))
         if answer is not None:
             return answer
     if not result.periods:
         cands = _latest_first(cands)
     if q.wants == "facts":
-        cands = front_first(cands)
+        cands = front_first(cands, q)
     chosen = pick(cands, cfg, q)
     stated = {i: _answering(dated.get(id(c), []), asked, c, q.as_of, monthly)
               for i, c in enumerate(chosen)}
@@ -129,17 +132,24 @@ def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list],
     """Of the units about the question (coverage at least ``floor``), those whose own
     sentence (or section) names the asked indicator come first (a passage may speak of
     several: "dư nợ" beside "huy động"), and for a plan question those whose figures are
-    plans; the score orders the rest."""
-    def key(c: Candidate) -> tuple[bool, bool, bool, bool]:
+    plans; a unit about another document than the one a fact question names is left out.
+    The score orders the rest."""
+    def key(c: Candidate) -> tuple[bool, bool, bool, bool, bool]:
         sentence = f"{c.hit.chunk.section} {c.sentence_text()}"
+        other = q.wants in ("facts", "when") and not is_block(c.hit.chunk) \
+            and cites_other_document(c.sentence_text(), q.refs)  # a block is its own
         named = bool(q.term or q.indicator) and (need.has_indicator(q, sentence) or len(
             q.indicator) > 1 and need.has_phrase(q.indicator, sentence))
         stated = dated.get(id(c)) or []
         plans = not q.plan or any(s.is_plan for s in stated)
         compared = not q.basis or _compares(c, q.basis)
-        return (c.coverage < floor, not named, not plans, not compared)
+        return (c.coverage < floor, other, not named, not plans, not compared)
 
-    return sorted(cands, key=key)
+    ranked = sorted(cands, key=key)
+    first = key(ranked[0]) if ranked else (True, True)
+    if q.wants in ("facts", "when") and q.refs and not first[0] and not first[1]:
+        ranked = [c for c in ranked if not key(c)[1]]  # the named document's unit answers:
+    return ranked  # no unit about another one goes with it
 
 
 def _figure_first(q: Question, cands: list[Candidate], floor: float) -> list[Candidate]:

@@ -103,10 +103,12 @@ def has_indicator(q: Question, text: str) -> bool:
 def names_place(q: Question, text: str, province: str | None,
                 places: tuple[str, ...] = ()) -> bool:
     """Every place the question names is the report's province, one of the provinces its
-    text is mostly about (``places``), or named in ``text``."""
+    text is mostly about (``places``), or named in ``text``; for a question that asks for
+    parts across places ("từng tỉnh Sơn La, Lai Châu, Điện Biên"), one of them is."""
     low = _bare(text)
     homes = {folded(x) for x in (province, *places) if x}
-    return all(p in homes or _bare(p) in low for p in q.places)
+    found = (p in homes or _bare(p) in low for p in q.places)
+    return any(found) if q.wants == "parts" and len(q.places) > 1 else all(found)
 
 
 def same_direction(q: Question, text: str) -> bool:

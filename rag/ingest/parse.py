@@ -23,7 +23,13 @@ from rag.ingest.footnotes import MarkerState, strip_markers
 from rag.ingest.front import DOC_TYPES, FrontMatter, read_front_matter
 from rag.ingest.layout import Block, layout
 from rag.ingest.signature import signature_lines
-from rag.ingest.structure import SectionStack, clean_markup, match_heading
+from rag.ingest.structure import (
+    SectionStack,
+    clean_markup,
+    ends_article,
+    is_article,
+    match_heading,
+)
 from rag.places import home_province, places_in
 from rag.records import Document, Footnote, Paragraph, Section, Table
 
@@ -177,6 +183,7 @@ def _signature(footer: list[Block]) -> list[Paragraph]:
 def _paragraphs(blocks: list[Block], n_front: int, state: MarkerState) -> list[Paragraph]:
     stack = SectionStack()
     out: list[Paragraph] = []
+    article = False  # inside an article ("Điều 3. …"): its numbered sentences are clauses
     for i, b in enumerate(blocks):
         clean = clean_markup(b.text)
         if i < n_front:
@@ -184,7 +191,8 @@ def _paragraphs(blocks: list[Block], n_front: int, state: MarkerState) -> list[P
             continue
         if not any(c.isalnum() for c in clean):
             continue  # a rule line ("_____", "-----") under the body: nothing to read
-        heading = match_heading(b.text, stack.in_plan)
+        heading = match_heading(b.text, stack.in_plan, article)
+        article = article and (heading is None or not ends_article(heading)) or is_article(clean)
         if heading is not None and out and out[-1].kind == "heading" and stack.continues(heading):
             stack.extend(heading)
             out[-1].text, out[-1].section_path = stack.path[-1], stack.path

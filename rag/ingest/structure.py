@@ -21,6 +21,9 @@ _ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\.\s+(?P<title>\S.*)$")
 _NUMBER = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<dot>\.?)\s+(?P<title>\S.*)$")
 _LETTER = re.compile(r"^(?P<num>[a-zđ])\)\s+(?P<title>\S.*)$")
 _SENTENCE_BREAK = re.compile(r"[.;!?]\s+(\w)")
+# An article of a legal text (Luật Ban hành văn bản quy phạm pháp luật, Nghị định 30): its
+# numbered lines are its clauses ("khoản"), sentences of the article, unless titled
+_ARTICLE = re.compile(r"^Điều\s+\d+\s*[.:]")
 _PLAN_WORDS = ("nhiệm vụ", "phương hướng", "định hướng", "kế hoạch tháng", "giải pháp chủ yếu")
 HEADINGS = HeadingConfig()
 
@@ -97,18 +100,21 @@ def _numbered(clean: str, in_plan: bool) -> tuple[HeadingMatch, str] | None:
     return None
 
 
-def match_heading(text: str, in_plan: bool = False) -> HeadingMatch | None:
+def match_heading(text: str, in_plan: bool = False,
+                  in_article: bool = False) -> HeadingMatch | None:
     """A heading is short, numbered (or bold/all-caps) and not a sentence list item.
 
     Inside a plan part, numbered lines are the task list ("1. Tiếp tục tập
-    trung…"), which are items of their section rather than headings.
+    trung…"), which are items of their section rather than headings. Inside an article
+    ("Điều 3. Điều khoản thi hành"), a numbered line ending with a full stop is a clause
+    ("1. Nghị quyết này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2026."), however short.
     """
     clean = clean_markup(text)
     if not clean or len(clean) > HEADINGS.max_numbered or clean.endswith((";", ",")):
         return None
     found = _numbered(clean, in_plan)
     body = found[1] if found else clean
-    if sentence_like(body):
+    if sentence_like(body) or in_article and found is not None and body.endswith("."):
         return None
     if found is not None:
         return found[0]
@@ -122,6 +128,16 @@ def match_heading(text: str, in_plan: bool = False) -> HeadingMatch | None:
     if _is_bold_line(text) and len(clean) <= HEADINGS.max_bold:
         return HeadingMatch(7, "", clean)
     return None
+
+
+def is_article(text: str) -> bool:
+    """"Điều 3. Điều khoản thi hành": an article of a legal text opens."""
+    return bool(_ARTICLE.match(text))
+
+
+def ends_article(heading: HeadingMatch) -> bool:
+    """A heading that is no clause of an article (an annex, a part, an unnumbered title)."""
+    return not heading.number or heading.rank <= 1
 
 
 def looks_like_heading(text: str, in_plan: bool = False) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 from rag.observe import table
@@ -107,10 +107,14 @@ def _read_section(sec: _Section, known: Known) -> list[Observation]:
     heading = heading_cue(first.section_path)
     for p_start, para in _paragraphs(sec.text):
         carried = paragraph_cues(para)
+        last: Draft | None = None  # the paragraph's last figure so far
         for s_off, sent in sentences(para):
             ctx = Context(rt, first.is_plan, cue_before(carried, s_off) or heading)
+            if last is not None and _BREAKDOWN.match(sent):
+                ctx = replace(ctx, is_plan=last.is_plan, parent=last, breakdown=True)
             start = sec.start + p_start + s_off
             for d in read_sentence(sent, ctx):
+                last = d if not d.component else last
                 sec.drafts.append((start + d.start, d))
                 chunk = _holder(sec.chunks, start, start + len(sent), start + d.start)
                 out.append(_observation(d, chunk, sent, (start, start + len(sent)), None,

@@ -308,6 +308,8 @@ def _names_after_units(question: str) -> list[str]:
                     len(core) > 1 and core.isupper()):
                 break
             name.append(core)
+            if nxt.rstrip(".?)").endswith((",", ";", ":")):
+                break  # "tỉnh Sơn La, Lai Châu": a comma ends the name
         if name:
             names.append(" ".join(name))
     return names

@@ -1,0 +1,51 @@
+"""Resolutions and decisions as their legal layout writes them (Luật Ban hành văn bản quy
+phạm pháp luật; Nghị định 30/2020/NĐ-CP): an article's clauses answer, the closing line
+states where and when the text was adopted, an annex table answers per locality. Two
+HĐND of different provinces and a Prime Minister's decision, from ../shared/realdocs/more;
+every expected value was read off the files."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.query.question import read
+from tests.realdocs import SAMPLE_2024, realdocs_engine
+
+DOCS = ("more/ha-noi_2025-11_nq-hdnd-48-budget-allocation-norms.md",
+        "more/vinh-long_2025-11_nq-hdnd-22-exam-spending-levels.md",
+        "more/national_2025-12_qd-ttg-2639-budget-supplement-27-localities.md")
+
+
+@pytest.fixture(scope="module")
+def eng(tmp_path_factory):
+    return realdocs_engine(tmp_path_factory.mktemp("legal") / "idx", DOCS, (SAMPLE_2024,))
+
+
+@pytest.mark.parametrize("question,said", [
+    # the closing line, not the heading block's date of signing
+    ("Nghi quyet 48 HDND Ha Noi thong qua tai ky hop thu may, ngay nao",
+     ("Kỳ họp thứ 28", "26 tháng 11 năm 2025")),
+    # and not clause b) of an article, which repeals another resolution ("Nghị quyết số
+    # 10/2022/NQ-HĐND …"): that sentence is about another document
+    ("Nghị quyết 22 HĐND tỉnh Vĩnh Long thông qua tại kỳ họp nào, ngày nào",
+     ("kỳ họp chuyên đề lần thứ Ba", "18 tháng 11 năm 2025")),
+])
+def test_where_and_when_a_resolution_was_adopted(eng, question, said):
+    a = eng.ask(question)
+    assert not a.abstained and all(s in a.text for s in said), a.text
+    assert "/2022/NQ-HĐND" not in a.text and "Số: " not in a.text
+
+
+def test_a_parts_question_across_localities_gets_one_row_each(eng):
+    """2639/QĐ-TTg's annex: one row per province, each cited on its own, in table order."""
+    a = eng.ask("QD 2639 bo sung cho tung tinh Son La, Lai Chau, Dien Bien bao nhieu")
+    assert not a.abstained, a.text
+    assert [c.figures for c in a.citations] == [("87.100",), ("46.800",), ("54.600",)]
+    assert [c.n for c in a.citations] == [1, 2, 3]
+    assert [c.row for c in a.citations] == sorted(c.row for c in a.citations)
+    for name, cite in zip(("SƠN LA", "LAI CHÂU", "ĐIỆN BIÊN"), a.citations, strict=True):
+        assert name in cite.quote and f"{name} — " in a.text
+
+def test_a_comma_ends_a_place_name_in_a_question():
+    q = read("QĐ 2639 bổ sung cho từng tỉnh Sơn La, Lai Châu, Điện Biên bao nhiêu")
+    assert set(q.places) == {"son la", "lai chau", "dien bien"} and q.wants == "parts"

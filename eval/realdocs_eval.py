@@ -49,25 +49,40 @@ def build(index: Path, realdocs: Path, embedder: str | None) -> None:
         print(f"not indexed: {name}: {why}", file=sys.stderr)
 
 
-def table(title: str, rows: list[tuple[str, dict]]) -> str:
-    out = [f"### {title}", "", "| slice | " + " | ".join(COLUMNS) + " |",
-           "|---|" + "---|" * len(COLUMNS)]
+BESIDE = ("hit@5", "mrr@10")  # the baseline's columns beside each slice (retrieval only)
+
+
+def _cell(m: dict | None, column: str) -> str:
+    return "" if m is None or m.get(column) is None else f"{m[column]:.3f}"
+
+
+def table(title: str, rows: list[tuple[str, dict]], beside: dict | None = None) -> str:
+    """One row per slice; with ``beside`` (slice -> the LangChain baseline's metrics), its
+    Hit@5 and MRR@10 on the same items."""
+    extra = [f"LangChain {c}" for c in BESIDE] if beside is not None else []
+    out = [f"### {title}", "", "| slice | " + " | ".join((*COLUMNS, *extra)) + " |",
+           "|---|" + "---|" * (len(COLUMNS) + len(extra))]
     for label, m in rows:
-        cells = [str(m["n"])] + ["" if m.get(c) is None else f"{m[c]:.3f}" for c in COLUMNS[1:]]
+        cells = [str(m["n"])] + [_cell(m, c) for c in COLUMNS[1:]]
+        if beside is not None:
+            cells += [_cell(beside.get(label), c) for c in BESIDE]
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 
 
 def report(split: str, results: dict) -> str:
-    hybrid = results["hybrid"]
+    hybrid, base = results["hybrid"], results.get("langchain_ensemble")
     rows = [("all", hybrid["overall"])]
     for name, res in results.items():
         if name != "hybrid":
             rows.append((f"all ({name})", res["overall"]))
+    by_issuer = lambda res: {k or "(no document)": v  # noqa: E731
+                             for k, v in res["by_issuer"].items()}
     parts = [table(f"{split}: overall", rows),
-             table(f"{split}: by question kind", sorted(hybrid["by_ask"].items())),
-             table(f"{split}: by issuer", [(k or "(no document)", v) for k, v in
-                                          sorted(hybrid["by_issuer"].items())])]
+             table(f"{split}: by question kind", sorted(hybrid["by_ask"].items()),
+                   base["by_ask"] if base else None),
+             table(f"{split}: by issuer", sorted(by_issuer(hybrid).items()),
+                   by_issuer(base) if base else None)]
     return "\n".join(parts)
 
 

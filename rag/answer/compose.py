@@ -13,6 +13,7 @@ states the asked period, the answer abstains and names the periods that exist.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from rag.answer import question as need
 from rag.answer.blocks import (
@@ -96,8 +97,10 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
         from rag.answer.cells import best_row, table_answer
         from rag.answer.rows import place_rows
 
-        answer = place_rows(q, result) or table_answer(q.text, result,
-                                                       best_row(q.text, result.hits))
+        kept = {c.hit.chunk.chunk_id for c in cands}  # rows of the asked place and period
+        rows = tuple(h for h in result.hits if h.chunk.chunk_id in kept)
+        answer = place_rows(q, result) or table_answer(q.text, replace(result, hits=rows),
+                                                       best_row(q.text, rows))
         if answer is not None:
             return answer
     if not result.periods:

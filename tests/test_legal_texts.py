@@ -13,7 +13,8 @@ from tests.realdocs import SAMPLE_2024, realdocs_engine
 
 DOCS = ("more/ha-noi_2025-11_nq-hdnd-48-budget-allocation-norms.md",
         "more/vinh-long_2025-11_nq-hdnd-22-exam-spending-levels.md",
-        "more/national_2025-12_qd-ttg-2639-budget-supplement-27-localities.md")
+        "more/national_2025-12_qd-ttg-2639-budget-supplement-27-localities.md",
+        "more/national_2025-11_news-qh-resolution-245-state-budget-2026.md")
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +50,11 @@ def test_a_parts_question_across_localities_gets_one_row_each(eng):
 def test_a_comma_ends_a_place_name_in_a_question():
     q = read("QĐ 2639 bổ sung cho từng tỉnh Sơn La, Lai Châu, Điện Biên bao nhiêu")
     assert set(q.places) == {"son la", "lai chau", "dien bien"} and q.wants == "parts"
+
+
+def test_a_budget_page_without_a_title_answers_for_its_plan_year(eng):
+    """The 2026 budget's deficit, on a page whose only dated subhead names 2025 and 2026: the
+    figure is given (it was refused as "only 2025" when the subhead's 2025 dated it)."""
+    a = eng.ask("Bội chi NSNN năm 2026 bao nhiêu % GDP, chia ra trung ương và địa phương?")
+    assert not a.abstained, a.text
+    assert all(f in a.text for f in ("605.800 tỷ đồng", "583.700 tỷ đồng", "22.100 tỷ đồng"))

@@ -243,3 +243,12 @@ def test_numbered_clauses_of_an_article_are_sentences_not_headings(name, clause)
     assert clause not in {title for p in doc.paragraphs for title in p.section_path}
     titled = [p for p in doc.paragraphs if p.text == "1. Nghị quyết này quy định về:"]
     assert all(p.kind == "heading" for p in titled)  # a clause that titles a list stays one
+
+
+def test_a_page_whose_title_is_its_first_subhead_reads_it_as_a_title():
+    """A news page about the 2026 budget resolution prints no title; its first bold subhead
+    ("… năm 2025 còn dư bố trí dự toán 2026 …") becomes the title and names both years, so
+    a question for 2026 can find the page ("dự toán 2026": a plan's year without "năm")."""
+    doc = _doc("national_2025-11_news-qh-resolution-245-state-budget-2026.md")
+    assert doc.title.startswith("Chuyển nguồn cải cách tiền lương năm 2025")
+    assert [p.label for p in doc.periods] == ["năm 2025", "năm 2026"]

@@ -250,7 +250,9 @@ def _fill_title_and_periods(doc: Document, front: FrontMatter) -> None:
             doc.plan_periods = found
         elif found and not h.is_plan and not doc.periods:
             doc.periods, doc.period_source = found, "heading"
-            title = title or metadata.title_from_heading(h.text)
+            if not title:  # the heading is the title: its periods are read as a title's
+                title = metadata.title_from_heading(h.text)
+                doc.periods = tuple(metadata.title_periods(title, year)[0])
     doc.title = title or doc.source
     if not doc.periods:
         doc.periods, planned = metadata.text_periods(doc.paragraphs, doc.date)

@@ -68,6 +68,10 @@ def patterns() -> tuple[tuple[str, re.Pattern], ...]:
         ("quarter", rf"\bquy\s+{quarter}\b" + year_after()),
         ("quarter", r"\bq(?P<q>[1-4])\s*[/-]\s*(?P<y>" + YEAR + r")(?![\d/])"),
         ("year", rf"\b(?:ca\s+)?nam\s+(?P<y>{YEAR})(?![\d/])(?:\s+uoc\s+tinh)?"),
+        # a plan's year without "năm" in running text: "bố trí dự toán 2026", "triển khai
+        # nhiệm vụ kế hoạch 2023" (the word before it makes it a plan: roles.py)
+        ("year", rf"(?<=du toan )(?P<y>{YEAR})(?![\d/%]|[.,]\d|\s*[-–]\s*\d)"),
+        ("year", rf"(?<=ke hoach )(?P<y>{YEAR})(?![\d/%]|[.,]\d|\s*[-–]\s*\d)"),
         ("whole_year", r"\bca\s+nam\b|\bnam\s+nay\b"),
         ("relative", r"\b(?:thang|quy|nam|ky)\s+truoc\b|\bcung\s+ky\b"),
         ("this", r"\b(?:trong|cua)\s+(?P<u>thang|quy)\b(?!\s+(?:\d|truoc|toi))"

@@ -58,3 +58,13 @@ def test_a_budget_page_without_a_title_answers_for_its_plan_year(eng):
     a = eng.ask("Bội chi NSNN năm 2026 bao nhiêu % GDP, chia ra trung ương và địa phương?")
     assert not a.abstained, a.text
     assert all(f in a.text for f in ("605.800 tỷ đồng", "583.700 tỷ đồng", "22.100 tỷ đồng"))
+
+
+def test_an_indicator_name_does_not_run_over_a_comma():
+    """2553/QĐ-TTg asked "… nước sạch nông thôn, mỗi chương trình bao nhiêu?": folded, the
+    words read "nong thon, moi", which is no "nông thôn mới" (the programme) across the
+    comma; without the comma it is."""
+    asked = read("QĐ 2553/QĐ-TTg: lãi suất mới cho vay vùng khó khăn và cho vay nước sạch "
+                 "nông thôn, mỗi chương trình bao nhiêu?")
+    assert ("nong", "thon", "moi") not in asked.term
+    assert ("nong", "thon", "moi") in read("số xã đạt chuẩn nông thôn mới năm 2024").term

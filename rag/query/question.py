@@ -257,15 +257,22 @@ def find_name(words: list[str], name: tuple[str, ...]) -> int:
 
 def known_term(question: str) -> tuple[tuple[str, ...], ...]:
     """The first known indicator the question names (the longest name where several
-    start at the same word), as all of its names."""
-    words = spelled(question)
+    start at the same word), as all of its names. A name does not run over a comma: "nước
+    sạch nông thôn, mỗi chương trình" names no "nông thôn mới"."""
     best: tuple[int, int, tuple] | None = None
-    for names in indicator_names():
-        for name in names:
-            at = find_name(words, name)
-            if at >= 0 and (best is None or (at, -len(name)) < (best[0], -best[1])):
-                best = (at, len(name), names)
+    pos = 0
+    for clause in _CLAUSE_BREAK.split(question):
+        words = spelled(clause)
+        for names in indicator_names():
+            for name in names:
+                at = find_name(words, name)
+                if at >= 0 and (best is None or (pos + at, -len(name)) < (best[0], -best[1])):
+                    best = (pos + at, len(name), names)
+        pos += len(words)
     return best[2] if best else ()
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:?()]")
 
 
 def indicator_terms(question: str, places: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:

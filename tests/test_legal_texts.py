@@ -68,3 +68,26 @@ def test_an_indicator_name_does_not_run_over_a_comma():
                  "nông thôn, mỗi chương trình bao nhiêu?")
     assert ("nong", "thon", "moi") not in asked.term
     assert ("nong", "thon", "moi") in read("số xã đạt chuẩn nông thôn mới năm 2024").term
+
+
+@pytest.mark.parametrize("question", [
+    "Nghị quyết 48/2025/NQ-HĐND của HĐND TP Hà Nội có hiệu lực từ ngày nào?",
+    "Nghị quyết 22/2025/NQ-HĐND của HĐND tỉnh Vĩnh Long có hiệu lực từ ngày nào?",
+])
+def test_the_effective_date_comes_from_the_clause_that_states_it(eng, question):
+    """The words that name the document (kind, number, issuer) are not what is asked: the
+    annex caption "(Kèm theo Nghị quyết số 48/2025/NQ-HĐND … của Hội đồng nhân dân …)"
+    repeats them all and must not outrank the clause "… có hiệu lực thi hành từ ngày 01
+    tháng 01 năm 2026"."""
+    a = eng.ask(question)
+    assert not a.abstained and "có hiệu lực thi hành từ ngày 01 tháng 01 năm 2026" in a.text
+    assert "Kèm theo" not in a.text
+
+
+def test_a_document_is_named_by_its_kind_number_and_issuer():
+    from rag.query.question import without_document_name
+
+    left = without_document_name("QĐ 97/2025/QĐ-UBND của UBND tỉnh Quảng Ninh có hiệu lực "
+                                 "từ ngày nào?")
+    assert left.split() == ["của", "tỉnh", "Quảng", "Ninh", "có", "hiệu", "lực", "từ", "ngày",
+                            "nào?"]

@@ -44,6 +44,7 @@ from rag.ingest.figures import FIGURE_RE
 from rag.periods import covers, parse_periods
 from rag.periods.match import answers, nearest
 from rag.places import foreign_place
+from rag.query.question import without_document_name
 from rag.records import Answer, Observation, Period, Question, SearchResult
 
 __all__ = ["FigureCheckError", "compose", "figure_check", "related_hits"]
@@ -73,7 +74,9 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
         asked = ()  # "đến 30/6/2026 phải …": a deadline the passage sets, not a period
     else:
         asked = q.figure_periods
-    terms = content_terms(q.text, place_words(places or set()))
+    asks = without_document_name(q.text) if q.refs and q.wants in ("facts", "when") else ""
+    terms = (asks.strip() and content_terms(asks, place_words(places or set()))) or \
+        content_terms(q.text, place_words(places or set()))
     ask = Ask(frozenset(terms), question_numbers(q.text), frozenset(p.kind for p in asked),
               q.wants == "when")
     hits = tuple(h for h in result.hits if need.has_indicator(q, chunk_text(h)))

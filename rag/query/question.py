@@ -273,6 +273,26 @@ def known_term(question: str) -> tuple[tuple[str, ...], ...]:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:?()]")
+_KIND_CODE = re.compile(r"\b(?:qd|nq|kh|tb|cv|bc|ct|ttr)\b")  # "QĐ", "NQ": a kind's code
+
+
+def without_document_name(text: str) -> str:
+    """The question without the words that name a document it cites by number: its kind,
+    its number or code and its issuer ("Nghị quyết 48/2025/NQ-HĐND của HĐND TP Hà Nội có
+    hiệu lực từ ngày nào?" -> "… có hiệu lực từ ngày nào?"). Passages that merely name the
+    document (an annex caption, the heading block) repeat those words; they do not answer."""
+    from rag.periods import fold_same_length
+
+    low = fold_same_length(text).lower()
+    spans = [m.span() for m in CODED.finditer(text)]
+    spans += [m.span() for m in _KIND_NUMBER.finditer(low)]
+    spans += [m.span() for m in _KIND_CODE.finditer(low)]
+    for cls in ("doc_word", "issuer"):
+        for phrase, _, _ in _phrases().get(cls, ()):
+            rx = rf"(?<!\w){re.escape(fold_accents(phrase).lower())}(?!\w)"
+            spans += [m.span() for m in re.finditer(rx, low)]
+    keep = [c if not any(a <= i < b for a, b in spans) else " " for i, c in enumerate(text)]
+    return "".join(keep)
 
 
 def indicator_terms(question: str, places: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:

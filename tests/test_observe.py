@@ -210,3 +210,15 @@ def test_a_sentence_opening_trong_do_breaks_down_the_figure_before_it(path, figu
     part, whole = found[figure], found[parent]
     assert part.period.label == whole.period.label == label
     assert part.component and not whole.component
+
+
+def test_a_result_below_its_target_is_no_target():
+    """"… 02 chỉ tiêu chưa đạt mục tiêu đề ra: (i) Tăng trưởng GRDP 09 tháng đầu năm đạt
+    6,26% …": measured against a target, the figure is a result of nine months, not a plan
+    (a Government Office conclusion notice)."""
+    from tests.realdocs import more_doc
+
+    doc = parse_file(more_doc("son-la_2025-11_vpcp-conclusion-notice.md"))
+    chunks = chunk_document(doc)
+    (o,) = [o for o in extract(chunks, DocInfo.of(doc, len(chunks), "")) if o.figure == "6,26%"]
+    assert not o.is_plan and o.period.label == "9 tháng đầu năm 2025"

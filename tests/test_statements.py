@@ -153,3 +153,13 @@ def test_a_question_naming_an_impossible_period_is_a_user_error(question):
     with pytest.raises(InputError) as err:
         read_question(question)
     assert err.value.code == "query.impossible_period"
+
+
+def test_a_sentence_opening_with_its_basis_compares_with_it(eng):
+    """"So với tháng trước, chỉ số sản xuất công nghiệp tháng Mười tăng 4,37%, …": the
+    change is month on month, and the headline says so (it read as a bare "tăng 4,37%",
+    which an official takes for a change on the same month of last year)."""
+    s = statement(eng, "hung-yen_2025-10_bao-cao-kt-xh", "4,37%")
+    assert [(c.text, c.basis) for c in s.comparisons] == [("tăng 4,37%", "mom")]
+    a = eng.ask("chỉ số sản xuất công nghiệp tháng 10 năm 2025 Hưng Yên so với tháng trước")
+    assert a.headline is not None and "tăng 4,37% so với tháng trước" in a.headline.comparisons

@@ -66,9 +66,19 @@ def headline_of(stated: list[Observation], q: Question, n: int) -> Headline | No
         return None
     whole = [s for s in stated if not s.component and not s.scope]
     s = (whole or stated)[0]
-    comps = tuple(c.text for c in s.comparisons if c.basis != "denominator")
+    comps = tuple(_with_basis(c) for c in s.comparisons if c.basis != "denominator")
     period = s.period.label + (" (kế hoạch)" if s.is_plan else "")
     return Headline(s.indicator, s.figure, s.value, s.unit, period, comps, s.scope, n)
+
+
+_BASIS_WORDS = {"mom": "so với tháng trước", "vs_start_of_year": "so với đầu năm"}
+
+
+def _with_basis(c) -> str:
+    """A comparison as the headline shows it: with its basis when its own words leave it
+    out ("So với tháng trước, … tăng 4,37%" shows "tăng 4,37% so với tháng trước")."""
+    words = _BASIS_WORDS.get(c.basis or "")
+    return c.text if not words or "so" in c.text.lower().split() else f"{c.text} {words}"
 
 
 class Sources:

@@ -43,6 +43,17 @@ def basis(text: str, end: int) -> tuple[str | None, int]:
     return None, end
 
 
+_FRONTED = re.compile(r"^\W*(so\s+với\s+[^,;:]{2,40}?)\s*,", re.IGNORECASE)
+
+
+def fronted_basis(text: str) -> str | None:
+    """The basis a sentence opens with ("So với tháng trước, chỉ số … tăng 4,37%"): a
+    fronted adverbial of comparison holds for the comparisons that name none of their own
+    (the statistics template opens its month-on-month paragraphs so)."""
+    m = _FRONTED.match(text)
+    return basis(m.group(1), 0)[0] if m else None
+
+
 def comparison(text: str, m: Mention, floor: int) -> tuple[Comparison | None, int, int]:
     """(comparison, start, end) when mention ``m`` of ``text`` is compared, else (None, …).
 
@@ -56,6 +67,7 @@ def comparison(text: str, m: Mention, floor: int) -> tuple[Comparison | None, in
     if not m.is_percent and verb not in ("tăng", "giảm", "cao", "thấp"):
         return None, m.start, m.end
     base, end = basis(text, m.end)
+    base = base or fronted_basis(text)
     start = m.start - len(left) + vm.start()
     kind, bas = _kind(verb, m.is_percent, base)
     value = -m.value if verb in ("giảm", "thấp") else m.value

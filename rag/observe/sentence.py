@@ -33,7 +33,9 @@ _CONNECT = frozenset([
 ])
 _COMPONENT = re.compile(r"\b(?:trong\s+đó|(?<!chưa )(?<!không )bao\s+gồm|(?<!bao )gồm|cụ\s+thể)\b",
                         re.IGNORECASE)
-_PLAN_WORDS = re.compile(r"\b(?:phấn\s+đấu|dự\s+kiến|(?<!chương trình )mục\s+tiêu(?!\s+quốc)|"
+# "(chưa) đạt mục tiêu", "so với mục tiêu": a result measured against its target, no target
+_PLAN_WORDS = re.compile(r"\b(?:phấn\s+đấu|dự\s+kiến|(?<!chương trình )(?<!đạt )(?<!so với )"
+                         r"mục\s+tiêu(?!\s+quốc)|"
                          r"chỉ\s+tiêu\s+(?:giao|kế\s+hoạch))\b", re.IGNORECASE)
 # an allocation, not a result: "tổng nguồn vốn đầu tư công năm 2021 là …", "dự toán …"
 _PLAN_NAME = re.compile(r"^(?:tổng\s+)?nguồn\s+vốn\s+đầu\s+tư|^kế\s+hoạch\s+vốn|^dự\s+toán",

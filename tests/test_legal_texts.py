@@ -14,7 +14,8 @@ from tests.realdocs import SAMPLE_2024, realdocs_engine
 DOCS = ("more/ha-noi_2025-11_nq-hdnd-48-budget-allocation-norms.md",
         "more/vinh-long_2025-11_nq-hdnd-22-exam-spending-levels.md",
         "more/national_2025-12_qd-ttg-2639-budget-supplement-27-localities.md",
-        "more/national_2025-11_news-qh-resolution-245-state-budget-2026.md")
+        "more/national_2025-11_news-qh-resolution-245-state-budget-2026.md",
+        "more/national_2025-11_vpcp-627-transport-projects-conclusion.md")
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +92,18 @@ def test_a_document_is_named_by_its_kind_number_and_issuer():
                                  "từ ngày nào?")
     assert left.split() == ["của", "tỉnh", "Quảng", "Ninh", "có", "hiệu", "lực", "từ", "ngày",
                             "nào?"]
+
+
+@pytest.mark.parametrize("question,date", [
+    ("QĐ 2639 ký ngày nào?", "Hà Nội, ngày 03 tháng 12 năm 2025"),
+    ("Thông báo 627/TB-VPCP ban hành ngày nào?", "Hà Nội, ngày 18 tháng 11 năm 2025"),
+])
+def test_the_date_of_issue_comes_from_the_heading_block(eng, question, date):
+    """A date of issue ("ký ngày nào", "ban hành ngày nào") is the heading block's; the body
+    clause "Quyết định này có hiệu lực thi hành kể từ ngày ký" names no date. "QĐ", "TB"
+    name a document's kind as "Quyết định", "Thông báo" do (a Prime Minister's decision
+    and a Government Office notice)."""
+    assert read(question).wants == "facts"
+    a = eng.ask(question)
+    assert not a.abstained and date in a.text, a.text
+    assert a.citations[0].section == "Đầu văn bản"

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from rag.answer import question as need
 from rag.answer.blocks import (
+    asks_own_facts,
     cites_other_document,
     front_first,
     is_block,
@@ -74,12 +75,15 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
         asked = ()  # "đến 30/6/2026 phải …": a deadline the passage sets, not a period
     else:
         asked = q.figure_periods
-    asks = without_document_name(q.text) if q.refs and q.wants in ("facts", "when") else ""
+    named = q.refs and q.wants in ("facts", "when") and not asks_own_facts(q)
+    asks = without_document_name(q.text) if named else ""  # what is asked of the document
     terms = (asks.strip() and content_terms(asks, place_words(places or set()))) or \
         content_terms(q.text, place_words(places or set()))
     ask = Ask(frozenset(terms), question_numbers(q.text), frozenset(p.kind for p in asked),
               q.wants == "when")
-    hits = tuple(h for h in result.hits if need.has_indicator(q, chunk_text(h)))
+    own = asks_own_facts(q)  # a document's number or date: its heading block states them
+    hits = tuple(h for h in result.hits if need.has_indicator(q, chunk_text(h))
+                 or own and is_block(h.chunk))
     if not hits and not q.term:  # an opening phrase said otherwise than the report says it
         hits = result.hits
     cands = without_blocks(q, [c for c in candidates(ask, hits, cfg) if _meets(q, c)])

@@ -134,10 +134,11 @@ def _phrases() -> dict[str, tuple[tuple[str, re.Pattern, re.Pattern], ...]]:
             continue
         phrase, cls, *flags = line.split("\t")
         phrase = unicodedata.normalize("NFC", phrase)
+        low = phrase.lower()  # "QĐ", "HĐND": matched on the lowercased question
         bare = None if "accented" in flags else re.compile(
-            rf"\b{re.escape(fold_accents(phrase))}\b")
+            rf"\b{re.escape(fold_accents(low))}\b")
         out.setdefault(cls, []).append(
-            (phrase, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"), bare))
+            (phrase, re.compile(rf"(?<!\w){re.escape(low)}(?!\w)"), bare))
     return {k: tuple(v) for k, v in out.items()}
 
 

@@ -107,3 +107,21 @@ def test_the_date_of_issue_comes_from_the_heading_block(eng, question, date):
     a = eng.ask(question)
     assert not a.abstained and date in a.text, a.text
     assert a.citations[0].section == "Đầu văn bản"
+
+
+def test_a_name_inside_a_longer_indicator_name_is_not_that_indicator():
+    """"Mức bội chi NSNN là 605.800 tỷ đồng" (the 2026 budget page) names the deficit: the
+    spending indicator's name "chi NSNN" inside "bội chi NSNN" does not count for a question
+    about total spending, as the longest name wins; "Tổng số chi NSNN là 3.159.106 tỷ đồng"
+    does count."""
+    from rag.answer.question import has_indicator
+    from tests.realdocs import more_doc
+
+    text = more_doc("national_2025-11_news-qh-resolution-245-state-budget-2026.md").read_text(
+        encoding="utf-8")
+    deficit = "Mức bội chi NSNN là 605.800 tỷ đồng"
+    spending = "Tổng số chi NSNN là 3.159.106 tỷ đồng."
+    assert deficit in text and spending in text
+    q = read("Tổng chi NSNN dự toán 2026 bao nhiêu?")
+    assert not has_indicator(q, deficit) and has_indicator(q, spending)
+    assert has_indicator(read("Bội chi NSNN năm 2026 bao nhiêu % GDP?"), deficit)

@@ -20,8 +20,9 @@ requirements, each a general rule of how officials phrase questions
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from rag.query.question import direction, find_name, folded, spelled
+from rag.query.question import direction, find_name, folded, indicator_names, spelled
 from rag.records import Question
 
 MIN_INDICATOR_SHARE = 0.6  # dev: share of the indicator's word pairs a passage must have
@@ -93,11 +94,47 @@ def has_phrase(heads: tuple[tuple[str, ...], ...], text: str) -> bool:
 
 def has_indicator(q: Question, text: str) -> bool:
     """The passage is about the asked indicator: it names the known indicator the question
-    names (any of its names), else it has the question's opening phrase."""
+    names (any of its names), else it has the question's opening phrase. A name inside a
+    longer name of another indicator does not count ("chi ngân sách" in "bội chi ngân
+    sách" names the deficit, not spending), as the longest match wins in a tokenizer."""
     if q.term:
         words = spelled(text)
-        return any(_find_tolerant(words, name) for name in q.term)
+        longer = _other_names(words, q.term)
+        for name in q.term:
+            found = _occurrences(words, name)
+            if any(not _inside(i, len(name), longer) for i in found):
+                return True
+            if not found and _find_tolerant(words, name):
+                return True
+        return False
     return not q.indicator or has_phrase(q.indicator, text)
+
+
+def _occurrences(words: list[str], name: tuple[str, ...]) -> list[int]:
+    n = len(name)
+    return [i for i in range(len(words) - n + 1) if tuple(words[i:i + n]) == name]
+
+
+@cache
+def _by_first_word() -> dict[str, tuple[tuple[tuple[str, ...], tuple], ...]]:
+    """first syllable -> (name, its indicator's names) of every known indicator name."""
+    out: dict[str, list] = {}
+    for names in indicator_names():
+        for name in names:
+            if name:
+                out.setdefault(name[0], []).append((name, names))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _other_names(words: list[str], term: tuple[tuple[str, ...], ...]) -> list[tuple[int, int]]:
+    """(start, length) of every name of the other known indicators in ``words``."""
+    index = _by_first_word()
+    return [(i, len(name)) for i, w in enumerate(words) for name, names in index.get(w, ())
+            if names != term and tuple(words[i:i + len(name)]) == name]
+
+
+def _inside(i: int, n: int, spans: list[tuple[int, int]]) -> bool:
+    return any(j <= i and i + n <= j + m and m > n for j, m in spans)
 
 
 def names_place(q: Question, text: str, province: str | None,

@@ -8,6 +8,7 @@ import re
 
 from rag.answer.sentences import Candidate
 from rag.ingest.front import FACT_LINE, prints_number
+from rag.query.question import CODED
 from rag.records import (
     FACT_SECTIONS,
     FRONT_SECTION,
@@ -73,14 +74,9 @@ def front_facts(best: Candidate, cands: list[Candidate]) -> list[Candidate]:
     return sorted(facts, key=lambda c: c.start)
 
 
-# "Nghị quyết số 10/2022/NQ-HĐND", "Quyết định 2530/QĐ-TTg": a document's number and code
-_DOC_NUMBER = re.compile(r"(?<![\d/])(\d{1,5})/(?:(?:19|20)\d{2}/)?[A-ZĐ][A-ZĐ0-9]*"
-                         r"(?:-[A-ZĐ0-9]+)*")
-
-
 def cites_other_document(text: str, refs: tuple[str, ...]) -> bool:
     """The unit names documents by number, none of them the one the question names: it
     is about another document ("b) Bãi bỏ Nghị quyết số 10/2022/NQ-HĐND …" when asked of
     Nghị quyết 22)."""
-    found = {m.group(1).lstrip("0") for m in _DOC_NUMBER.finditer(text)}
+    found = {m.group(1).lstrip("0") for m in CODED.finditer(text)}  # "10/2022/NQ-HĐND"
     return bool(refs) and bool(found) and not found & {r.lstrip("0") for r in refs}

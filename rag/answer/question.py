@@ -22,7 +22,14 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from rag.query.question import direction, find_name, folded, indicator_names, spelled
+from rag.query.question import (
+    direction,
+    find_name,
+    folded,
+    indicator_names,
+    name_positions,
+    spelled,
+)
 from rag.records import Question
 
 MIN_INDICATOR_SHARE = 0.6  # dev: share of the indicator's word pairs a passage must have
@@ -99,20 +106,17 @@ def has_indicator(q: Question, text: str) -> bool:
     sách" names the deficit, not spending), as the longest match wins in a tokenizer."""
     if q.term:
         words = spelled(text)
-        longer = _other_names(words, q.term)
+        longer: list[tuple[int, int]] | None = None  # found only when a name stands there
         for name in q.term:
-            found = _occurrences(words, name)
+            found = name_positions(words, name)
+            if found and longer is None:
+                longer = _other_names(words, q.term)
             if any(not _inside(i, len(name), longer) for i in found):
                 return True
             if not found and _find_tolerant(words, name):
                 return True
         return False
     return not q.indicator or has_phrase(q.indicator, text)
-
-
-def _occurrences(words: list[str], name: tuple[str, ...]) -> list[int]:
-    n = len(name)
-    return [i for i in range(len(words) - n + 1) if tuple(words[i:i + n]) == name]
 
 
 @cache
@@ -146,6 +150,11 @@ def names_place(q: Question, text: str, province: str | None,
     homes = {folded(x) for x in (province, *places) if x}
     found = (p in homes or _bare(p) in low for p in q.places)
     return any(found) if q.wants == "parts" and len(q.places) > 1 else all(found)
+
+
+def names(text: str, place: str) -> bool:
+    """``text`` names ``place`` (a folded name), whole syllables only."""
+    return _bare(place) in _bare(text)
 
 
 def same_direction(q: Question, text: str) -> bool:

@@ -9,13 +9,12 @@ filled with another row.
 from __future__ import annotations
 
 from rag.answer.cells import cell_citation, cell_text, pick_column
-from rag.query.question import folded
+from rag.answer.question import names
 from rag.records import Answer, Hit, Question, SearchResult
 
 
 def _names(hit: Hit, place: str) -> bool:
-    label = " ".join(hit.chunk.table.label_path)
-    return f" {place} " in f" {' '.join(folded(label).split())} "
+    return names(" ".join(hit.chunk.table.label_path), place)
 
 
 def place_rows(q: Question, result: SearchResult) -> Answer | None:

@@ -251,9 +251,14 @@ def indicator_names() -> tuple[tuple[tuple[str, ...], ...], ...]:
     return tuple(out)
 
 
-def find_name(words: list[str], name: tuple[str, ...]) -> int:
+def name_positions(words: list[str], name: tuple[str, ...]) -> list[int]:
+    """Every position where ``name`` (spelled syllables) stands in ``words``."""
     n = len(name)
-    return next((i for i in range(len(words) - n + 1) if tuple(words[i:i + n]) == name), -1)
+    return [i for i in range(len(words) - n + 1) if tuple(words[i:i + n]) == name]
+
+
+def find_name(words: list[str], name: tuple[str, ...]) -> int:
+    return next(iter(name_positions(words, name)), -1)
 
 
 def known_term(question: str) -> tuple[tuple[str, ...], ...]:

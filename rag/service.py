@@ -239,9 +239,15 @@ class Engine:
         from rag.answer.across import answer_across_periods
         from rag.answer.statements import statements_of
 
-        across = answer_across_periods(q, self.index, result, doc_ids)
-        return across or compose(q, result, self.places, available=self.periods,
-                                 statements=statements_of(self.index))
+        def composed() -> Answer:
+            return compose(q, result, self.places, available=self.periods,
+                           statements=statements_of(self.index))
+
+        if q.compared_to is not None:  # "năm 2015 so với năm 2014": a stated ratio first;
+            first = composed()  # without one, both periods side by side
+            if not first.abstained:
+                return first
+        return answer_across_periods(q, self.index, result, doc_ids) or composed()
 
     def _outside_filter(self, q: Question, filtered: Answer, k: int) -> Answer | None:
         """The same question over every report; if that answers, say where."""

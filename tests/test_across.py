@@ -73,6 +73,28 @@ def test_one_period_questions_stay_with_the_composer(question):
     assert read(question).across is None
 
 
+@pytest.mark.parametrize("question, asked", [
+    # the national statistics office's workbooks head columns "Năm 2015 so với năm 2014",
+    # "Tháng 12 năm 2015 so với: Tháng 12 năm 2014"; the provincial template writes
+    # "So với tháng 12 năm 2024, chỉ số giá tiêu dùng tháng Tư tăng 1,48%"
+    ("cpi binh quan nam 2015 so voi nam 2014", ["năm 2015"]),
+    ("CPI tháng 12/2015 so với tháng 12/2014", ["tháng 12/2015"]),
+    ("chỉ số giá tiêu dùng tháng Bảy so với tháng 12 năm 2024", ["tháng 7/2025"]),
+    ("chỉ số giá tiêu dùng tháng Bảy so với tháng 6/2025", ["tháng 7/2025"]),
+    ("xuat khau 5 thang so voi cung ky nam 2023", ["5 tháng đầu năm 2024"]),
+])
+def test_a_dated_base_is_compared_with_not_asked(question, asked):
+    q = read(question)
+    assert [p.label for p in q.figure_periods] == asked and q.compared_to is not None
+    assert q.compared_to not in q.figure_periods
+
+
+def test_a_later_period_after_so_voi_is_a_second_figure():
+    q = read("thu ngân sách quý I/2022 so với tháng 1/2023")
+    assert [p.label for p in q.figure_periods] == ["quý I/2022", "tháng 1/2023"]
+    assert q.compared_to is None and len(q.across.periods) == 2
+
+
 def test_another_province_is_not_answered_across(plumbing_engine):
     """The reports name Cao Bằng (a neighbour) but give none of its figures."""
     ans = plumbing_engine.ask("thu ngân sách Cao Bằng qua các năm")

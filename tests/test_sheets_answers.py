@@ -57,6 +57,10 @@ def test_answer_cites_workbook_sheet_row_and_column(engine):
      "10 tháng năm 2019 so với kế hoạch năm 2019 (%)"),
     ("kim ngạch xuất khẩu tháng 10/2019", "22400", "Ước tính tháng 10 năm 2019 > Trị giá"),
     ("lượng gạo xuất khẩu 10 tháng năm 2019", "5560", "Ước tính 10 tháng năm 2019 > Lượng"),
+    # a dated base after "so với" is the column's base, not a second asked year
+    ("cpi binh quan nam 2015 so voi nam 2014", "100,63", "Năm 2015 so với năm 2014"),
+    ("CPI tháng 12/2015 so với tháng 12/2014", "100,60",
+     "Tháng 12 năm 2015 so với: > Tháng 12 năm 2014"),
 ])
 def test_month_cumulative_and_comparison_columns(engine, question, figure, column):
     a = engine.ask(question)

@@ -119,7 +119,7 @@ def role_of(m: Mention, text: str, folded: str, question: bool) -> Mention:
         return m
     back = before(folded, m)
     base = context_rx("base").search(back) or context_rx("ratio").search(back)
-    if base and (m.role != "period" or not question or "cung" in base.group(0)):
+    if base and (m.role != "period" or not question or _compared(base.group(0))):
         return replace(m, role="base")
     if m.role != "period":  # a date right after "trước", a cut-off a task is due by
         due = context_rx("deadline").search(back) or m.role == "asof" and _task(folded, m)
@@ -127,6 +127,12 @@ def role_of(m: Mention, text: str, folded: str, question: bool) -> Mention:
     if context_rx("code").search(back):  # "Quyết định 2530/QĐ-TTg năm 2025": its own year
         return replace(m, role="name")
     return _period_role(m, folded)
+
+
+def _compared(words: str) -> bool:
+    """In a question, "so với năm 2014" and "so với cùng kỳ" name the base its figure is
+    compared with; a bare "bằng", "hơn" or "mức" before a period there asks for it."""
+    return bool(re.search(r"(?<!\w)(?:so\s+voi|cung)(?!\w)", words))
 
 
 def _period_role(m: Mention, folded: str) -> Mention:

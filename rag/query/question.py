@@ -14,10 +14,10 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from rag.periods import find_periods, mention_period
 from rag.periods.words import typed_without_diacritics
 from rag.places import canonical, provinces
-from rag.records import Across, Period, Question
+from rag.query.asked import NOT_ASKED, YEAR, across, asked_periods, cutoff, dated_base
+from rag.records import Question
 from rag.text import fold_accents
 
 _DATA = Path(__file__).resolve().parents[1] / "data"
@@ -45,20 +45,7 @@ _SIGNER = re.compile(r"\b(ai|nguoi|ai la nguoi|ai da)\s+ky\b|\bky boi\b")
 _WHEN_START = re.compile(r"^ngay\b")
 MAX_INDICATOR = 6  # the longest indicator names ("giải ngân vốn đầu tư công") have 6 syllables
 _SYLLABLE = re.compile(r"[a-z0-9]+")
-# Across periods: a range of years, a trend word, or two asked periods.
-_SPAN_WORDS = re.compile(r"\bqua\s+cac\s+(?:ky|nam|thang|quy|dot|bao\s+cao)\b|\bcac\s+(?:nam|ky)\b|"
-                         r"\bxu\s+huong\b|\bdien\s+bien\b|\bbien\s+dong\b|\btung\s+(?:thang|quy|nam)\b")
-_PERIOD_START = (r"(?:nam\s+|thang\s+|quy\s+|ky\s+)?"
-                 r"(?:(?:19|20)\d{2}|\d{1,2}\s*/\s*(?:19|20)\d{2}|[ivx]+\b)")
-_RANGE = re.compile(rf"\btu\s+(?P<a>{_PERIOD_START}.*?)\s+den\s+(?P<b>nay|hien\s+nay|.+)$")
-_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
-# Periods that pick a report or a capital plan, not periods asked about:
-# "(báo cáo 9 tháng 2021)", "nêu trong báo cáo tháng 1/2023", "kế hoạch vốn năm 2021".
-_NOT_ASKED = re.compile(r"\([^()]*\)|\bbao\s+cao\s+(?:ky\s+)?(?:thang\s+\d{1,2}(?:\s*/\s*\d{4})?|"
-                        r"quy\s+\w+(?:\s*/\s*\d{4})?|\d{1,2}\s+thang(?:\s+dau\s+nam)?(?:\s+\d{4})?|"
-                        r"nam\s+\d{4})|\bke\s+hoach(?:\s+\w+){0,4}?\s+nam\s+\d{4}")
 _DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
-_RATIO = re.compile(r"%|\bphan tram\b|\bty le\b|\bgap\s+(?:bao nhieu|may)\b")
 # A document cited by its number: "2639/QĐ-TTg", "245/2025/QH15", or its kind and number
 # ("QĐ 2639", "Thông báo số 627", "CV 4580"): Nghị định 30/2020 Phụ lục III codes.
 CODED = re.compile(r"(?<![\d/])(\d{1,5})\s*/\s*(?:(?:19|20)\d{2}\s*/\s*)?[A-ZĐ][A-ZĐa-zđ0-9]*"
@@ -85,44 +72,21 @@ def read(text: str, period: str | None = None) -> Question:
             overridden = None if set(chosen) == set(own) else period
         else:
             periods = chosen
-    figure = tuple(asked_periods(_NOT_ASKED.sub(" ", low), plans=True)) if own or \
+    figure = tuple(asked_periods(NOT_ASKED.sub(" ", low), plans=True)) if own or \
         asked_periods(text, plans=True) else ()
     places = named_places(text)
     return Question(
         text=text, folded=low, periods=tuple(periods), figure_periods=figure, period_filter=period,
-        overridden=overridden, dates=_dates(low), as_of=_cutoff(text), places=places,
+        overridden=overridden, dates=_dates(low), as_of=cutoff(text), places=places,
         place_label=named_place_label(text), indicator=indicator_terms(text, places),
         term=known_term(text), direction=direction(text), wants=_wants(low, words),
         breakdown=bool(words & {"breakdown", "parts"}), tasks="tasks" in words,
         plan="plan" in words, basis=next((b for b in ("mom", "yoy", "vs_plan") if b in words),
                                          None),
+        compared_to=dated_base(NOT_ASKED.sub(" ", low)),
         numeric="number" in words or "%" in text, numbers=_numbers(low),
         refs=cited_numbers(text),
-        across=_across(text, low))
-
-
-def asked_periods(text: str, plans: bool = False) -> list[Period]:
-    """The periods a question (or a period filter) asks for. "(tính) đến
-    (hết) 31/01/2023" names the report's cut-off month (in "vốn năm 2022 đến hết
-    31/01/2023" the year is the capital plan's); "5 tháng và 6 tháng đầu năm 2024" gives
-    both the one year."""
-    mentions = [_as_cutoff(m) for m in find_periods(text, question=True)]
-    # with ``plans``, a plan's year is asked too: "dự toán thu NSNN năm 2027" wants the
-    # 2027 estimate (of a figure; reports are not picked by the plans they speak of)
-    roles = ("period", "plan") if plans else ("period",)
-    periods = [p for m in mentions if m.role in roles and m.kind != "span"
-               and (p := mention_period(m))]
-    cutoffs = [p for m in mentions if m.role == "asof" and (p := mention_period(m))]
-    if cutoffs:
-        periods = cutoffs + [p for p in periods if p.kind != "year"]
-    years = {p.year for p in periods if p.year}
-    if len(years) == 1:
-        from rag.periods import make_period
-
-        year = next(iter(years))
-        periods = [p if p.year else make_period(p.kind, year, p.start_month, p.end_month)
-                   for p in periods]
-    return list(dict.fromkeys(periods))
+        across=across(text, low))
 
 
 @cache
@@ -173,32 +137,8 @@ def cited_numbers(text: str) -> tuple[str, ...]:
     """The numbers of the documents a text cites ("2639" of "QĐ 2639" or "2639/QĐ-TTg")."""
     found = [m.group(1) for m in CODED.finditer(text)]
     found += [m.group(1) for m in _KIND_NUMBER.finditer(folded(text))
-              if not _YEAR.fullmatch(m.group(1))]  # "KH 2020" is a plan's year
+              if not YEAR.fullmatch(m.group(1))]  # "KH 2020" is a plan's year
     return tuple(dict.fromkeys(n.lstrip("0") or "0" for n in found))
-
-
-def _as_cutoff(m):
-    """A full date in a question asks for what stood at that date ("dư nợ Hưng Yên
-    30/4/2025"): a cut-off, as "tính đến ngày 30/4/2025" would say."""
-    from dataclasses import replace
-
-    if m.role == "date" and m.day and m.year and m.last:
-        return replace(m, role="asof", as_of=f"{m.year}-{m.last:02d}-{m.day:02d}")
-    return m
-
-
-_TO_MONTH_END = re.compile(r"\bhet\s+thang\s+0?(\d{1,2})\s*[/-]\s*((?:19|20)\d{2})\b")
-
-
-def _cutoff(text: str) -> str | None:
-    """The cut-off a question asks by: a date ("đến hết 31/01/2023"), ISO, or a month's end
-    ("tính đến hết tháng 1/2022": "2022-01")."""
-    found = next((m.as_of for m in map(_as_cutoff, find_periods(text, question=True))
-                  if m.role == "asof" and m.as_of), None)
-    if found:
-        return found
-    month = _TO_MONTH_END.search(folded(text))
-    return f"{month.group(2)}-{int(month.group(1)):02d}" if month else None
 
 
 def _dates(low: str) -> tuple[tuple[int, int, int], ...]:
@@ -207,25 +147,6 @@ def _dates(low: str) -> tuple[tuple[int, int, int], ...]:
 
 def _numbers(low: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(re.findall(r"\d+(?:[.,/]\d+)*", low)))
-
-
-def _across(text: str, low: str) -> Across | None:
-    """A range ("từ 2021 đến nay"), a trend word ("qua các kỳ", "các năm", "xu hướng",
-    "từng quý"), or two or more asked periods. A period in brackets or after "báo cáo"
-    picks a report and a "kế hoạch … năm X" is a capital plan: neither is asked."""
-    rng = _RANGE.search(low)
-    if rng:
-        a = _YEAR.search(rng.group("a"))
-        b = None if rng.group("b").strip() in ("nay", "hien nay") else _YEAR.search(rng.group("b"))
-        return Across((), int(a.group(1)) if a else None, int(b.group(1)) if b else None)
-    periods = asked_periods(_NOT_ASKED.sub(" ", low))
-    years = {p.year for p in periods if p.kind != "year"}
-    periods = [p for p in periods if not (p.kind == "year" and p.year in years)]
-    if _RATIO.search(low):
-        return None  # "ƯTH 2019 so với TH 2018 (%)": the ratio a report states, not a series
-    if len(periods) >= 2 or _SPAN_WORDS.search(low):
-        return Across(tuple(periods))
-    return None
 
 
 def spelled(text: str) -> list[str]:

@@ -137,6 +137,7 @@ class Question(Record):
     tasks: bool = False  # asks about next-period tasks
     plan: bool = False  # asks for a plan or target ("kế hoạch", "dự toán", "mục tiêu")
     basis: str | None = None  # the comparison asked for: "mom" | "yoy" | "vs_plan"
+    compared_to: Period | None = None  # the dated base it names ("so với năm 2014")
     numeric: bool = False  # asks for a number ("bao nhiêu", "tỷ lệ", "%")
     numbers: tuple[str, ...] = ()  # numbers it names (a resolution's, a plan year)
     refs: tuple[str, ...] = ()  # numbers of documents it cites ("QĐ 2639", "627/TB-VPCP")

@@ -72,9 +72,10 @@ def _shared_years(found: list[Mention], folded: str) -> list[Mention]:
 
 
 def _compared(found: list[Mention], folded: str) -> list[Mention]:
-    """In a question, "quý I/2022 so với tháng 1/2023" asks for both periods, but in "mục
-    tiêu năm 2030 giảm bao nhiêu so với 2024" the period after "so với" is the base: it is
-    asked only when a result period comes before it."""
+    """In a question a period after "so với" is a base (``roles``); after another base word
+    ("bằng", "hơn") it is one when no result period comes before it. Whether a base is
+    rather a second figure to set beside the first ("quý I/2022 so với tháng 1/2023") is
+    the question reader's call (``rag.query.asked``)."""
     out: list[Mention] = []
     for m in found:
         after_so_voi = context_rx("base").search(folded[max(0, m.start - 40):m.start])

@@ -222,3 +222,41 @@ def test_a_result_below_its_target_is_no_target():
     chunks = chunk_document(doc)
     (o,) = [o for o in extract(chunks, DocInfo.of(doc, len(chunks), "")) if o.figure == "6,26%"]
     assert not o.is_plan and o.period.label == "9 tháng đầu năm 2025"
+
+
+@pytest.mark.parametrize("phrase, kind", [
+    # a Government Office notice (627/TB-VPCP) and another (624/TB-VPCP)
+    ("a) Hiện nay tổng khối lượng hoàn thành của Dự án khoảng 61% trong khi", "now"),
+    ("Đến nay, 21 NHTM đã có văn bản đăng ký tham gia", "to_now"),
+    # the provincial statistics template (Hưng Yên, January and July 2025)
+    ("Hiện nay, toàn tỉnh có 17 khu công nghiệp đã đi vào hoạt động", "now"),
+    ("Tính đến nay, trên địa bàn tỉnh chưa xảy ra vụ ngộ độc thực phẩm", "to_now"),
+    ("Hiện tại, ở lẻ tẻ một số đàn lợn đã bắt đầu xuất hiện dịch bệnh", "now"),
+])
+def test_the_present_is_read_as_the_documents_time(phrase, kind):
+    from rag.periods import find_periods
+
+    assert [(m.role, m.kind) for m in find_periods(phrase)] == [("this", kind)]
+
+
+def test_from_a_year_to_now_is_no_present():
+    """"Từ năm 2021 đến nay" spans years: "đến nay" there is no cut-off at the month of issue."""
+    from rag.periods import find_periods
+
+    assert all(m.kind not in ("now", "to_now")
+               for m in find_periods("Từ năm 2021 đến nay, tỉnh đã giải ngân"))
+
+
+def test_what_stands_now_in_a_notice_is_at_its_date_of_issue():
+    """"Hiện nay tổng khối lượng hoàn thành của Dự án khoảng 61%" under "NHIỆM VỤ TRỌNG
+    TÂM" of a notice issued 18/11/2025: a result standing at that date, not a task; and "chỉ
+    khoảng 2 tháng" left of the year is a length of time, not two months of figures."""
+    from tests.realdocs import more_doc
+
+    doc = parse_file(more_doc("national_2025-11_vpcp-627-transport-projects-conclusion.md"))
+    chunks = chunk_document(doc)
+    found = extract(chunks, DocInfo.of(doc, len(chunks), ""))
+    (o,) = [o for o in found if o.figure == "61%"]
+    assert not o.is_plan and o.stated
+    assert o.period.label == "tháng 11/2025" and o.as_of == "2025-11-18"
+    assert not any(x.period.label.startswith("2 tháng") for x in found)

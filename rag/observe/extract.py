@@ -37,7 +37,8 @@ class _Section:
 def extract(chunks: Sequence[Chunk], info: DocInfo | None = None) -> list[Observation]:
     """Observations of one report's chunks, in text order, each figure once."""
     year = int(info.date[:4]) if info is not None and info.date else None
-    known = Known(year, info.plan_periods if info is not None else ())
+    known = Known(year, info.plan_periods if info is not None else (),
+                  info.date if info is not None else None)
     out: list[Observation] = []
     rows = [c for c in chunks if table.is_row(c.text) or (c.table and c.table.specs)]
     prose = [c for c in chunks if c not in rows]
@@ -94,10 +95,11 @@ class Known:
 
     year: int | None
     plans: tuple[Period, ...] = ()
+    issued: str | None = None  # its date of issue, ISO
 
 
 def _time(chunk: Chunk, known: Known) -> ReportTime:
-    return ReportTime.of(chunk.periods, known.year, known.plans)
+    return ReportTime.of(chunk.periods, known.year, known.plans, known.issued)
 
 
 def _read_section(sec: _Section, known: Known) -> list[Observation]:

@@ -208,6 +208,8 @@ def _draft(text: str, subj: Subject, cues: list[Cue], spans: list[tuple[int, int
         is_plan = parent.is_plan or bool(_PLAN_WORDS.search(gap))
     else:
         is_plan = ctx.is_plan or bool(_PLAN_WORDS.search(gap) or _PLAN_NAME.match(name))
+    if is_plan and any(c.kind in ("now", "to_now") and c.start < at for c in cues):
+        is_plan = False  # "Hiện nay … đạt khoảng 61%" states what stands, in a task section too
     stock = bool(_STOCK.search(name) or _STOCK.search(gap)) or any(
         c.basis == "vs_start_of_year" for c in comps)
     period, as_of, stated = _own_period(text, subj, cues, spans, at, done, ctx, is_plan, stock)

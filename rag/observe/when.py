@@ -46,13 +46,31 @@ class ReportTime:
     periods: tuple[Period, ...]
     year: int | None
     plans: tuple[Period, ...] = ()  # the plan horizons its title names
+    issued: str | None = None  # its date of issue, ISO ("2025-11-18"), for "hiện nay"
 
     @classmethod
     def of(cls, periods: tuple[Period, ...], fallback_year: int | None = None,
-           plans: tuple[Period, ...] = ()) -> ReportTime:
+           plans: tuple[Period, ...] = (), issued: str | None = None) -> ReportTime:
         """The report's year is that of its first (main) period, else its date's."""
         years = [p.year for p in periods if p.year]
-        return cls(periods, years[0] if years else fallback_year, plans)
+        return cls(periods, years[0] if years else fallback_year, plans, issued)
+
+    def now(self, stock: bool) -> tuple[Period, str | None]:
+        """"Hiện nay", "đến nay": the end of the report's own period (a monthly report is
+        posted weeks after its month), else a cut-off at the date of issue (a notice); a
+        stock stands in that month, a flow is the report period ending there."""
+        dated = [p for p in self.periods if p.year]
+        parts = [int(x) for x in (self.issued or "").split("-") if x.isdigit()]
+        if dated:
+            last = max(dated, key=lambda p: (p.year, p.end_month))
+            y, m, as_of = last.year, last.end_month, None
+        elif len(parts) >= 2:
+            y, m, as_of = parts[0], parts[1], self.issued if len(parts) == 3 else None
+        else:
+            return self.default(), None
+        if stock:
+            return period("month", y, m, m), as_of
+        return self.ending(y, m) or period("cumulative", y, 1, m), as_of
 
     def plan(self) -> Period | None:
         """The one plan horizon of a plan's title ("dự toán … năm 2026"): the period of its
@@ -91,6 +109,8 @@ def resolve(cue: Cue | None, rt: ReportTime, stock: bool) -> tuple[Period, str |
     if cue.role == "asof" or cue.kind == "date":  # a cut-off, or the date a task is due by
         return _cutoff(cue, rt, stock)
     if cue.role == "this":
+        if cue.kind in ("now", "to_now"):  # "hiện nay" states what stands at that date
+            return rt.now(stock or cue.kind == "now")
         if cue.kind == "year":
             return period("year", rt.year, 1, 12), None
         kind = "month" if cue.kind == "month_this" else "quarter"

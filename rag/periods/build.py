@@ -192,10 +192,21 @@ def _this(m: re.Match, folded: str) -> list[Mention]:
                  role="this")]
 
 
+def _now(m: re.Match, folded: str) -> list[Mention]:
+    """"Hiện nay" (what stands: ``now``), "đến nay" (what has added up: ``to_now``), both at
+    the document's date of issue; not the end of a span opened in the clause ("từ năm 2021
+    đến nay" covers years, not the month of issue)."""
+    clause = re.split(r"[,.;:]", folded[max(0, m.start() - 80):m.start()])[-1]
+    if re.search(r"(?<!\w)tu(?!\w)", clause):
+        return []
+    kind = "now" if m.group(0).startswith("hien") else "to_now"
+    return [span(m, kind, None, None, None, role="this")]
+
+
 BUILD: dict[str, Builder] = {
     "window": _window, "from_start": _from_start, "cutoff": _cutoff, "date": _plain_date,
     "blank_date": _blank_date, "combo": _combo, "to_month": _to_month,
     "to_quarter": _to_quarter, "range": _range, "cumulative": _cumulative, "half": _half,
     "month": _month, "quarter": _quarter, "year": _year, "whole_year": _whole_year,
-    "relative": _relative, "this": _this,
+    "relative": _relative, "this": _this, "now": _now,
 }

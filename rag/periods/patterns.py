@@ -76,6 +76,9 @@ def patterns() -> tuple[tuple[str, re.Pattern], ...]:
         ("relative", r"\b(?:thang|quy|nam|ky)\s+truoc\b|\bcung\s+ky\b"),
         ("this", r"\b(?:trong|cua)\s+(?P<u>thang|quy)\b(?!\s+(?:\d|truoc|toi))"
          r"|\b(?P<v>thang|quy)\s+nay\b"),
+        # the present of a notice or a report: what stands at its date of issue
+        ("now", r"\b(?:hien\s+nay|hien\s+tai|(?:tinh\s+)?(?:den|toi)\s+(?:nay|thoi\s+diem\s+"
+         r"(?:nay|hien\s+tai)))\b"),
     ])
 
 

@@ -101,12 +101,14 @@ def _as_cutoff(m):
     return m
 
 
-_TO_MONTH_END = re.compile(r"\bhet\s+thang\s+0?(\d{1,2})\s*[/-]\s*((?:19|20)\d{2})\b")
+_TO_MONTH_END = re.compile(r"\b(?:het|den|toi)\s+(?:het\s+)?thang\s+0?(\d{1,2})\s*[/-]\s*"
+                           r"((?:19|20)\d{2})\b")
 
 
 def cutoff(text: str) -> str | None:
     """The cut-off a question asks by: a date ("đến hết 31/01/2023"), ISO, or a month's end
-    ("tính đến hết tháng 1/2022": "2022-01")."""
+    ("tính đến hết tháng 1/2022", "đến tháng 11/2025": "2022-01", "2025-11"): a figure
+    counted to a day of that month answers it."""
     found = next((m.as_of for m in map(_as_cutoff, find_periods(text, question=True))
                   if m.role == "asof" and m.as_of), None)
     if found:

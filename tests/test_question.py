@@ -1,0 +1,18 @@
+"""The question record's cut-off: what a question asks "by" ("đến", "tính đến hết")."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.query.question import read
+
+
+@pytest.mark.parametrize("question, as_of", [
+    ("giai ngan von dau tu cong den het thang 5/2024", "2024-05"),
+    ("Tiến độ dự án Cảng hàng không quốc tế Long Thành đến tháng 11/2025 hoàn thành bao "
+     "nhiêu %?", "2025-11"),
+    ("du no tin dung den 31/8/2021", "2021-08-31"),
+    ("thu ngân sách tháng 11/2025", None),
+])
+def test_a_question_asks_by_a_month_or_a_date(question, as_of):
+    assert read(question).as_of == as_of

@@ -95,6 +95,7 @@ def extractor_version() -> str:
     h = hashlib.sha256()
     paths = sorted(_CODE.glob("*.py")) + sorted((_RAG / "periods").glob("*.py")) + [
                                           _DATA / "period_words.tsv",
+                                          _DATA / "period_context.tsv",
                                           _DATA / "observation_units.tsv",
                                           _DATA / "indicator_synonyms.tsv",
                                           _DATA / "abbreviations.tsv"]

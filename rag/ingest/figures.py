@@ -8,28 +8,25 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 from rag.records import Figure
 
-# Longest units first so "tỷ đồng" wins over "đồng" and "nghìn con" over "con".
-_UNITS = sorted(
-    [
-        "tỷ đồng", "triệu đồng", "nghìn đồng", "đồng", "tỷ USD", "triệu USD", "nghìn USD",
-        "USD", "%", "ha", "nghìn ha", "nghìn con", "triệu con", "con", "lượt khách",
-        "nghìn lượt khách", "nghìn lượt", "lượt người", "lượt con", "lượt", "người",
-        "doanh nghiệp", "dự án", "HTX", "hợp tác xã", "hộ", "xã", "vụ", "tấn", "nghìn tấn",
-        "triệu tấn", "triệu cây", "nghìn cây", "cây", "sản phẩm", "nghìn m3", "m3", "km",
-        "trường", "hồ sơ", "văn bản", "tiêu chí", "cơ sở", "xe", "lao động", "giấy",
-        "tài khoản", "giao dịch", "đơn", "cuộc", "lớp", "học sinh", "triệu Kwh", "TrKw/h",
-        "đối tượng", "mỏ", "thủ tục", "công trình", "chi nhánh", "liên hiệp HTX", "tổ chức",
-        "nghìn người", "triệu HK.Km", "triệu tấn.Km", "viên", "bệnh nhân", "giờ", "ngày",
-        # counts of other provinces' reports, letters and notices (../shared/realdocs)
-        "nghìn tỷ đồng", "trường hợp", "hộ dân", "biên chế", "đơn vị", "kiến nghị",
-        "học viên", "m2", "km2", "thôn", "MW", "triệu kWh", "tỷ kWh",
-    ],
-    key=len,
-    reverse=True,
-)
+_UNITS_FILE = Path(__file__).resolve().parents[1] / "data" / "observation_units.tsv"
+# Lengths of time print as figures in answers ("trong 15 ngày") but are no quantities a
+# statement reports, so they stay out of the statements' unit table.
+_DURATIONS = ("giờ", "ngày")
+
+
+def _printed_units() -> list[str]:
+    """The printed units of ``observation_units.tsv`` (the one unit table) and lengths of
+    time, longest first so "tỷ đồng" wins over "đồng" and "nghìn con" over "con"."""
+    rows = _UNITS_FILE.read_text(encoding="utf-8").splitlines()
+    units = {r.split("\t")[0].strip() for r in rows if r.strip() and not r.startswith("#")}
+    return sorted(units | set(_DURATIONS), key=lambda u: (-len(u), u))
+
+
+_UNITS = _printed_units()
 _NUM = r"\d+(?:[.,]\d+)*"
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 # A ratio shares the unit after it or names both: "9.037/17.454 tỷ đồng" (disbursed of
@@ -37,7 +34,7 @@ _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 FIGURE_RE = re.compile(
     rf"(?<![\w/.,-])(?P<num>{_NUM})(?:(?:\s?(?P<unit1>{_UNIT_RE}))?/(?P<den>{_NUM}))?"
     rf"(?P<sp>\s?)(?P<unit>{_UNIT_RE})(?![\w/])",
-    re.UNICODE,
+    re.UNICODE | re.IGNORECASE,
 )
 
 

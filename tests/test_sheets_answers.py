@@ -61,6 +61,9 @@ def test_answer_cites_workbook_sheet_row_and_column(engine):
     ("cpi binh quan nam 2015 so voi nam 2014", "100,63", "Năm 2015 so với năm 2014"),
     ("CPI tháng 12/2015 so với tháng 12/2014", "100,60",
      "Tháng 12 năm 2015 so với: > Tháng 12 năm 2014"),
+    # "tăng trưởng" folds to the letters of the count unit "trường": no unit is asked
+    ("tang truong GDP 6 thang dau nam 2024", "106,42",
+     "So với cùng kỳ năm trước (%) > 6 tháng năm 2024"),
 ])
 def test_month_cumulative_and_comparison_columns(engine, question, figure, column):
     a = engine.ask(question)

@@ -209,11 +209,14 @@ def unit_fits(question: str, ref: TableRef) -> bool:
 
 
 def _asked_units(question: str) -> set[str]:
+    """Units the question asks its figure in: after "bao nhiêu", "mấy" or a number ("bao
+    nhiêu triệu USD"); elsewhere a unit's letters may be a word of the indicator ("tăng
+    trưởng" folds to the unit "trường")."""
     from rag.ingest.tables.words import report_units
 
     folded = f" {fold_accents(question.lower())} "
-    found = {fold_accents(u) for u in report_units() if len(u) > 2
-             and f" {fold_accents(u)} " in folded}
+    found = {fold_accents(u) for u in report_units() if len(u) > 2 and re.search(
+        rf"(?:bao nhieu|may|\d)\s+{re.escape(fold_accents(u))}(?!\w)", folded)}
     return {u for u in found if not any(u != o and u in o for o in found)}
 
 
@@ -346,14 +349,15 @@ def no_cell(question: str, result: SearchResult, hit: Hit) -> Answer:
                                                                    strict=True)
                                    if v is not None and s.period is not None))
     what = f"số liệu {asked}".strip() if asked else "số liệu"
-    if basis and basis != "yoy":
+    has_period = any(p.label in have for p in result.periods)  # then the comparison lacks
+    if basis and (basis != "yoy" or has_period):
         what += f" {BASIS_WORDS.get(basis, 'theo cách so sánh được hỏi')}"
     text = (f"Không tìm thấy {what} của «{' > '.join(ref.label_path)}» trong biểu "
             f"«{ref.caption}»" + (f"; biểu có: {have}" if have else "") + ".")
     return Answer(question, text, True, "no_cell", (), result)
 
 
-BASIS_WORDS = {"plan": "so với kế hoạch", "prev": "so với kỳ trước",
+BASIS_WORDS = {"plan": "so với kế hoạch", "prev": "so với kỳ trước", "yoy": "so với cùng kỳ",
                "start_of_year": "so với tháng 12 năm trước", "base_year": "so với kỳ gốc",
                "share": "(cơ cấu)"}
 

@@ -21,10 +21,11 @@ from rag.records import Question
 from rag.text import fold_accents
 
 _DATA = Path(__file__).resolve().parents[1] / "data"
-# Where the indicator phrase ends: a place or entity word, a period or number, a question word.
+# Where the indicator phrase ends: a place or entity word, a period or number, a question word
+# ("cho" of a beneficiary, not of "cho vay", lending: "lãi suất cho vay", "dư nợ cho vay").
 _BOUNDARY = re.compile(
     r"\b(?:tinh|huyen|xa|phuong|thi tran|thi xa|thanh pho|tp|quan|tren dia ban|dia ban|tai|o|"
-    r"cua|du an|cong trinh|tuyen|thang|quy|nam|ngay|den|theo|cho|"
+    r"cua|du an|cong trinh|tuyen|thang|quy|nam|ngay|den|theo|cho(?!\s+vay)|"
     r"la|dat|bao nhieu|nhu the nao|the nao|ra sao|gom|trong do|so voi|nao|gi|may|"
     r"hien nay|den nay|tinh den|luy ke|chia|rieng|tung)\b|\b\d")
 # Leading question wrappers, periods and breakdown words that precede the indicator.

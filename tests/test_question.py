@@ -16,3 +16,11 @@ from rag.query.question import read
 ])
 def test_a_question_asks_by_a_month_or_a_date(question, as_of):
     assert read(question).as_of == as_of
+
+
+def test_what_is_asked_of_a_cited_document_is_read_at_the_door():
+    """A Hà Nội resolution named by number: the composer takes the words not naming it."""
+    q = read("Nghị quyết 48/2025/NQ-HĐND của HĐND TP Hà Nội có hiệu lực từ ngày nào?")
+    assert q.refs and "hiệu lực từ ngày nào" in q.asks_of_document
+    assert "48/2025" not in q.asks_of_document and "Nghị quyết" not in q.asks_of_document
+    assert read("thu ngân sách tháng 11/2025").asks_of_document == ""

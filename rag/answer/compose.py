@@ -45,7 +45,6 @@ from rag.ingest.figures import FIGURE_RE
 from rag.periods import covers, parse_periods
 from rag.periods.match import answers, nearest
 from rag.places import foreign_place
-from rag.query.question import without_document_name
 from rag.records import Answer, Observation, Period, Question, SearchResult
 
 __all__ = ["FigureCheckError", "compose", "figure_check", "related_hits"]
@@ -76,7 +75,7 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
     else:
         asked = q.figure_periods
     named = q.refs and q.wants in ("facts", "when") and not asks_own_facts(q)
-    asks = without_document_name(q.text) if named else ""  # what is asked of the document
+    asks = q.asks_of_document if named else ""
     terms = (asks.strip() and content_terms(asks, place_words(places or set()))) or \
         content_terms(q.text, place_words(places or set()))
     ask = Ask(frozenset(terms), question_numbers(q.text), frozenset(p.kind for p in asked),

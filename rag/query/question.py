@@ -75,7 +75,7 @@ def read(text: str, period: str | None = None) -> Question:
             periods = chosen
     figure = tuple(asked_periods(NOT_ASKED.sub(" ", low), plans=True)) if own or \
         asked_periods(text, plans=True) else ()
-    places = named_places(text)
+    places, refs = named_places(text), cited_numbers(text)
     return Question(
         text=text, folded=low, periods=tuple(periods), figure_periods=figure, period_filter=period,
         overridden=overridden, dates=_dates(low), as_of=cutoff(text), places=places,
@@ -86,7 +86,7 @@ def read(text: str, period: str | None = None) -> Question:
                                          None),
         compared_to=dated_base(NOT_ASKED.sub(" ", low)),
         numeric="number" in words or "%" in text, numbers=_numbers(low),
-        refs=cited_numbers(text),
+        refs=refs, asks_of_document=without_document_name(text) if refs else "",
         across=across(text, low))
 
 

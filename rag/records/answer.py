@@ -141,4 +141,7 @@ class Question(Record):
     numeric: bool = False  # asks for a number ("bao nhiêu", "tỷ lệ", "%")
     numbers: tuple[str, ...] = ()  # numbers it names (a resolution's, a plan year)
     refs: tuple[str, ...] = ()  # numbers of documents it cites ("QĐ 2639", "627/TB-VPCP")
+    # what it asks of a document it cites: the text without the words naming the document
+    # ("… có hiệu lực từ ngày nào?"); "" when it cites none
+    asks_of_document: str = ""
     across: Across | None = None  # a question across periods

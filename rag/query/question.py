@@ -201,7 +201,6 @@ def known_term(question: str) -> tuple[tuple[str, ...], ...]:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:?()]")
-_KIND_CODE = re.compile(r"\b(?:qd|nq|kh|tb|cv|bc|ct|ttr)\b")  # "QĐ", "NQ": a kind's code
 
 
 def without_document_name(text: str) -> str:
@@ -214,7 +213,6 @@ def without_document_name(text: str) -> str:
     low = fold_same_length(text).lower()
     spans = [m.span() for m in CODED.finditer(text)]
     spans += [m.span() for m in _KIND_NUMBER.finditer(low)]
-    spans += [m.span() for m in _KIND_CODE.finditer(low)]
     for cls in ("doc_word", "issuer"):
         for phrase, _, _ in _phrases().get(cls, ()):
             rx = rf"(?<!\w){re.escape(fold_accents(phrase).lower())}(?!\w)"

@@ -232,6 +232,7 @@ def test_a_result_below_its_target_is_no_target():
     ("Hiện nay, toàn tỉnh có 17 khu công nghiệp đã đi vào hoạt động", "now"),
     ("Tính đến nay, trên địa bàn tỉnh chưa xảy ra vụ ngộ độc thực phẩm", "to_now"),
     ("Hiện tại, ở lẻ tẻ một số đàn lợn đã bắt đầu xuất hiện dịch bệnh", "now"),
+    ("Bệnh Ho gà: lũy kế từ đầu năm đến nay ghi nhận 04 ca, chưa có ca tử vong.", "to_now"),
 ])
 def test_the_present_is_read_as_the_documents_time(phrase, kind):
     from rag.periods import find_periods
@@ -260,3 +261,17 @@ def test_what_stands_now_in_a_notice_is_at_its_date_of_issue():
     assert not o.is_plan and o.stated
     assert o.period.label == "tháng 11/2025" and o.as_of == "2025-11-18"
     assert not any(x.period.label.startswith("2 tháng") for x in found)
+
+
+@pytest.mark.parametrize("figure, indicator", [("04 ca", "ho gà"), ("2.502 ca", "cúm mùa")])
+def test_the_year_to_now_in_a_monthly_report_is_its_cumulative_period(figure, indicator):
+    """"lũy kế từ đầu năm đến nay ghi nhận 04 ca", "số ca mắc cúm mùa từ đầu năm 2025 đến
+    nay là 2.502 ca" in the statistics template's April report: four months of 2025 (cases
+    are counted as in a provincial People's Committee report's "07 ca mắc")."""
+    from tests.realdocs import stats_doc
+
+    doc = parse_file(stats_doc("hung-yen_2025-04_bao-cao-kt-xh.txt"))
+    chunks = chunk_document(doc)
+    (o,) = [o for o in extract(chunks, DocInfo.of(doc, len(chunks), "")) if o.figure == figure
+            and indicator in o.quote.lower()]
+    assert o.period.label == "4 tháng đầu năm 2025" and o.stated and o.unit == "ca"

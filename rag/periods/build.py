@@ -78,6 +78,11 @@ def _from_start(m: re.Match, folded: str) -> list[Mention]:
     return [span(m, "cumulative", b[0], 1, b[1], as_of=_iso(*b), lead=True)]
 
 
+def _year_to_now(m: re.Match, folded: str) -> list[Mention]:
+    """"Từ đầu năm đến nay": what added up since January, to the document's own time."""
+    return [span(m, "to_now", _int(m, "y"), None, None, role="this", lead=True)]
+
+
 def _cutoff(m: re.Match, folded: str) -> list[Mention]:
     b = _date_parts(m, "b")
     return [] if b is None else [span(m, "date", b[0], b[1], b[1], day=b[2],
@@ -208,5 +213,5 @@ BUILD: dict[str, Builder] = {
     "blank_date": _blank_date, "combo": _combo, "to_month": _to_month,
     "to_quarter": _to_quarter, "range": _range, "cumulative": _cumulative, "half": _half,
     "month": _month, "quarter": _quarter, "year": _year, "whole_year": _whole_year,
-    "relative": _relative, "this": _this, "now": _now,
+    "relative": _relative, "this": _this, "now": _now, "year_to_now": _year_to_now,
 }

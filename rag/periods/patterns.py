@@ -45,6 +45,9 @@ def patterns() -> tuple[tuple[str, re.Pattern], ...]:
          + r"\s*(?:den|-|–)\s*(?:het\s+)?(?:ngay\s+)?" + date("b")),
         ("from_start", rf"(?:{LEAD}\s+|tinh\s+)?tu\s+dau\s+nam(?:\s+{YEAR})?\s+(?:den|toi)\s+"
          r"(?:het\s+)?(?:ngay\s+)?" + date("b")),
+        # "Từ đầu năm (2025) đến nay": the year to the document's own time (``now``)
+        ("year_to_now", rf"(?:{LEAD}\s+|tinh\s+)?tu\s+dau\s+nam(?:\s+(?P<y>{YEAR}))?\s+"
+         r"(?:den|toi)\s+(?:nay|hien\s+nay)\b"),
         ("cutoff", moment + date("b")),
         ("cutoff", r"(?:(?:tinh|uoc|luy\s+ke)\s+)?(?:den|toi)\s+(?:het\s+)?(?:ngay\s+)?"
          + date("b", year=False)),

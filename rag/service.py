@@ -243,6 +243,12 @@ class Engine:
             return compose(q, result, self.places, available=self.periods,
                            statements=statements_of(self.index))
 
+        if q.extreme is not None:  # "địa phương nào … nhiều nhất": a table's top row
+            from rag.answer.rows import extreme_row
+
+            found = extreme_row(q, self.index, result)
+            if found is not None:
+                return found
         if q.compared_to is not None:  # "năm 2015 so với năm 2014": a stated ratio first;
             first = composed()  # without one, both periods side by side
             if not first.abstained:

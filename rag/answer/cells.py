@@ -32,6 +32,8 @@ _ABBR = {"th": "thuc hien", "kh": "ke hoach", "uth": "uoc thuc hien", "ukh": "uo
 _RATIO_Q = re.compile(r"%|\bphan tram\b|\bso voi\b|\bty le\b|\blan\b|\bso sanh\b|\bdat bao "
                       r"nhieu\b")
 _RATIO_COL = re.compile(r"%|so sanh|so voi|/|danh gia|ty le|ghi chu")
+# a unit in brackets ("Năng suất (Tạ/ha)") is no ratio of periods as "ƯTH2019/TH2018" is
+_UNIT_IN_BRACKETS = re.compile(r"\((?![^()]*%)[^()]*\)")
 _WORDS = re.compile(r"[a-z]+|\d{4}")
 _FILLER = frozenset({"nam", "cua", "va", "cac", "ca", "so", "uoc"})
 SCANNED_NOTE = "trích từ bản quét, cần đối chiếu"
@@ -67,7 +69,7 @@ def column_score(question: str, column: str, label: str = "") -> float:
     folded_q = " ".join(w for w in fold_accents(question.lower()).split()
                         if w not in set(fold_accents(label.lower()).split()))
     ratio_q = bool(_RATIO_Q.search(folded_q))
-    ratio_c = bool(_RATIO_COL.search(fold_accents(column.lower())))
+    ratio_c = bool(_RATIO_COL.search(fold_accents(_UNIT_IN_BRACKETS.sub(" ", column).lower())))
     if ratio_q:
         score += RATIO_BONUS if ratio_c else -RATIO_BONUS
     elif ratio_c:

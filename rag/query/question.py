@@ -87,6 +87,7 @@ def read(text: str, period: str | None = None) -> Question:
         compared_to=dated_base(NOT_ASKED.sub(" ", low)),
         numeric="number" in words or "%" in text, numbers=_numbers(low),
         refs=refs, asks_of_document=without_document_name(text) if refs else "",
+        extreme=_extreme(words),
         across=across(text, low))
 
 
@@ -120,6 +121,13 @@ def _classes(text: str) -> frozenset[str]:
     if _WHEN_START.match(fold.strip()):
         found.add("when")
     return frozenset(found)
+
+
+def _extreme(words: frozenset[str]) -> str | None:
+    """"… nào … nhiều nhất / thấp nhất": the row with the largest or smallest value."""
+    if "which" not in words:
+        return None
+    return "max" if "most" in words else "min" if "least" in words else None
 
 
 def _wants(low: str, words: frozenset[str]) -> str:

@@ -144,4 +144,5 @@ class Question(Record):
     # what it asks of a document it cites: the text without the words naming the document
     # ("… có hiệu lực từ ngày nào?"); "" when it cites none
     asks_of_document: str = ""
+    extreme: str | None = None  # "max" | "min": which row has the largest/smallest value
     across: Across | None = None  # a question across periods

@@ -61,10 +61,26 @@ def front_first(cands: list[Candidate], q: Question) -> list[Candidate]:
     return front + [c for c in cands if c not in front]
 
 
+# The closing formula of a report to the body above (Nghị định 30/2020, Phụ lục I): "UBND
+# tỉnh Lâm Đồng kính báo cáo Bộ Nội vụ về tình hình …/.", "Ủy ban nhân dân tỉnh Lạng Sơn
+# trân trọng báo cáo Bộ Kế hoạch và Đầu tư xem xét, tổng hợp". It restates the subject and
+# the addressee; it answers only whom the report goes to.
+_CLOSING = re.compile(r"(?<!\w)(?:kính|trân\s+trọng)\s+báo\s+cáo(?!\w)", re.IGNORECASE)
+_ASKS_ADDRESSEE = re.compile(r"\bgui\b|\bbao cao (?:ai|cho ai|co quan nao|len)\b")
+
+
+def is_closing(text: str) -> bool:
+    return bool(_CLOSING.search(text))
+
+
 def without_blocks(q: Question, cands: list[Candidate]) -> list[Candidate]:
     """A heading block answers only for a document's number, date or subject; a signature
-    block only for its signer."""
-    return cands if q.wants == "facts" else [c for c in cands if not is_block(c.hit.chunk)]
+    block only for its signer; a report's closing formula only for its addressee (and
+    only when nothing else is left)."""
+    kept = cands if q.wants == "facts" else [c for c in cands if not is_block(c.hit.chunk)]
+    if _ASKS_ADDRESSEE.search(q.folded):
+        return kept
+    return [c for c in kept if not is_closing(c.text)] or kept
 
 
 def front_facts(best: Candidate, cands: list[Candidate]) -> list[Candidate]:

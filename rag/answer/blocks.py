@@ -96,3 +96,11 @@ def cites_other_document(text: str, refs: tuple[str, ...]) -> bool:
     Nghị quyết 22)."""
     found = {m.group(1).lstrip("0") for m in CODED.finditer(text)}  # "10/2022/NQ-HĐND"
     return bool(refs) and bool(found) and not found & {r.lstrip("0") for r in refs}
+
+
+def prose_for_text(q: Question, cands: list[Candidate]) -> list[Candidate]:
+    """A question for a description or a source ("như thế nào", "tại sao", "lấy từ đâu") is
+    answered by prose, never by a table cell, when the passages have prose about it."""
+    if q.wants != "text":
+        return cands
+    return [c for c in cands if c.hit.chunk.table is None] or cands

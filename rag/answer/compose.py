@@ -21,6 +21,7 @@ from rag.answer.blocks import (
     cites_other_document,
     front_first,
     is_block,
+    prose_for_text,
     signer_candidate,
     signer_text,
     without_blocks,
@@ -85,7 +86,8 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
                  or own and is_block(h.chunk))
     if not hits and not q.term:  # an opening phrase said otherwise than the report says it
         hits = result.hits
-    cands = without_blocks(q, [c for c in candidates(ask, hits, cfg) if _meets(q, c)])
+    cands = prose_for_text(q, without_blocks(q, [c for c in candidates(ask, hits, cfg)
+                                                 if _meets(q, c)]))
     dated = _dated(cands, statements)
     cands = _fitting_first(q, cands, dated, cfg.min_coverage)
     monthly = statements.monthly if statements is not None else set()

@@ -32,7 +32,7 @@ _BOUNDARY = re.compile(
 _LEAD = re.compile(
     r"^(?:(?:xin |cho (?:toi )?biet |hay cho biet |toi muon biet |trong |tinh den |den het |"
     r"den |co cau |chi tiet |thanh phan |so luong |so |(?:toan )?tinh |da |co |bao nhieu |"
-    r"nhung |cac |muc |gia tri |tinh chung |cong don |luy ke )|"
+    r"nhung |cac |muc |gia tri |tinh chung |cong don |luy ke |(?:dat|de ra) muc tieu )|"
     r"(?:thang \d{1,2}(?:[/ -]\d{4})?|\d{1,2} thang(?: dau nam)?|quy [ivx\d]+(?:[/ -]\d{4})?|"
     r"nam \d{4}|t\d{1,2}/\d{4}|\d{1,2}/\d{4}|\d{4})[ ,:]*)+")
 _ALTERNATIVES = re.compile(r"\s+va\s+|\s*,\s*|\s+hoac\s+")

@@ -24,3 +24,13 @@ def test_what_is_asked_of_a_cited_document_is_read_at_the_door():
     assert q.refs and "hiệu lực từ ngày nào" in q.asks_of_document
     assert "48/2025" not in q.asks_of_document and "Nghị quyết" not in q.asks_of_document
     assert read("thu ngân sách tháng 11/2025").asks_of_document == ""
+
+
+def test_a_target_question_names_its_indicator_after_the_lead_verb():
+    """"đặt mục tiêu" (sets the target) leads in; "trong mỗi cơ quan" is the rate's unit,
+    not a request for every agency's figure (a provincial plan's wording)."""
+    q = read("Đồng Nai đặt mục tiêu tỷ lệ hoạt động trực tuyến trong mỗi cơ quan, đơn vị "
+             "tối thiểu bao nhiêu %?")
+    assert q.wants == "figure" and q.indicator[0][:4] == ("ty", "le", "hoat", "dong")
+    assert read("Sản lượng lương thực bình quân mỗi xã bao nhiêu").wants == "figure"
+    assert read("Kim ngạch xuất khẩu mỗi quý năm 2024").wants == "parts"

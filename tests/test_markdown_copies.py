@@ -252,3 +252,25 @@ def test_a_page_whose_title_is_its_first_subhead_reads_it_as_a_title():
     doc = _doc("national_2025-11_news-qh-resolution-245-state-budget-2026.md")
     assert doc.title.startswith("Chuyển nguồn cải cách tiền lương năm 2025")
     assert [p.label for p in doc.periods] == ["năm 2025", "năm 2026"]
+
+
+@pytest.mark.parametrize("name", [
+    # a Prime Minister's decision whose annex tables carry markers [1]…[4] in headers and cells
+    "national_2025-11_qd-ttg-2530-air-quality-plan-2026-2030.md",
+    # a city council resolution (HĐND Hà Nội) whose notes cite the rules it builds on
+    "ha-noi_2025-11_nq-hdnd-55-special-spending-levels.md",
+])
+def test_no_footnote_is_lost_when_its_marker_is(name):
+    """Notes whose markers stood in table cells (dropped with them) and that no page places
+    are searched and cited from a "Chú thích" chunk of their own."""
+    from rag.records import NOTES_SECTION
+
+    doc = parse_file(more_doc(name))
+    chunks = chunk_document(doc)
+    held = {f.n for c in chunks for f in c.footnotes}
+    notes = [c for c in chunks if c.section_path == (NOTES_SECTION,)]
+    assert len(doc.footnotes) >= 4 and len(notes) <= 1
+    for n, note in doc.footnotes.items():
+        assert n in held or f"({n}) {note.text}" in notes[0].text
+    if "2530" in name:
+        assert "ước tính khoảng 140.000 tỷ đồng" in notes[0].text

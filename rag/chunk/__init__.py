@@ -25,7 +25,15 @@ from rag.chunk.tables import table_chunks
 from rag.config import ChunkConfig
 from rag.ingest.figures import extract_figures
 from rag.ingest.front import states_facts
-from rag.records import FRONT_SECTION, SIGN_SECTION, Chunk, Document, Paragraph, footnotes_in_span
+from rag.records import (
+    FRONT_SECTION,
+    NOTES_SECTION,
+    SIGN_SECTION,
+    Chunk,
+    Document,
+    Paragraph,
+    footnotes_in_span,
+)
 
 CHUNKS = ChunkConfig()
 _SPLITTER = RecursiveCharacterTextSplitter(
@@ -75,7 +83,25 @@ def chunk_document(doc: Document) -> list[Chunk]:
     chunks += [front] if front is not None else []
     sign = _block_chunk(doc, [p for p in doc.paragraphs if p.kind == "signature"],
                         SIGN_SECTION, len(chunks), pages)
-    return chunks + ([sign] if sign is not None else [])
+    chunks += [sign] if sign is not None else []
+    notes = _notes_chunk(doc, chunks, markers, len(chunks))
+    return chunks + ([notes] if notes is not None else [])
+
+
+def _notes_chunk(doc: Document, chunks: list[Chunk], markers: list[tuple[int, int]],
+                 i: int) -> Chunk | None:
+    """The footnotes no chunk holds (their markers lost, no page to place them: a Markdown
+    copy's table cells and headers) as one chunk of their own, last, so nothing is lost."""
+    held = {f.n for c in chunks for f in c.footnotes} | {n for n, _ in markers}
+    left = [f for n, f in sorted(doc.footnotes.items()) if n not in held and f.text.strip()]
+    if not left:
+        return None
+    text = "\n".join(f"({f.n}) {f.text}" for f in left)
+    end = len(doc.text)
+    return Chunk(chunk_id=f"{doc.doc_id}#{i:03d}", doc_id=doc.doc_id, text=text,
+                 section_path=(NOTES_SECTION,), page_start=None, page_end=None, start=end,
+                 end=end, footnotes=(), figures=tuple(extract_figures(text)),
+                 periods=doc.periods, is_plan=False, markers=())
 
 
 def _front_chunk(doc: Document, i: int, pages: PageMap) -> Chunk | None:

@@ -25,6 +25,7 @@ from rag.records.index import (  # noqa: F401
 from rag.records.ingest import (  # noqa: F401
     FACT_SECTIONS,
     FRONT_SECTION,
+    NOTES_SECTION,
     SIGN_SECTION,
     Chunk,
     Document,

@@ -200,6 +200,9 @@ FRONT_SECTION = "Đầu văn bản"
 # ... and of its signature block (who signed, as what, the digital stamp's date).
 SIGN_SECTION = "Người ký"
 FACT_SECTIONS = ((FRONT_SECTION,), (SIGN_SECTION,))  # blocks that state a document's facts
+# ... and of the footnotes whose markers the text lost and that no page places (a copy's
+# table cells and headers drop their markers): they are searched and cited on their own.
+NOTES_SECTION = "Chú thích"
 
 
 @dataclass(frozen=True)

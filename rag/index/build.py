@@ -52,6 +52,7 @@ PARSER_VERSION = 2  # bump by hand to re-parse everything; a change to the code 
 _RAG = Path(__file__).resolve().parents[1]
 _PARSER_CODE = ("ingest/*.py", "ingest/tables/*.py", "ingest/sheets/*.py", "chunk/*.py",
                 "periods/*.py", "records/*.py", "config.py", "text.py", "data/period_words.tsv",
+                "data/period_context.tsv", "data/observation_units.tsv",
                 "places.py", "data/provinces.tsv", "data/doc_types.tsv", "data/site_chrome.tsv",
                 "data/proper_nouns.txt", "data/table_words.tsv")
 Progress = Callable[[str, int, int], None]

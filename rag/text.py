@@ -31,3 +31,18 @@ def _fold(text: str) -> str:
 
 def has_diacritics(text: str) -> bool:
     return fold_accents(text) != text
+
+
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+_VOWEL_MARKS = frozenset("\u0302\u0306\u031b")  # â ê ô, ă, ơ ư
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def accent_key(syllable: str) -> str:
+    """A syllable's letters, vowel marks and tone, wherever the tone mark sits: "hoà" and
+    "hòa" (old and new placement) are one key, "mới" (new) and "môi" (lip) two."""
+    low = syllable.lower()
+    marks = unicodedata.normalize("NFD", low)
+    vowels = "".join(sorted({c for c in marks if c in _VOWEL_MARKS})) + ("đ" if "đ" in low else "")
+    tone = next((c for c in marks if c in _TONE_MARKS), "")
+    return f"{fold_accents(low)}:{vowels}:{tone}"

@@ -150,7 +150,7 @@ def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list],
         other = q.wants in ("facts", "when") and not is_block(c.hit.chunk) \
             and cites_other_document(c.sentence_text(), q.refs)  # a block is its own
         named = bool(q.term or q.indicator) and (need.has_indicator(q, sentence) or len(
-            q.indicator) > 1 and need.has_phrase(q.indicator, sentence))
+            q.indicator) > 1 and need.has_phrase(q.indicator, sentence, q.indicator_marks))
         stated = dated.get(id(c)) or []
         plans = not q.plan or any(s.is_plan for s in stated)
         compared = not q.basis or _compares(c, q.basis)

@@ -75,7 +75,8 @@ def _next_in_sentence(best: Candidate, cands: list[Candidate], cfg: AnswerConfig
     nxt = min(rest_of_sentence(best, cands), key=lambda c: c.start, default=None)
     if nxt is None or not FIGURE_RE.search(nxt.text):
         return None
-    other = len(q.indicator) > 1 and not has_phrase(q.indicator[:1], nxt.text)
+    other = len(q.indicator) > 1 and not has_phrase(q.indicator[:1], nxt.text,
+                                                    q.indicator_marks[:1])
     narrows = bool(_NARROWS.match(nxt.text))
     return nxt if other or narrows or nxt.score >= cfg.clause_ratio * best.score else None
 
@@ -85,12 +86,13 @@ def _other_topics(chosen: list[Candidate], cands: list[Candidate],
     """For "A và B" questions: the best unit for each topic the chosen units leave out."""
     out: list[Candidate] = []
     doc = chosen[0].hit.doc.doc_id
-    for head in q.indicator if len(q.indicator) > 1 else ():
-        if any(has_phrase((head,), c.sentence_text()) for c in chosen + out):
+    marks = q.indicator_marks or ((),) * len(q.indicator)
+    for head, mark in zip(q.indicator, marks, strict=True) if len(q.indicator) > 1 else ():
+        if any(has_phrase((head,), c.sentence_text(), (mark,)) for c in chosen + out):
             continue
         found = next((c for c in cands if c.hit.doc.doc_id == doc and c not in chosen
-                      and FIGURE_RE.search(c.text) and has_phrase((head,), c.sentence_text())),
-                     None)
+                      and FIGURE_RE.search(c.text)
+                      and has_phrase((head,), c.sentence_text(), (mark,))), None)
         if found is not None:
             out.append(found)
     return out

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from rag.periods.words import typed_without_diacritics
 from rag.query.question import (
     direction,
     find_name,
@@ -31,10 +32,12 @@ from rag.query.question import (
     spelled,
 )
 from rag.records import Question
+from rag.text import accent_key, fold_accents
 
 MIN_INDICATOR_SHARE = 0.6  # dev: share of the indicator's word pairs a passage must have
 MIN_WORD_SHARE = 0.75  # dev: or this share of its syllables anywhere in the passage
 _SYLLABLE = re.compile(r"[a-z0-9]+")
+_WORD_RUN = re.compile(r"[^\W_]+")
 # A report's typing slip in an indicator's name ("diện tích giao trồng" for "gieo trồng",
 # in a sample report): one syllable of at least this many letters with one letter changed.
 _SLIP_MIN_LEN = 4
@@ -81,22 +84,48 @@ def _spread(words: list[str], i: int, name: tuple[str, ...]) -> bool:
     return False
 
 
-def _has(head: tuple[str, ...], words: set[str], pairs: set) -> bool:
+def _has(head: tuple[str, ...], words: set[str], pairs: set, seen) -> bool:
+    """``seen(i)``: the passage writes syllable ``i`` of the head as the question did."""
     if len(head) == 1:
-        return head[0] in words
-    if sum(w in words for w in head) >= MIN_WORD_SHARE * len(head):
+        return head[0] in words and seen(0)
+    if sum(w in words and seen(i) for i, w in enumerate(head)) >= MIN_WORD_SHARE * len(head):
         return True
-    wanted = list(zip(head, head[1:], strict=False))
-    return sum(p in pairs for p in wanted) >= MIN_INDICATOR_SHARE * len(wanted)
+    wanted = [(k, p) for k, p in enumerate(zip(head, head[1:], strict=False))]
+    return sum(p in pairs and seen(k) and seen(k + 1) for k, p in wanted) \
+        >= MIN_INDICATOR_SHARE * len(wanted)
 
 
-def has_phrase(heads: tuple[tuple[str, ...], ...], text: str) -> bool:
+def has_phrase(heads: tuple[tuple[str, ...], ...], text: str,
+               marks: tuple[tuple[str | None, ...], ...] = ()) -> bool:
     """Some alternative of the question's opening phrase is in ``text``:
     ``MIN_INDICATOR_SHARE`` of its adjacent syllable pairs or ``MIN_WORD_SHARE`` of its
-    syllables (a one-syllable phrase must be there itself)."""
+    syllables (a one-syllable phrase must be there itself). With ``marks`` (the question's
+    accent keys), a syllable typed with its diacritics counts only where the passage writes
+    it so: "mới" is not the "môi" of "môi trường"."""
     words = spelled(text)
     pairs = set(zip(words, words[1:], strict=False))
-    return any(_has(head, set(words), pairs) for head in heads)
+    written = _written(text) if any(k for m in marks for k in m) else {}
+    out = False
+    for h, head in enumerate(heads):
+        mark = marks[h] if h < len(marks) else ()
+
+        def seen(i: int, head=head, mark=mark) -> bool:
+            key = mark[i] if i < len(mark) else None
+            return key is None or head[i] not in written or key in written[head[i]]
+
+        out = out or _has(head, set(words), pairs, seen)
+    return out
+
+
+def _written(text: str) -> dict[str, set[str]]:
+    """folded syllable -> the accent keys the passage writes it with (nothing for a
+    passage typed without diacritics: any key fits)."""
+    if typed_without_diacritics(text):
+        return {}
+    out: dict[str, set[str]] = {}
+    for syl in _WORD_RUN.findall(text.lower()):
+        out.setdefault(fold_accents(syl), set()).add(accent_key(syl))
+    return out
 
 
 def has_indicator(q: Question, text: str) -> bool:
@@ -116,7 +145,7 @@ def has_indicator(q: Question, text: str) -> bool:
             if not found and _find_tolerant(words, name):
                 return True
         return False
-    return not q.indicator or has_phrase(q.indicator, text)
+    return not q.indicator or has_phrase(q.indicator, text, q.indicator_marks)
 
 
 @cache

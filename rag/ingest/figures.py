@@ -31,9 +31,12 @@ _NUM = r"\d+(?:[.,]\d+)*"
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 # A ratio shares the unit after it or names both: "9.037/17.454 tỷ đồng" (disbursed of
 # allocated), "06/139 kiến nghị", "461 vụ/873 đối tượng"; its value and unit are the first.
+# A rate per something follows its unit after "/": "7,8%/năm", "2,34 triệu đồng/tháng",
+# "200.000 đồng/người/lần" (decisions, resolutions and the statistics template print them).
+PER = r"(?P<per>(?:/[^\W\d_]+){1,3})?"
 FIGURE_RE = re.compile(
     rf"(?<![\w/.,-])(?P<num>{_NUM})(?:(?:\s?(?P<unit1>{_UNIT_RE}))?/(?P<den>{_NUM}))?"
-    rf"(?P<sp>\s?)(?P<unit>{_UNIT_RE})(?![\w/])",
+    rf"(?P<sp>\s?)(?P<unit>{_UNIT_RE}){PER}(?![\w/])",
     re.UNICODE | re.IGNORECASE,
 )
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag.errors import BaocaoError
-from rag.ingest.figures import parse_vn_number
+from rag.ingest.figures import PER, parse_vn_number
 
 UNITS_FILE = Path(__file__).resolve().parents[1] / "data" / "observation_units.tsv"
 _NUM = r"\d+(?:[.,]\d+)*"
@@ -61,7 +61,7 @@ def _pattern(path: str | None = None) -> re.Pattern:
     alt = "|".join(re.escape(u) for u in units)
     return re.compile(
         rf"(?<![\w/.,+-])(?P<num>{_NUM})(?:\s?/\s?(?P<den>{_NUM}))?(?P<sp>\s?)"
-        rf"(?P<unit>{alt})(?![\w/])", re.IGNORECASE)
+        rf"(?P<unit>{alt}){PER}(?![\w/])", re.IGNORECASE)
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -76,8 +76,9 @@ def find_mentions(text: str) -> list[Mention]:
             den = parse_vn_number(m.group("den")) if m.group("den") else None
         except ValueError:
             continue
-        out.append(Mention(m.start(), m.end(), m.group("num"), value,
-                           units[m.group("unit").lower()], m.group(0), den, m.group("den")))
+        unit = units[m.group("unit").lower()] + (m.group("per") or "").lower()  # "%/năm"
+        out.append(Mention(m.start(), m.end(), m.group("num"), value, unit, m.group(0), den,
+                           m.group("den")))
     return out
 
 

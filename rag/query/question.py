@@ -18,7 +18,7 @@ from rag.periods.words import typed_without_diacritics
 from rag.places import canonical, provinces
 from rag.query.asked import NOT_ASKED, YEAR, across, asked_periods, cutoff, dated_base
 from rag.records import Question
-from rag.text import fold_accents
+from rag.text import accent_key, fold_accents
 
 _DATA = Path(__file__).resolve().parents[1] / "data"
 # Where the indicator phrase ends: a place or entity word, a period or number, a question word
@@ -46,6 +46,7 @@ _SIGNER = re.compile(r"\b(ai|nguoi|ai la nguoi|ai da)\s+ky\b|\bky boi\b")
 _WHEN_START = re.compile(r"^ngay\b")
 MAX_INDICATOR = 6  # the longest indicator names ("giải ngân vốn đầu tư công") have 6 syllables
 _SYLLABLE = re.compile(r"[a-z0-9]+")
+_WORD_RUN = re.compile(r"[^\W_]+")
 _DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
 # A document cited by its number: "2639/QĐ-TTg", "245/2025/QH15", or its kind and number
 # ("QĐ 2639", "Thông báo số 627", "CV 4580"): Nghị định 30/2020 Phụ lục III codes.
@@ -79,7 +80,8 @@ def read(text: str, period: str | None = None) -> Question:
     return Question(
         text=text, folded=low, periods=tuple(periods), figure_periods=figure, period_filter=period,
         overridden=overridden, dates=_dates(low), as_of=cutoff(text), places=places,
-        place_label=named_place_label(text), indicator=indicator_terms(text, places),
+        place_label=named_place_label(text), indicator=(heads := indicator_terms(text, places)),
+        indicator_marks=indicator_marks(text, heads),
         term=known_term(text), direction=direction(text), wants=_wants(low, words),
         breakdown=bool(words & {"breakdown", "parts"}), tasks="tasks" in words,
         plan="plan" in words, basis=next((b for b in ("mom", "yoy", "vs_plan") if b in words),
@@ -245,6 +247,23 @@ def indicator_terms(question: str, places: tuple[str, ...] = ()) -> tuple[tuple[
     out = [a for a in out if a]
     longer = [a for a in out if len(a) > 1]
     return tuple(dict.fromkeys(longer or out))  # "bò" alone would match "bộ", "bổ sung"…
+
+
+def indicator_marks(text: str, heads: tuple[tuple[str, ...], ...]
+                    ) -> tuple[tuple[str | None, ...], ...]:
+    """The accent key of each syllable of ``heads`` where the question typed it with its
+    diacritics ("lãi suất mới" is not "môi trường"): the run of the question's own
+    syllables that folds to the head; None where there is none (an abbreviation spelled
+    out) or the question was typed without diacritics."""
+    syllables = _WORD_RUN.findall(text.lower())
+    bare = [fold_accents(s) for s in syllables]
+    out = []
+    for head in heads:
+        n = len(head)
+        at = None if typed_without_diacritics(text) else next(
+            (i for i in range(len(bare) - n + 1) if tuple(bare[i:i + n]) == head), None)
+        out.append((None,) * n if at is None else tuple(map(accent_key, syllables[at:at + n])))
+    return tuple(out)
 
 
 def _names_after_units(question: str) -> list[str]:

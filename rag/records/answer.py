@@ -130,6 +130,9 @@ class Question(Record):
     places: tuple[str, ...] = ()  # folded names of the places it names
     place_label: str = ""  # the first place, as typed (for messages)
     indicator: tuple[tuple[str, ...], ...] = ()  # its opening phrase's alternatives, spelled
+    # the accent key (rag.text.accent_key) of each of their syllables, as typed; None where
+    # the question was typed without diacritics or the syllable spells an abbreviation
+    indicator_marks: tuple[tuple[str | None, ...], ...] = ()
     term: tuple[tuple[str, ...], ...] = ()  # the names of a known indicator it names
     direction: str | None = None  # "thu" (revenue) | "chi" (spending) | None
     wants: str = "figure"  # figure | parts | when | signer | facts | text

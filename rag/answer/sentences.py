@@ -109,7 +109,7 @@ def score(ask: Ask, text: str, context: str, rank: int, cfg: AnswerConfig,
     ctx = set(TOKENS.tokens(context))
     found = sum(1.0 if t in own else cfg.section_weight if t in ctx else 0.0 for t in ask.terms)
     coverage = found / len(ask.terms)
-    bonus = cfg.figure_bonus if FIGURE_RE.search(text) else 0.0
+    bonus = cfg.figure_bonus if FIGURE_RE.search(text) and not ask.when else 0.0
     if ask.when and DATE_RE.search(text):
         bonus += cfg.figure_bonus  # a date is the figure a "when" question asks for
     bonus += cfg.number_bonus * min(3, len(ask.numbers & (own | ctx)))

@@ -83,6 +83,7 @@ def read(text: str, period: str | None = None) -> Question:
         place_label=named_place_label(text), indicator=(heads := indicator_terms(text, places)),
         indicator_marks=indicator_marks(text, heads),
         term=known_term(text), direction=direction(text), wants=_wants(low, words),
+        asks_date="when" in words and "bao lau" not in low,
         breakdown=bool(words & {"breakdown", "parts"}), tasks="tasks" in words,
         plan="plan" in words, basis=next((b for b in ("mom", "yoy", "vs_plan") if b in words),
                                          None),

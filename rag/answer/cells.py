@@ -77,9 +77,10 @@ def column_score(question: str, column: str, label: str = "") -> float:
     return score
 
 
-def pick_column(question: str, ref: TableRef) -> int | None:
-    """Index (into ``ref.columns``) of the cell the question asks for; None for no cell."""
-    filled = [k for k, text in enumerate(ref.cells) if text]
+def pick_column(question: str, ref: TableRef, among=None) -> int | None:
+    """Index (into ``ref.columns``) of the cell the question asks for, of the filled cells
+    ``among(k)`` keeps; None for no cell."""
+    filled = [k for k, text in enumerate(ref.cells) if text and (among is None or among(k))]
     if not filled:
         return None
     label = " ".join(ref.label_path)

@@ -80,7 +80,7 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
     terms = (asks.strip() and content_terms(asks, place_words(places or set()))) or \
         content_terms(q.text, place_words(places or set()))
     ask = Ask(frozenset(terms), question_numbers(q.text), frozenset(p.kind for p in asked),
-              q.wants == "when" or q.asks_date)
+              q.asks_date)
     own = asks_own_facts(q)  # a document's number or date: its heading block states them
     hits = tuple(h for h in result.hits if need.has_indicator(q, chunk_text(h))
                  or own and is_block(h.chunk))

@@ -84,14 +84,14 @@ def _spread(words: list[str], i: int, name: tuple[str, ...]) -> bool:
     return False
 
 
-def _has(head: tuple[str, ...], words: set[str], pairs: set, seen) -> bool:
-    """``seen(i)``: the passage writes syllable ``i`` of the head as the question did."""
+def _has(head: tuple[str, ...], words: set[str], pairs: set, kept: list[bool]) -> bool:
+    """``kept[i]``: the passage writes syllable ``i`` of the head as the question did."""
     if len(head) == 1:
-        return head[0] in words and seen(0)
-    if sum(w in words and seen(i) for i, w in enumerate(head)) >= MIN_WORD_SHARE * len(head):
+        return head[0] in words and kept[0]
+    if sum(w in words and kept[i] for i, w in enumerate(head)) >= MIN_WORD_SHARE * len(head):
         return True
-    wanted = [(k, p) for k, p in enumerate(zip(head, head[1:], strict=False))]
-    return sum(p in pairs and seen(k) and seen(k + 1) for k, p in wanted) \
+    wanted = list(enumerate(zip(head, head[1:], strict=False)))
+    return sum(p in pairs and kept[k] and kept[k + 1] for k, p in wanted) \
         >= MIN_INDICATOR_SHARE * len(wanted)
 
 
@@ -105,16 +105,13 @@ def has_phrase(heads: tuple[tuple[str, ...], ...], text: str,
     words = spelled(text)
     pairs = set(zip(words, words[1:], strict=False))
     written = _written(text) if any(k for m in marks for k in m) else {}
-    out = False
-    for h, head in enumerate(heads):
+
+    def kept(h: int, head: tuple[str, ...]) -> list[bool]:
         mark = marks[h] if h < len(marks) else ()
+        return [i >= len(mark) or mark[i] is None or w not in written or mark[i] in written[w]
+                for i, w in enumerate(head)]
 
-        def seen(i: int, head=head, mark=mark) -> bool:
-            key = mark[i] if i < len(mark) else None
-            return key is None or head[i] not in written or key in written[head[i]]
-
-        out = out or _has(head, set(words), pairs, seen)
-    return out
+    return any(_has(head, set(words), pairs, kept(h, head)) for h, head in enumerate(heads))
 
 
 def _written(text: str) -> dict[str, set[str]]:

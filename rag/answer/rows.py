@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rag.answer.cells import ROW_WINDOW, cell_citation, cell_text, column_score, pick_column
+from rag.answer.cells import ROW_WINDOW, cell_citation, cell_text, pick_column
 from rag.answer.question import names
 from rag.ingest.figures import parse_vn_number
 from rag.ingest.tables.words import is_total
@@ -56,7 +56,8 @@ def extreme_row(q: Question, index, result: SearchResult) -> Answer | None:
     if q.extreme is None:
         return None
     best = next((h for h in result.hits[:ROW_WINDOW] if h.chunk.table is not None), None)
-    k = _value_column(q.text, best.chunk.table) if best is not None else None
+    k = pick_column(q.text, best.chunk.table, lambda k: _value(best.chunk.table, k) is not None
+                    ) if best is not None else None
     if k is None:
         return None
     col = best.chunk.table.col_index[k]
@@ -88,15 +89,6 @@ def _same_kind(rows: list) -> list:
 
 def _position(ref: TableRef, col: int) -> int | None:
     return next((j for j, c in enumerate(ref.col_index) if c == col), None)
-
-
-def _value_column(question: str, ref: TableRef) -> int | None:
-    """The asked column among those holding a number."""
-    numeric = [k for k in range(len(ref.cells)) if _value(ref, k) is not None]
-    if not numeric:
-        return None
-    label = " ".join(ref.label_path)
-    return max(numeric, key=lambda k: (column_score(question, ref.columns[k], label), -k))
 
 
 def _value(ref: TableRef, k: int) -> float | None:

@@ -267,3 +267,23 @@ def test_a_child_row_ranks_by_how_much_of_its_path_the_question_names():
     child = unnamed_row_factor(asked, tuple(path + [label_words("Bò sữa"),
                                                     label_words("Doanh nghiệp")]), 0.5)
     assert parent == 1.0 and child == pytest.approx(1 - 0.5 * (1 - 1.5 / 3))
+
+
+def test_the_columns_a_question_names_come_with_the_asked_cell(dakhoa):
+    """"Đơn vị nào thực hiện, thời gian, sản phẩm đầu ra" asks three cells of one row of a
+    provincial plan's annex (Markdown); in the Đắk Hòa table (a PDF of another province) a
+    question for 2019 never brings the 2020 columns, though "thực hiện" names them too."""
+    from rag.answer.cells import named_columns
+    from tests.realdocs import more_doc
+
+    plan = parse_file(more_doc("dong-nai_2025-11_kh-179-digital-economy-2026-2030.md"))
+    task = next(c.table for c in chunk_document(plan) if c.table is not None
+                and c.table.label_path[-1].startswith("4.1 Xây dựng Kế hoạch triển khai"))
+    q = "KH 179 Dong Nai nhiem vu 4.1: don vi nao thuc hien, thoi gian, san pham dau ra?"
+    k = pick_column(q, task)
+    said = [task.columns[j] for j in sorted((k, *named_columns(q, task, k)))]
+    assert said == ["Đơn vị thực hiện", "Thời gian thực hiện", "Sản phẩm đầu ra"]
+    ref = next(c for c in chunk_document(dakhoa) if c.table and c.table.label_path == COFFEE).table
+    q = "dien tich ca phe xa Dak Hoa thuc hien nam 2019"
+    k = pick_column(q, ref)
+    assert ref.columns[k] == "Thực hiện 2019" and named_columns(q, ref, k) == ()

@@ -10,22 +10,27 @@ cell is the one of the asked period (a month is not its cumulative figure, a qua
 not six months), of the comparison the question asks ("so với cùng kỳ", "so với tháng
 trước", "so với kế hoạch", none: the level) and of the measure it names ("lượng",
 "trị giá"); without a column of the asked period there is no cell.
-The answer states the cell as printed with its header and unit
-("… — Thực hiện 2019: 2.100,00 Ha") and cites the table, its caption and
-page (a workbook's: the file and the sheet); every number in it must stand in the
-cited row (``cell_check``).
+The answer states the cell as printed with its header and unit, with the other cells of
+the row whose headers the question names, and cites the table (``rag.answer.cell_write``).
 """
 
 from __future__ import annotations
 
 import re
 
+from rag.answer.cell_write import (
+    SCANNED_NOTE,
+    cell_check,
+    cell_citation,
+    cell_headline,
+    cell_text,
+    cell_unit,
+)
 from rag.periods.match import answers
-from rag.records import Answer, Citation, Headline, Hit, Period, SearchResult, TableRef
+from rag.records import Answer, Hit, Period, SearchResult, TableRef
 from rag.text import fold_accents
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # column abbreviations of indicator tables, spelled out (folded)
 _ABBR = {"th": "thuc hien", "kh": "ke hoach", "uth": "uoc thuc hien", "ukh": "uoc ke hoach",
          "mt": "muc tieu", "ss": "so sanh", "bq": "binh quan", "tt": "thuc hien"}
@@ -36,7 +41,6 @@ _RATIO_COL = re.compile(r"%|so sanh|so voi|/|danh gia|ty le|ghi chu")
 _UNIT_IN_BRACKETS = re.compile(r"\((?![^()]*%)[^()]*\)")
 _WORDS = re.compile(r"[a-z]+|\d{4}")
 _FILLER = frozenset({"nam", "cua", "va", "cac", "ca", "so", "uoc"})
-SCANNED_NOTE = "trích từ bản quét, cần đối chiếu"
 RATIO_BONUS = 2.5  # dev (realdocs items): asking "bao nhiêu %" outweighs a matching year
 PATH_WEIGHT = 1.0  # dev (realdocs items): a row path with unasked words ranks lower
 RANK_COST = 0.001  # retrieval's order breaks near-ties only
@@ -85,33 +89,6 @@ def pick_column(question: str, ref: TableRef, among=None) -> int | None:
         return None
     label = " ".join(ref.label_path)
     return max(filled, key=lambda k: (column_score(question, ref.columns[k], label), -k))
-
-
-def cell_unit(ref: TableRef, k: int) -> str:
-    """The unit of cell ``k``: its column's when read (a workbook's), else the row's."""
-    spec = ref.specs[k] if ref.specs else None
-    if spec is not None and spec.unit:
-        return spec.unit
-    if spec is not None and spec.basis:
-        return ""  # a comparison column without a unit: never the row's level unit
-    return ref.unit
-
-
-def cell_sentence(ref: TableRef, k: int) -> str:
-    """"B Diện tích trồng trọt > … > 1 Cà phê — Thực hiện 2019: 2.100,00 Ha"."""
-    cell, unit = ref.cells[k], cell_unit(ref, k)
-    unit = "" if not unit or cell.endswith("%") or unit == "%" and "%" in cell \
-        else unit if unit == "%" else f" {unit}"
-    return f"{' > '.join(ref.label_path)} — {ref.columns[k]}: {cell}{unit}"
-
-
-def cell_check(text: str, ref: TableRef) -> list[str]:
-    """Numbers in ``text`` that stand in none of the cited row's cells, label, headers,
-    caption or page number: an answer from a table states nothing else."""
-    sources = [*ref.cells, *ref.label_path, *ref.columns, ref.caption, ref.unit, str(ref.page),
-               ref.sheet]
-    return [m.group(0) for m in _NUMBER.finditer(text)
-            if not any(m.group(0) in s for s in sources)]
 
 
 def _terms(text: str) -> set[str]:
@@ -264,37 +241,26 @@ def table_answer(question: str, result: SearchResult, hit: Hit) -> Answer | None
         k = pick_column(question, ref)
     if k is None:
         return None
-    text = cell_text(hit, k, 1)
-    cite = cell_citation(hit, k, 1)
-    return Answer(question, text, False, None, (cite,), result, headline=_headline(ref, k))
+    more = named_columns(question, ref, k) if not ref.specs else ()
+    text = cell_text(hit, k, 1, more)
+    cite = cell_citation(hit, k, 1, more)
+    return Answer(question, text, False, None, (cite,), result, headline=cell_headline(ref, k))
 
 
-def cell_text(hit: Hit, k: int, n: int) -> str:
-    """The cell's sentence with its marker and source; checked against the row's cells."""
-    ref, scanned = hit.chunk.table, hit.doc.ocr
-    where = f"bảng «{ref.caption}»" + (f", trang {ref.page}" if ref.page else "")
-    if ref.sheet:
-        where = f"tệp {hit.doc.source}, trang tính «{ref.sheet}», " + where
-    text = f"{cell_sentence(ref, k)} [{n}] (Nguồn: {where}" \
-        + (f"; {SCANNED_NOTE}" if scanned else "") + ")."
-    bad = cell_check(text.replace(f"[{n}]", "").replace(hit.doc.source, ""), ref)
-    if bad:
-        from rag.answer.compose import FigureCheckError
-
-        raise FigureCheckError(f"figures not found in the cited table row: {bad}")
-    return text
+def named_columns(question: str, ref: TableRef, k: int) -> tuple[int, ...]:
+    """Besides cell ``k``, the filled cells whose header the question names word for word
+    and whose years it asks ("đơn vị nào thực hiện, thời gian, sản phẩm đầu ra"; "khu vực
+    đô thị, khu vực còn lại"): an official asks several columns of one row at once."""
+    asked, years = set(_words(question)), set(_YEAR.findall(question))
+    out = []
+    for j, text in enumerate(ref.cells):
+        content = [w for w in _words(ref.columns[j]) if not w.isdigit() and w not in _FILLER]
+        if j != k and text and len(content) >= 2 and all(w in asked for w in content) \
+                and set(_YEAR.findall(ref.columns[j])) <= years:
+            out.append(j)
+    return tuple(out)
 
 
-def cell_citation(hit: Hit, k: int, n: int) -> Citation:
-    ref = hit.chunk.table
-    return Citation(n=n, chunk_id=hit.chunk.chunk_id, doc_id=hit.chunk.doc_id,
-                    title=hit.doc.title, period=hit.chunk.period_label, section=ref.caption,
-                    page=ref.page, quote=hit.chunk.text, span=None, figures=(ref.cells[k],),
-                    scanned=hit.doc.ocr, table_id=ref.table_id, row=ref.row,
-                    columns=(ref.col_index[k],), sheet=ref.sheet)
-
-
-# What a question says it compares with (folded), first match wins: basis of the column.
 _ASKED_BASIS = (
     ("plan", re.compile(r"\bke hoach\b|\bkh\b|\bdu toan\b")),
     ("prev", re.compile(r"\b(?:thang|quy|ky) truoc\b")),
@@ -365,16 +331,5 @@ BASIS_WORDS = {"plan": "so với kế hoạch", "prev": "so với kỳ trước"
                "share": "(cơ cấu)"}
 
 
-def _headline(ref: TableRef, k: int) -> Headline | None:
-    """The figure of a read cell with its period and the comparisons its row gives for the
-    same period and measure ("113,3% so với cùng kỳ năm trước")."""
-    from rag.observe.cells import compares
-
-    if not ref.specs or ref.specs[k].period is None or ref.values[k] is None:
-        return None
-    spec, unit = ref.specs[k], cell_unit(ref, k)
-    comps = tuple(f"{ref.cells[c]}{'%' if ref.specs[c].unit == '%' else ''} {ref.columns[c]}"
-                  for c in range(len(ref.specs)) if ref.cells[c] and compares(ref.specs, k, c))
-    figure = ref.cells[k] + (f" {unit}" if unit and not ref.cells[k].endswith(unit) else "")
-    return Headline(" > ".join(ref.label_path), figure, ref.values[k], unit or None,
-                    spec.period.label, comps)
+__all__ = ["SCANNED_NOTE", "best_row", "cell_check", "cell_citation", "cell_text",
+           "column_score", "pick_column", "table_answer"]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rag.answer.cells import ROW_WINDOW, cell_citation, cell_text, pick_column
+from rag.answer.cell_write import cell_citation, cell_text
+from rag.answer.cells import ROW_WINDOW, pick_column
 from rag.answer.question import names
 from rag.ingest.figures import parse_vn_number
 from rag.ingest.tables.words import is_total

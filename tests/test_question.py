@@ -34,3 +34,13 @@ def test_a_target_question_names_its_indicator_after_the_lead_verb():
     assert q.wants == "figure" and q.indicator[0][:4] == ("ty", "le", "hoat", "dong")
     assert read("Sản lượng lương thực bình quân mỗi xã bao nhiêu").wants == "figure"
     assert read("Kim ngạch xuất khẩu mỗi quý năm 2024").wants == "parts"
+
+
+@pytest.mark.parametrize("question, part", [
+    ("QĐ 2530 phụ lục II: đầu tư mới bao nhiêu trạm quan trắc không khí tự động?", "luc"),
+    ("QD 2530 PL I: Nhan sinh thai VN cho phuong tien giao thong, chi tieu bao nhieu", "pl"),
+    ("Phụ lục KH 179 Đồng Nai, nhiệm vụ 1.1: tỷ lệ hoạt động trực tuyến tối thiểu", "luc"),
+])
+def test_the_part_of_a_cited_document_names_no_indicator(question, part):
+    """"Phụ lục II", "PL I" point into the document (a decision's or a plan's annex)."""
+    assert all(part not in head for head in read(question).indicator)

@@ -36,6 +36,8 @@ _LEAD = re.compile(
     r"(?:thang \d{1,2}(?:[/ -]\d{4})?|\d{1,2} thang(?: dau nam)?|quy [ivx\d]+(?:[/ -]\d{4})?|"
     r"nam \d{4}|t\d{1,2}/\d{4}|\d{1,2}/\d{4}|\d{4})[ ,:]*)+")
 _ALTERNATIVES = re.compile(r"\s+va\s+|\s*,\s*|\s+hoac\s+")
+# the part of a cited document a question names ("Phụ lục II", "PL I"): no indicator
+_DOC_PART = re.compile(r"\b(?:phu\s+luc|pl)(?:\s+(?:so\s+)?(?:[ivx]+|\d{1,2}))?\b")
 _UNIT_WORDS = frozenset(fold_accents(u) for u in (
     "tỉnh", "huyện", "xã", "phường", "thị trấn", "thị xã", "thành phố", "tp", "tp.", "quận"))
 _REVENUE = re.compile(r"\b(?:thu ngan sach|tong (?:so )?thu|thu noi dia|thu nsnn|thu tu|"
@@ -236,6 +238,7 @@ def indicator_terms(question: str, places: tuple[str, ...] = ()) -> tuple[tuple[
     """The phrase the question opens with, up to its first boundary, as alternatives (a
     document it cites, "QĐ 2639" or "627/TB-VPCP", names no indicator)."""
     text = _KIND_NUMBER.sub(" ", folded(CODED.sub(" ", question))).strip(" ?.!")
+    text = _DOC_PART.sub(" ", text)
     for place in places:
         text = re.sub(rf"\b{re.escape(place)}\b", " ", text)
     out: list[tuple[str, ...]] = []

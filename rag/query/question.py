@@ -237,14 +237,15 @@ def without_document_name(text: str) -> str:
 def indicator_terms(question: str, places: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:
     """The phrase the question opens with, up to its first boundary, as alternatives (a
     document it cites, "QĐ 2639" or "627/TB-VPCP", names no indicator)."""
-    text = _KIND_NUMBER.sub(" ", folded(CODED.sub(" ", question))).strip(" ?.!")
+    text = _KIND_NUMBER.sub(" ", folded(_not_ends(CODED.sub(" ", question)))).strip(" ?.!")
     text = _DOC_PART.sub(" ", text)
-    for place in places:
-        text = re.sub(rf"\b{re.escape(place)}\b", " ", text)
+    for place in places:  # its syllables may carry _not_ends' mark ("Sơn La_")
+        name = r"\s+".join(re.escape(w) + "_?" for w in place.split())
+        text = re.sub(rf"\b{name}(?!\w)", " ", text)
     out: list[tuple[str, ...]] = []
     # "chăn nuôi 9 tháng: đàn trâu, bò …", "tạo việc làm quý I và tổng thu BHXH" name two
     for segment in re.split(r":|\s+va\s+", text):
-        segment = _LEAD.sub("", re.sub(r"\s+", " ", segment).strip())
+        segment = _without_lead(re.sub(r"\s+", " ", segment).strip())
         m = _BOUNDARY.search(segment, 1)
         head = segment[:m.start()] if m else segment
         out += [tuple(spelled(part)[:MAX_INDICATOR]) for part in _ALTERNATIVES.split(head)]
@@ -268,6 +269,36 @@ def indicator_marks(text: str, heads: tuple[tuple[str, ...], ...]
             (i for i in range(len(bare) - n + 1) if tuple(bare[i:i + n]) == head), None)
         out.append((None,) * n if at is None else tuple(map(accent_key, syllables[at:at + n])))
     return tuple(out)
+
+
+def _without_lead(segment: str) -> str:
+    """``segment`` without its lead-in words (``_LEAD``), read without ``_not_ends``' marks
+    ("đặt_ mục tiêu" leads in as "đặt mục tiêu" does)."""
+    m = _LEAD.match(segment.replace("_", ""))
+    if m is None:
+        return segment
+    i = seen = 0
+    while i < len(segment) and seen < m.end():
+        seen += segment[i] != "_"
+        i += 1
+    return segment[i:].lstrip("_")
+
+
+def _not_ends(text: str) -> str:
+    """Syllables typed with other diacritics than a phrase-ending word of the same letters
+    ("đất", "quan trắc" beside "đạt", "quận") get a mark that keeps ``_BOUNDARY`` off them;
+    ``spelled`` drops it. A question typed without diacritics is left as typed."""
+    if typed_without_diacritics(text):
+        return text
+    ends = {p.lower() for p, _, _ in _phrases().get("ends_phrase", ())}
+    bare = {fold_accents(w) for w in ends}
+
+    def mark(m: re.Match) -> str:
+        word = m.group(0)
+        return word + "_" if fold_accents(word.lower()) in bare and word.lower() not in ends \
+            else word
+
+    return _WORD_RUN.sub(mark, text)
 
 
 def _names_after_units(question: str) -> list[str]:

@@ -274,3 +274,15 @@ def test_no_footnote_is_lost_when_its_marker_is(name):
         assert n in held or f"({n}) {note.text}" in notes[0].text
     if "2530" in name:
         assert "ước tính khoảng 140.000 tỷ đồng" in notes[0].text
+
+
+def test_a_group_heading_row_spanning_the_table_holds_no_values():
+    """"VI | Phát triển nhân lực số" merged over every column of a plan's annex: the copy
+    repeats the text in each column, which must not answer "đơn vị nào thực hiện"."""
+    doc = parse_file(more_doc("dong-nai_2025-11_kh-179-digital-economy-2026-2030.md"))
+    rows = [r for t in doc.tables for r in t.rows if r.label == "Phát triển nhân lực số"]
+    assert rows and all(sum(bool(c.text) for c in r.cells) == 2 for r in rows)  # STT, label
+    # a task row under it keeps its cells
+    task = next(r for t in doc.tables for r in t.rows
+                if r.code == "4.1" and "Chiến lược dữ liệu" in r.label)
+    assert "Công an tỉnh" in [c.text for c in task.cells]

@@ -196,10 +196,24 @@ def make_rows(rows: list[list[str]], columns: tuple[TableColumn, ...], roles: di
     out = []
     for t, (code, _, label), (level, path), page in zip(
             rows, items, build_hierarchy(items), pages, strict=True):
+        t = _heading_row(t, roles)
         cells = tuple(make_cell(x, decimal, columns[c].kind == "value") for c, x in enumerate(t))
         out.append(TableRow(code, label, path, level, t[unit] if unit is not None else "",
                             cells, page))
     return tuple(out)
+
+
+def _heading_row(t: list[str], roles: dict[str, int]) -> list[str]:
+    """A group's heading row spans the table ("VI | Phát triển nhân lực số" merged over
+    every column): the readers repeat its text in each column it covers, which is no value
+    of those columns. Its label alone is kept."""
+    lab, stt = roles.get("label"), roles.get("stt")
+    if lab is None or not t[lab]:
+        return t
+    rest = [x for c, x in enumerate(t) if c not in (lab, stt) and x]
+    if len(rest) < 2 or any(x != t[lab] for x in rest):
+        return t
+    return [x if c in (lab, stt) else "" for c, x in enumerate(t)]
 
 
 def _continues(prev: list[str], t: list[str], roles: dict[str, int]) -> bool:

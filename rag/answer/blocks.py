@@ -36,26 +36,13 @@ def signer_text(cand: Candidate) -> str:
     return "Người ký: " + " — ".join(lines) + " [1]"
 
 
-# the doc_fact phrases of rag/data/question_words.tsv that ask for what a heading block
-# prints: the document's number ("số mấy") and its date of issue ("ban hành ngày nào",
-# "ký ngày nào", "ngày ký"), not another date its body states ("có hiệu lực từ ngày nào")
-_ASKS_OWN = re.compile(r"\bso (?:may|hieu|bao nhieu|van ban)\b|\bngay (?:ban hanh|ky)\b|"
-                       r"\b(?:ban hanh|ky)(?: vao)? (?:ngay|khi nao|luc nao)\b")
-
-
-def asks_own_facts(q: Question) -> bool:
-    """The question asks for the number or the date of issue of a document."""
-    return bool(_ASKS_OWN.search(q.folded))
-
-
 def front_first(cands: list[Candidate], q: Question) -> list[Candidate]:
     """Units of heading blocks that print a number first; a draft's "Số: /BC-UBND" names
     none, so the question is about a document its body cites. Unless the question asks for
     the number or the date of issue, a heading block that covers less of the question than
     a body unit does not come first: "có hiệu lực từ ngày nào" asks for a date the body
     states, not the date of signing."""
-    best = 0.0 if asks_own_facts(q) else max((c.coverage for c in cands),
-                                                         default=0.0)
+    best = 0.0 if q.asks_own else max((c.coverage for c in cands), default=0.0)
     front = [c for c in cands if c.hit.chunk.section_path == (FRONT_SECTION,)
              and prints_number(c.hit.chunk.text) and c.coverage >= best]
     return front + [c for c in cands if c not in front]

@@ -17,7 +17,6 @@ from dataclasses import replace
 
 from rag.answer import question as need
 from rag.answer.blocks import (
-    asks_own_facts,
     cites_other_document,
     front_first,
     is_block,
@@ -75,13 +74,13 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
         asked = ()  # "đến 30/6/2026 phải …": a deadline the passage sets, not a period
     else:
         asked = q.figure_periods
-    named = q.refs and q.wants in ("facts", "when") and not asks_own_facts(q)
+    named = q.refs and q.wants in ("facts", "when") and not q.asks_own
     asks = q.asks_of_document if named else ""
     terms = (asks.strip() and content_terms(asks, place_words(places or set()))) or \
         content_terms(q.text, place_words(places or set()))
     ask = Ask(frozenset(terms), question_numbers(q.text), frozenset(p.kind for p in asked),
               q.asks_date)
-    own = asks_own_facts(q)  # a document's number or date: its heading block states them
+    own = q.asks_own  # a document's number or date: its heading block states them
     hits = tuple(h for h in result.hits if need.has_indicator(q, chunk_text(h))
                  or own and is_block(h.chunk))
     if not hits and not q.term:  # an opening phrase said otherwise than the report says it
@@ -101,7 +100,8 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
         return abstain(q, result, "no_answer",
                        f"Không tìm thấy đoạn nào trả lời câu hỏi{where} trong các báo cáo "
                        "hiện có")
-    if cands[0].hit.chunk.table is not None:  # a table row: answer from its cell (cells.py)
+    own_block = own and any(is_block(c.hit.chunk) for c in cands)  # its number: the block's
+    if cands[0].hit.chunk.table is not None and not own_block:  # a row: its cell (cells.py)
         from rag.answer.cells import best_row, table_answer
         from rag.answer.rows import place_rows
 

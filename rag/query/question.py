@@ -44,6 +44,11 @@ _REVENUE = re.compile(r"\b(?:thu ngan sach|tong (?:so )?thu|thu noi dia|thu nsnn
                       r"nguon thu|thu thue)\b")
 _SPENDING = re.compile(r"\b(?:chi ngan sach|tong chi|chi thuong xuyen|chi dau tu|chi nsnn|"
                        r"chi nsdp|chi can doi)\b")
+# the doc_fact phrases of rag/data/question_words.tsv that ask for what a heading block
+# prints: the document's number ("số mấy") and its date of issue ("ban hành ngày nào",
+# "ký ngày nào", "ngày ký"), not another date its body states ("có hiệu lực từ ngày nào")
+_ASKS_OWN = re.compile(r"\bso (?:may|hieu|bao nhieu|van ban)\b|\bngay (?:ban hanh|ky)\b|"
+                       r"\b(?:ban hanh|ky)(?: vao)? (?:ngay|khi nao|luc nao)\b")
 _SIGNER = re.compile(r"\b(ai|nguoi|ai la nguoi|ai da)\s+ky\b|\bky boi\b")
 _WHEN_START = re.compile(r"^ngay\b")
 MAX_INDICATOR = 6  # the longest indicator names ("giải ngân vốn đầu tư công") have 6 syllables
@@ -85,7 +90,7 @@ def read(text: str, period: str | None = None) -> Question:
         place_label=named_place_label(text), indicator=(heads := indicator_terms(text, places)),
         indicator_marks=indicator_marks(text, heads),
         term=known_term(text), direction=direction(text), wants=_wants(low, words),
-        asks_date="when" in words and "bao lau" not in low,
+        asks_date="when" in words and "bao lau" not in low, asks_own=bool(_ASKS_OWN.search(low)),
         breakdown=bool(words & {"breakdown", "parts"}), tasks="tasks" in words,
         plan="plan" in words, basis=next((b for b in ("mom", "yoy", "vs_plan") if b in words),
                                          None),

@@ -38,8 +38,9 @@ def label_words(text: str) -> frozenset[str]:
 
 
 def signature_first(hits: list[tuple[int, float]], row: int | None) -> list[tuple[int, float]]:
-    """``row`` (the signature block of the first hit's document) first: a signer question
-    names a document (its number, its subject), and that document's block says who signed."""
+    """``row`` (a block of the first hit's document) first: a signer question names a
+    document (its number, its subject), and that document's signature block says who
+    signed; its heading block prints its own number and date of issue."""
     if not hits or row is None:
         return hits
     return [(row, hits[0][1])] + [(i, s) for i, s in hits if i != row]
@@ -106,6 +107,8 @@ class Retriever:
                        for i, c in enumerate(index.chunks) if c.table is not None}
         self._signs = {c.doc_id: i for i, c in enumerate(index.chunks)
                        if c.section_path == (SIGN_SECTION,)}
+        self._fronts = {c.doc_id: i for i, c in enumerate(index.chunks)
+                        if c.section_path == (FRONT_SECTION,)}
         self._numbers = own_numbers(index)
         # the places each report is about: its home province, the place its title names,
         # the place its text names most (folded)
@@ -139,6 +142,8 @@ class Retriever:
         if q.wants == "signer" and ranked:
             sign = self._signs.get(chunks[ranked[0][0]].doc_id)
             ranked = signature_first(ranked, sign)[:k]
+        elif q.asks_own and ranked:  # "… số mấy, ngày nào": its heading block prints them
+            ranked = signature_first(ranked, self._fronts.get(chunks[ranked[0][0]].doc_id))[:k]
         hits = tuple(Hit(r + 1, s, chunks[i], docs[chunks[i].doc_id])
                      for r, (i, s) in enumerate(ranked))
         return SearchResult(q.text, tuple(periods), is_covered, q.tasks, hits,

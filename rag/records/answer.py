@@ -137,6 +137,7 @@ class Question(Record):
     direction: str | None = None  # "thu" (revenue) | "chi" (spending) | None
     wants: str = "figure"  # figure | parts | when | signer | facts | text
     asks_date: bool = False  # a date is the answer ("từ ngày nào"), of a document's fact too
+    asks_own: bool = False  # a document's own number or date of issue ("số mấy, ngày nào")
     breakdown: bool = False  # asks for components ("gồm", "cơ cấu", "trong đó", "chia theo")
     tasks: bool = False  # asks about next-period tasks
     plan: bool = False  # asks for a plan or target ("kế hoạch", "dự toán", "mục tiêu")

@@ -380,8 +380,6 @@ def _latest_first(cands: list[Candidate]) -> list[Candidate]:
     best = cands[0].coverage
     close = [c for c in cands if c.coverage >= best - LATEST_MARGIN]
     top = max(close, key=lambda c: (_recency(c), c.score))
-    if _recency(top) <= _recency(cands[0]):
-        return cands  # no later report: the order the question's fit gave stays
     return [top] + [c for c in cands if c is not top]
 
 

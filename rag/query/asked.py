@@ -117,17 +117,17 @@ def cutoff(text: str) -> str | None:
     return f"{month.group(2)}-{int(month.group(1)):02d}" if month else None
 
 
-def across(text: str, low: str) -> Across | None:
+def across(text: str, low: str, base: Period | None = None) -> Across | None:
     """A range ("từ 2021 đến nay"), a trend word ("qua các kỳ", "các năm", "xu hướng",
-    "từng quý"), or two or more asked periods. A period in brackets or after "báo cáo"
-    picks a report and a "kế hoạch … năm X" is a capital plan: neither is asked."""
+    "từng quý"), or two or more asked periods (with ``base``, the dated base it names). A
+    period in brackets or after "báo cáo" picks a report and a "kế hoạch … năm X" is a
+    capital plan: neither is asked."""
     rng = _RANGE.search(low)
     if rng:
         a = YEAR.search(rng.group("a"))
         b = None if rng.group("b").strip() in ("nay", "hien nay") else YEAR.search(rng.group("b"))
         return Across((), int(a.group(1)) if a else None, int(b.group(1)) if b else None)
     periods = asked_periods(NOT_ASKED.sub(" ", low))
-    base = dated_base(NOT_ASKED.sub(" ", low))
     periods += [base] if base is not None else []  # shown beside when no report states both
     years = {p.year for p in periods if p.kind != "year"}
     periods = [p for p in periods if not (p.kind == "year" and p.year in years)]

@@ -84,6 +84,7 @@ def read(text: str, period: str | None = None) -> Question:
     figure = tuple(asked_periods(NOT_ASKED.sub(" ", low), plans=True)) if own or \
         asked_periods(text, plans=True) else ()
     places, refs = named_places(text), cited_numbers(text)
+    base = dated_base(NOT_ASKED.sub(" ", low))
     return Question(
         text=text, folded=low, periods=tuple(periods), figure_periods=figure, period_filter=period,
         overridden=overridden, dates=_dates(low), as_of=cutoff(text), places=places,
@@ -94,11 +95,11 @@ def read(text: str, period: str | None = None) -> Question:
         breakdown=bool(words & {"breakdown", "parts"}), tasks="tasks" in words,
         plan="plan" in words, basis=next((b for b in ("mom", "yoy", "vs_plan") if b in words),
                                          None),
-        compared_to=dated_base(NOT_ASKED.sub(" ", low)),
+        compared_to=base,
         numeric="number" in words or "%" in text, numbers=_numbers(low),
         refs=refs, asks_of_document=without_document_name(text) if refs else "",
         extreme=_extreme(words),
-        across=across(text, low))
+        across=across(text, low, base))
 
 
 @cache

@@ -287,3 +287,27 @@ def test_the_columns_a_question_names_come_with_the_asked_cell(dakhoa):
     q = "dien tich ca phe xa Dak Hoa thuc hien nam 2019"
     k = pick_column(q, ref)
     assert ref.columns[k] == "Thực hiện 2019" and named_columns(q, ref, k) == ()
+
+
+@pytest.fixture(scope="module")
+def two_tables(tmp_path_factory):
+    return realdocs_engine(tmp_path_factory.mktemp("rows") / "idx",
+                           (DONDUONG, "more/ha-noi_2025-11_nq-hdnd-48-budget-allocation-norms.md"))
+
+
+@pytest.mark.parametrize("question, said", [
+    # a district's PDF table: the two rows under "Rau các loại", not another crop's "Diện tích"
+    ("diện tích và sản lượng rau các loại toàn huyện Đơn Dương thực hiện năm 2019",
+     ["Rau các loại > Diện tích — Toàn huyện > TH 2019: 861 Ha",
+      "Rau các loại > Sản lượng — Toàn huyện > TH 2019: 30637 Tấn"]),
+    # a city council's Markdown table: a row and its "Trong đó" part, both columns named
+    ("Định mức phân bổ chi sự nghiệp giáo dục mầm non cấp xã theo NQ 48: khu vực đô thị, "
+     "khu vực còn lại và chi khác tối thiểu mỗi học sinh bao nhiêu?",
+     ["Mầm non (MN) — Định mức > Khu vực đô thị: 16.500.000",
+      "Khu vực còn lại: 18.000.000", "Trong đó: chi khác tối thiểu — Định mức > Khu vực đô thị: "
+      "2.300.000"]),
+])
+def test_the_rows_a_question_names_are_answered_together(two_tables, question, said):
+    a = two_tables.ask(question)
+    assert not a.abstained and all(s in a.text for s in said)
+    assert len(a.citations) == 2

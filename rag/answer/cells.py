@@ -241,10 +241,46 @@ def table_answer(question: str, result: SearchResult, hit: Hit) -> Answer | None
         k = pick_column(question, ref)
     if k is None:
         return None
-    more = named_columns(question, ref, k) if not ref.specs else ()
-    text = cell_text(hit, k, 1, more)
-    cite = cell_citation(hit, k, 1, more)
-    return Answer(question, text, False, None, (cite,), result, headline=cell_headline(ref, k))
+    rows = [hit] if ref.specs else named_rows(question, result.hits, hit)
+    said, cites = [], []
+    for row in rows:
+        j = k if row is hit else pick_column(question, row.chunk.table)
+        if j is None:
+            continue
+        more = named_columns(question, row.chunk.table, j) if not ref.specs else ()
+        said.append(cell_text(row, j, len(cites) + 1, more))
+        cites.append(cell_citation(row, j, len(cites) + 1, more))
+    return Answer(question, " ".join(said), False, None, tuple(cites), result,
+                  headline=cell_headline(ref, k))
+
+
+_PART = re.compile(r"^\W*trong\s+do\W*")
+
+
+def named_rows(question: str, hits, hit: Hit) -> list[Hit]:
+    """``hit``'s row and its sibling rows among the hits (same table, same parent) whose label
+    the question names word for word ("mầm non …: khu vực đô thị, khu vực còn lại và chi khác
+    tối thiểu" names the row "Mầm non" and its part "Trong đó: chi khác tối thiểu"; "diện
+    tích và sản lượng rau" the two rows under "Rau các loại"), in table order."""
+    asked, ref = set(_words(question)), hit.chunk.table
+    out = {ref.row: hit}
+    for h in hits[:ROW_WINDOW]:
+        other = h.chunk.table
+        if other is None or other.table_id != ref.table_id or h.chunk.doc_id != hit.chunk.doc_id \
+                or other.row in out or other.label_path[:-1] != ref.label_path[:-1]:
+            continue  # a row under another parent ("Lúa > Diện tích" beside "Rau > Diện tích")
+        label = _PART.sub("", fold_accents(re.sub(r"\([^()]*\)", " ",  # "(MN)": its short form
+                                                  other.label_path[-1]).lower()))
+        content = [w for w in _words(label) if not w.isdigit() and w not in _FILLER]
+        if len(content) >= 2 and all(w in asked for w in content):
+            out[other.row] = h
+    heads = {r for r, h in out.items() if not _is_part(h)}  # a part goes with its own row
+    return [out[r] for r in sorted(out) if out[r] is hit or not _is_part(out[r])
+            or any(r - d in heads for d in (1, 2, 3))]
+
+
+def _is_part(hit: Hit) -> bool:
+    return bool(_PART.match(fold_accents(hit.chunk.table.label_path[-1].lower())))
 
 
 def named_columns(question: str, ref: TableRef, k: int) -> tuple[int, ...]:

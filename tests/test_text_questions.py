@@ -36,3 +36,14 @@ def test_a_question_for_a_source_or_a_place_is_answered_by_prose(eng, question, 
 ])
 def test_where_from_is_a_description(question, wants):
     assert read(question).wants == wants
+
+
+def test_a_row_answers_when_no_prose_is_about_the_question(tmp_path):
+    """"… có tình trạng gì và thời gian thực hiện thế nào?" of a project in a Prime
+    Minister's annex: no prose covers it, so the annex row answers with the cells named."""
+    eng = realdocs_engine(tmp_path / "idx",
+                          ("more/national_2025-11_qd-ttg-2530-air-quality-plan-2026-2030.md",))
+    a = eng.ask("QĐ 2530 Phụ lục II: dự án vùng phát thải thấp (LEZ) tại Hà Nội và TP.HCM có "
+                "tình trạng gì và thời gian thực hiện thế nào?")
+    assert not a.abstained and a.citations[0].table_id
+    assert "Tình trạng: Thực hiện mới" in a.text and "2026 - 2027" in a.text

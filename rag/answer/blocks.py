@@ -85,9 +85,12 @@ def cites_other_document(text: str, refs: tuple[str, ...]) -> bool:
     return bool(refs) and bool(found) and not found & {r.lstrip("0") for r in refs}
 
 
-def prose_for_text(q: Question, cands: list[Candidate]) -> list[Candidate]:
+def prose_for_text(q: Question, cands: list[Candidate], floor: float) -> list[Candidate]:
     """A question for a description or a source ("như thế nào", "tại sao", "lấy từ đâu") is
-    answered by prose, never by a table cell, when the passages have prose about it."""
-    if q.wants != "text":
+    answered by prose, never by a table cell, when the passages have prose about it (a unit
+    covering at least ``floor`` of the question); else the table row answers ("tình trạng
+    và thời gian thực hiện thế nào" of a project in an annex)."""
+    prose = [c for c in cands if c.hit.chunk.table is None]
+    if q.wants != "text" or not any(c.coverage >= floor for c in prose):
         return cands
-    return [c for c in cands if c.hit.chunk.table is None] or cands
+    return prose

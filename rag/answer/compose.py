@@ -86,7 +86,7 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
     if not hits and not q.term:  # an opening phrase said otherwise than the report says it
         hits = result.hits
     cands = prose_for_text(q, without_blocks(q, [c for c in candidates(ask, hits, cfg)
-                                                 if _meets(q, c)]))
+                                                 if _meets(q, c)]), cfg.min_coverage)
     dated = _dated(cands, statements)
     cands = _fitting_first(q, cands, dated, cfg.min_coverage)
     monthly = statements.monthly if statements is not None else set()

@@ -27,6 +27,7 @@ from rag.answer.cell_write import (
     cell_unit,
 )
 from rag.periods.match import answers
+from rag.query.question import asked_units
 from rag.records import Answer, Hit, Period, SearchResult, TableRef
 from rag.text import fold_accents
 
@@ -180,24 +181,12 @@ def _measure_named(ref: TableRef, asked: list[str]) -> float:
 def unit_fits(question: str, ref: TableRef) -> bool:
     """A unit the question names ("bao nhiêu triệu USD", "tỷ đồng") is the unit of one of
     the row's filled cells (a row in % does not answer a question in triệu USD)."""
-    asked = _asked_units(question)
+    asked = set(asked_units(question))
     if not asked:
         return True
     units = {fold_accents(cell_unit(ref, k).lower()) for k, text in enumerate(ref.cells)
              if text} - {""}
     return not units or bool(asked & units)
-
-
-def _asked_units(question: str) -> set[str]:
-    """Units the question asks its figure in: after "bao nhiêu", "mấy" or a number ("bao
-    nhiêu triệu USD"); elsewhere a unit's letters may be a word of the indicator ("tăng
-    trưởng" folds to the unit "trường")."""
-    from rag.ingest.tables.words import report_units
-
-    folded = f" {fold_accents(question.lower())} "
-    found = {fold_accents(u) for u in report_units() if len(u) > 2 and re.search(
-        rf"(?:bao nhieu|may|\d)\s+{re.escape(fold_accents(u))}(?!\w)", folded)}
-    return {u for u in found if not any(u != o and u in o for o in found)}
 
 
 def answering_row(question: str, result: SearchResult, hit: Hit) -> tuple[Hit, int] | None:

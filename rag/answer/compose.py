@@ -17,7 +17,6 @@ from dataclasses import replace
 
 from rag.answer import question as need
 from rag.answer.blocks import (
-    cites_other_document,
     front_first,
     is_block,
     prose_for_text,
@@ -26,6 +25,7 @@ from rag.answer.blocks import (
     without_blocks,
 )
 from rag.answer.labels import nearest_period
+from rag.answer.order import figure_first, fitting_first
 from rag.answer.pick import pick
 from rag.answer.sentences import (
     Ask,
@@ -34,9 +34,6 @@ from rag.answer.sentences import (
     content_terms,
     place_words,
     question_numbers,
-)
-from rag.answer.sentences import (
-    folded as folded_text,
 )
 from rag.answer.statements import Statements, answering, dated
 from rag.answer.write import FigureCheckError, checked, figure_check, write
@@ -88,13 +85,13 @@ def compose(q: Question, result: SearchResult, places: set[str] | None = None,
     cands = prose_for_text(q, without_blocks(q, [c for c in candidates(ask, hits, cfg)
                                                  if _meets(q, c)]), cfg.min_coverage)
     dated = _dated(cands, statements)
-    cands = _fitting_first(q, cands, dated, cfg.min_coverage)
+    cands = fitting_first(q, cands, dated, cfg.min_coverage)
     monthly = statements.monthly if statements is not None else set()
     if asked:
         cands, other = _of_period(q, cands, asked, dated, cfg.min_coverage, monthly)
         if other and (not cands or cands[0].coverage < cfg.min_coverage):
             return abstain(q, result, "period_not_covered", _other_periods(asked[0], other))
-    cands = _figure_first(q, cands, cfg.min_coverage)
+    cands = figure_first(q, cands, cfg.min_coverage)
     if not cands or cands[0].coverage < cfg.min_coverage:
         where = f" về {q.place_label}" if q.places else ""
         return abstain(q, result, "no_answer",
@@ -136,65 +133,6 @@ def _dated(cands: list[Candidate], statements: Statements | None) -> dict[int, l
             out[id(c)] = dated(statements.in_span(chunk.doc_id, chunk.start + c.start,
                                                   chunk.start + c.end))
     return out
-
-
-def _fitting_first(q: Question, cands: list[Candidate], dated: dict[int, list],
-                   floor: float) -> list[Candidate]:
-    """Of the units about the question (coverage at least ``floor``), those whose own
-    sentence (or section) names the asked indicator come first (a passage may speak of
-    several: "dư nợ" beside "huy động"), and for a plan question those whose figures are
-    plans; a unit about another document than the one a fact question names is left out.
-    The score orders the rest."""
-    def key(c: Candidate) -> tuple[bool, bool, bool, bool, bool]:
-        sentence = f"{c.hit.chunk.section} {c.sentence_text()}"
-        other = q.wants in ("facts", "when") and not is_block(c.hit.chunk) \
-            and cites_other_document(c.sentence_text(), q.refs)  # a block is its own
-        named = bool(q.term or q.indicator) and (need.has_indicator(q, sentence) or len(
-            q.indicator) > 1 and need.has_phrase(q.indicator, sentence, q.indicator_marks))
-        stated = dated.get(id(c)) or []
-        plans = not q.plan or any(s.is_plan for s in stated)
-        compared = not q.basis or _compares(c, q.basis)
-        return (c.coverage < floor, other, not named, not plans, not compared)
-
-    ranked = sorted(cands, key=key)
-    first = key(ranked[0]) if ranked else (True, True)
-    if q.wants in ("facts", "when") and q.refs and not first[0] and not first[1]:
-        ranked = [c for c in ranked if not key(c)[1]]  # the named document's unit answers:
-    return ranked  # no unit about another one goes with it
-
-
-def _figure_first(q: Question, cands: list[Candidate], floor: float) -> list[Candidate]:
-    """A question that asks for a number ("bao nhiêu", "tỷ lệ", a known indicator for a
-    period) is answered by a unit that prints one: the best such unit about the question
-    comes first; when none is about it, nothing answers."""
-    wants_number = q.wants in ("figure", "parts") and (q.numeric or bool(q.term and
-                                                                      q.figure_periods))
-    if not wants_number or not cands or _has_figure(cands[0]):
-        return cands
-    best = next((c for c in cands if c.coverage >= floor and _has_figure(c)), None)
-    return [best] + [c for c in cands if c is not best] if best is not None else []
-
-
-_NUMBER = re.compile(r"(?<![\d/.,])\d+(?:[.,]\d+)*(?![\d/])")
-_YEAR = re.compile(r"(?:19|20)\d{2}")
-
-
-def _has_figure(c: Candidate) -> bool:
-    """The unit prints a number that is not a year or a date ("07 ca", "16.726,55 triệu
-    USD"), or is a table row."""
-    return c.hit.chunk.table is not None or any(
-        not _YEAR.fullmatch(m.group(0)) for m in _NUMBER.finditer(c.text))
-
-
-_BASIS_WORDS = {"mom": re.compile(r"\b(?:thang|quy|ky)\s+truoc\b"),
-                "yoy": re.compile(r"\bcung\s+(?:ky|thang|thoi\s+diem)\b"),
-                "vs_plan": re.compile(r"\bke\s+hoach\b|\bdu\s+toan\b")}
-
-
-def _compares(c: Candidate, basis: str) -> bool:
-    """The unit states the comparison asked for ("so với tháng trước" for mom), in its own
-    words: a comparison written before its figure is not always read into a statement."""
-    return bool(_BASIS_WORDS[basis].search(folded_text(c.text)))
 
 
 def _answering(stated: list[Observation], asked: tuple[Period, ...], cand: Candidate,

@@ -98,6 +98,7 @@ def read(text: str, period: str | None = None) -> Question:
         compared_to=base,
         numeric="number" in words or "%" in text, numbers=_numbers(low),
         refs=refs, asks_of_document=without_document_name(text) if refs else "",
+        units=asked_units(text),
         extreme=_extreme(words),
         across=across(text, low, base))
 
@@ -378,3 +379,16 @@ def direction(text: str) -> str | None:
     if has_thu == has_chi:
         return None
     return "thu" if has_thu else "chi"
+
+
+def asked_units(question: str) -> tuple[str, ...]:
+    """Units the question asks its figure in (folded, sorted): after "bao nhiêu" or "mấy"
+    ("bao nhiêu triệu USD"); elsewhere a unit's letters may be a word of the indicator
+    ("tăng trưởng" folds to the unit "trường") or of a name after a number ("KH 552 Dong
+    Thap")."""
+    from rag.ingest.tables.words import report_units
+
+    low = f" {folded(question)} "
+    found = {fold_accents(u) for u in report_units() if len(u) > 2 and re.search(
+        rf"(?:bao nhieu|may)\s+{re.escape(fold_accents(u))}(?!\w)", low)}
+    return tuple(sorted(u for u in found if not any(u != o and u in o for o in found)))

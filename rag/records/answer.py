@@ -150,4 +150,5 @@ class Question(Record):
     # ("… có hiệu lực từ ngày nào?"); "" when it cites none
     asks_of_document: str = ""
     extreme: str | None = None  # "max" | "min": which row has the largest/smallest value
+    units: tuple[str, ...] = ()  # the units it asks its figure in, folded ("ty dong")
     across: Across | None = None  # a question across periods

@@ -64,6 +64,17 @@ def realdocs_engine(root: Path, names: tuple[str, ...], samples: tuple[str, ...]
     return service.Engine.open(build_index(root, names, samples))
 
 
+def engine_fixture(name: str, names: tuple[str, ...], samples: tuple[str, ...] = ()):
+    """A module-scoped fixture: an engine over real documents (and samples), model-free."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def engine(tmp_path_factory):
+        return realdocs_engine(tmp_path_factory.mktemp(name) / "idx", names, samples)
+
+    return engine
+
+
 def table_index(root: Path) -> Path:
     """An index of a sample report and the Đắk Hòa annex."""
     return build_index(root, ("daknong_2019-2020_dakhoa-indicator-table.pdf",), (SAMPLE_2024,))

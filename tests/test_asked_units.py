@@ -7,16 +7,13 @@ from __future__ import annotations
 import pytest
 
 from rag.query.question import read
-from tests.realdocs import realdocs_engine
+from tests.realdocs import engine_fixture
 
 DOCS = ("more/national_2025-11_qd-ttg-2530-air-quality-plan-2026-2030.md",
         "lamdong_2026-04_expressway-conclusion-notice.docx")
 
 
-@pytest.fixture(scope="module")
-def eng(tmp_path_factory):
-    return realdocs_engine(tmp_path_factory.mktemp("units") / "idx", DOCS)
-
+eng = engine_fixture("units", DOCS)
 
 @pytest.mark.parametrize("question", [
     # the plan gives only its whole total (a footnote), no cost of the project

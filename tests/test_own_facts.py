@@ -8,16 +8,13 @@ from __future__ import annotations
 import pytest
 
 from rag.query.question import read
-from tests.realdocs import SAMPLE_2024, realdocs_engine
+from tests.realdocs import SAMPLE_2024, engine_fixture
 
 DOCS = ("more/dong-nai_2025-11_kh-179-digital-economy-2026-2030.md",
         "more/national_2025-11_qd-ttg-2553-vbsp-lending-rates.md")
 
 
-@pytest.fixture(scope="module")
-def eng(tmp_path_factory):
-    return realdocs_engine(tmp_path_factory.mktemp("own") / "idx", DOCS, (SAMPLE_2024,))
-
+eng = engine_fixture("own", DOCS, (SAMPLE_2024,))
 
 @pytest.mark.parametrize("question, number, date", [
     ("Kế hoạch phát triển kinh tế số và xã hội số Đồng Nai giai đoạn 2026-2030 số mấy, ngày "

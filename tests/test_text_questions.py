@@ -7,16 +7,13 @@ from __future__ import annotations
 import pytest
 
 from rag.query.question import read
-from tests.realdocs import realdocs_engine
+from tests.realdocs import engine_fixture, realdocs_engine
 
 DOCS = ("more/national_2025-12_qd-ttg-2639-budget-supplement-27-localities.md",
         "more/dong-nai_2025-11_kh-179-digital-economy-2026-2030.md")
 
 
-@pytest.fixture(scope="module")
-def eng(tmp_path_factory):
-    return realdocs_engine(tmp_path_factory.mktemp("text-q") / "idx", DOCS)
-
+eng = engine_fixture("text-q", DOCS)
 
 @pytest.mark.parametrize("question, said", [
     ("Nguồn kinh phí bổ sung cho 27 địa phương theo QĐ 2639 lấy từ đâu?", "ngân sách trung ương"),

@@ -260,8 +260,7 @@ def named_rows(question: str, hits, hit: Hit) -> list[Hit]:
             continue  # a row under another parent ("Lúa > Diện tích" beside "Rau > Diện tích")
         label = _PART.sub("", fold_accents(re.sub(r"\([^()]*\)", " ",  # "(MN)": its short form
                                                   other.label_path[-1]).lower()))
-        content = [w for w in _words(label) if not w.isdigit() and w not in _FILLER]
-        if len(content) >= 2 and all(w in asked for w in content):
+        if _names_all(asked, label):
             out[other.row] = h
     heads = {r for r, h in out.items() if not _is_part(h)}  # a part goes with its own row
     return [out[r] for r in sorted(out) if out[r] is hit or not _is_part(out[r])
@@ -277,13 +276,15 @@ def named_columns(question: str, ref: TableRef, k: int) -> tuple[int, ...]:
     and whose years it asks ("đơn vị nào thực hiện, thời gian, sản phẩm đầu ra"; "khu vực
     đô thị, khu vực còn lại"): an official asks several columns of one row at once."""
     asked, years = set(_words(question)), set(_YEAR.findall(question))
-    out = []
-    for j, text in enumerate(ref.cells):
-        content = [w for w in _words(ref.columns[j]) if not w.isdigit() and w not in _FILLER]
-        if j != k and text and len(content) >= 2 and all(w in asked for w in content) \
-                and set(_YEAR.findall(ref.columns[j])) <= years:
-            out.append(j)
-    return tuple(out)
+    return tuple(j for j, text in enumerate(ref.cells) if j != k and text
+                 and _names_all(asked, ref.columns[j])
+                 and set(_YEAR.findall(ref.columns[j])) <= years)
+
+
+def _names_all(asked: set[str], header: str) -> bool:
+    """The question has every content word (two at least) of a header or a row label."""
+    content = [w for w in _words(header) if not w.isdigit() and w not in _FILLER]
+    return len(content) >= 2 and all(w in asked for w in content)
 
 
 _ASKED_BASIS = (

@@ -64,13 +64,11 @@ def _year_from_base(mentions: list, periods: list[Period]) -> int | None:
 def dated_base(text: str) -> Period | None:
     """The base a question compares its period with, when it names one with its year and
     it is a base ("năm 2015 so với năm 2014"), not a second figure to set beside."""
-    mentions = list(find_periods(text, question=True))
     asked = asked_periods(text)
-    for m in mentions:
-        base = mention_period(replace(m, role="period")) if m.role == "base" and m.year else None
-        if base is not None and asked and asked[0].year and _is_base(base, asked[0]):
-            return base
-    return None
+    if not asked or asked[0].year is None:
+        return None
+    return next((b for b in _bases(find_periods(text, question=True)) if _is_base(b, asked[0])),
+                None)
 
 
 def _compared(mentions: list, periods: list[Period]) -> list[Period]:
@@ -80,12 +78,13 @@ def _compared(mentions: list, periods: list[Period]) -> list[Period]:
     năm 2014", "tháng Bảy so với tháng 12 năm 2024"), and the report states that ratio."""
     if not periods or periods[0].year is None:
         return []
-    out = []
-    for m in mentions:
-        base = mention_period(replace(m, role="period")) if m.role == "base" and m.year else None
-        if base is not None and not _is_base(base, periods[0]):
-            out.append(base)
-    return out
+    return [b for b in _bases(mentions) if not _is_base(b, periods[0])]
+
+
+def _bases(mentions: list) -> list[Period]:
+    """The dated periods named after "so với" (the grammar's ``base`` role)."""
+    return [p for m in mentions if m.role == "base" and m.year
+            and (p := mention_period(replace(m, role="period"))) is not None]
 
 
 def _is_base(base: Period, asked: Period) -> bool:
